@@ -1,0 +1,1070 @@
+"""Read contact exports (LinkedIn, Google, Outlook, vCard, plain CSV) into one normalized DataFrame."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import os
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputFormatError
+
+logger = logging.getLogger("infoview_kit")
+
+__all__ = ["COLUMNS", "FORMATS", "company_key", "is_recruiter", "name_key", "read_contacts"]
+
+#: Output columns of :func:`read_contacts`, in order.
+COLUMNS: tuple[str, ...] = (
+    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on", "source", "line",
+)
+#: Format names accepted by ``fmt=`` and written to the ``source`` column.
+FORMATS: tuple[str, ...] = ("linkedin", "google", "outlook", "vcard", "csv")
+
+_TEXT_COLUMNS = ("first_name", "last_name", "email", "company", "position", "profile_url")
+#: Targets a ``mapping=`` may name: the output columns plus ``name`` (a full name, split on its last space).
+_MAPPING_TARGETS = (*_TEXT_COLUMNS, "connected_on", "name")
+_EXPECTED = "expected a LinkedIn, Google, Outlook or vCard export, or pass mapping=..."
+_HEAD_LINES = 200  # the header must start within the first 200 lines
+
+# --------------------------------------------------------------------------------------------------
+# Known CSV layouts: normalized header name(s) for each target, first present column wins.
+# --------------------------------------------------------------------------------------------------
+
+_LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "linkedin": {
+        "first_name": ("first name",), "last_name": ("last name",), "email": ("email address",),
+        "company": ("company",), "position": ("position",), "profile_url": ("url", "profile url"),
+        "connected_on": ("connected on",),
+    },
+    "google": {
+        "first_name": ("first name", "given name"), "last_name": ("last name", "family name"),
+        "name": ("name",), "email": (),  # every "E-mail N - Value" column, in order
+        "company": ("organization name", "organization 1 - name"),
+        "position": ("organization title", "organization 1 - title"),
+        "profile_url": (),  # every "Website N - Value" column that holds a LinkedIn URL
+    },
+    "outlook": {
+        "first_name": ("first name",), "last_name": ("last name",),
+        "email": ("e-mail address", "e-mail 2 address", "e-mail 3 address"),
+        "company": ("company",), "position": ("job title",), "profile_url": ("web page",),
+    },
+}
+_GOOGLE_EMAIL = re.compile(r"e-mail \d+ - value")
+_GOOGLE_WEBSITE = re.compile(r"website \d+ - value")
+
+
+def _detect_layout(names: list[str]) -> str | None:
+    """Return the known layout a header row (normalized names) belongs to, or None."""
+    cols = set(names)
+    if {"first name", "last name", "connected on"} <= cols:
+        return "linkedin"
+    if any(_GOOGLE_EMAIL.fullmatch(c) for c in cols) and (
+        {"first name", "last name"} & cols or {"given name", "family name"} & cols
+    ):
+        return "google"
+    if {"first name", "last name", "e-mail address"} <= cols:
+        return "outlook"
+    return None
+
+
+def _norm_col(name: str) -> str:
+    """Normalize a header name for matching: BOM removed, casefolded, whitespace collapsed."""
+    return " ".join(name.replace("\ufeff", "").casefold().split())
+
+
+# --------------------------------------------------------------------------------------------------
+# Public helpers
+# --------------------------------------------------------------------------------------------------
+
+_RECRUITER_RE = re.compile(
+    r"\b(?:"
+    r"recruiters?|recruiting|recruitment(?!\s+marketing)|headhunters?|head[\s-]hunters?|"
+    r"sourcers?|talent\s+sourcing|talent\s+acquisition|talent\s+partners?|talent\s+advisors?|"
+    r"talent\s+scouts?|executive\s+search"
+    r")\b",
+    re.IGNORECASE,
+)
+
+
+def is_recruiter(position: str | None) -> bool:
+    """Tell whether a job title is a recruiting role.
+
+    Matching is case-insensitive and on whole words: Recruiter, Recruiting ..., Recruitment
+    ..., Talent Acquisition, Talent Partner/Advisor/Scout, Talent Sourcing, Sourcer,
+    Headhunter and Executive Search count. Decisions: "Recruitment Marketing ..." (employer
+    branding) is *not* a recruiter: those people do not screen or hire candidates. Plain
+    "Sourcing" (procurement: "Strategic Sourcing Manager") is not either; "Talent Manager"
+    (entertainment) is not.
+
+    Parameters
+    ----------
+    position
+        A job title; None, NA or NaN give False.
+
+    Returns
+    -------
+    bool
+        True when the title names a recruiting role.
+    """
+    if not isinstance(position, str):
+        return False
+    return _RECRUITER_RE.search(position) is not None
+
+
+def _strip_accents(text: str) -> str:
+    """Remove accents from Latin, Greek and Cyrillic letters; leave other scripts' marks alone."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and (out[-1] < "\u0530" or "\u1e00" <= out[-1] <= "\u1fff"):
+            continue  # an accent on a Latin/Greek/Cyrillic letter (Devanagari vowel signs, etc. stay)
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def name_key(first: str | None, last: str | None) -> str:
+    """Build a key for matching people by name.
+
+    The key is "first last", casefolded, with accents stripped from Latin, Greek and
+    Cyrillic letters (other scripts keep their marks, so Hindi or Thai names are not
+    damaged) and runs of whitespace collapsed to one space.
+
+    Parameters
+    ----------
+    first, last
+        Given and family name; None/NA count as empty.
+
+    Returns
+    -------
+    str
+        For example ``name_key(" José ", "Núñez  García") == "jose nunez garcia"``.
+    """
+    text = f"{_as_text(first)} {_as_text(last)}"
+    return " ".join(_strip_accents(text).casefold().split())
+
+
+_LEGAL_SUFFIXES = frozenset({
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
+    "co", "company", "plc", "ag", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa", "oy", "ab",
+    "kg", "se",
+})
+
+
+def company_key(name: str | None) -> str:
+    """Build a key for matching companies by name.
+
+    Casefolds, strips accents (as :func:`name_key`), turns "&" into "and", replaces
+    punctuation with spaces, drops a leading "the" and any trailing legal-form words
+    (Inc, Ltd, Limited, LLC, GmbH, Corp, Corporation, Co., Company, plc, AG, SA, BV, ...),
+    and collapses whitespace. A name made only of such words keeps them.
+
+    Parameters
+    ----------
+    name
+        A company name; None/NA give "".
+
+    Returns
+    -------
+    str
+        For example ``company_key("Acme, Inc.") == company_key("ACME Inc") == "acme"``.
+    """
+    text = _strip_accents(_as_text(name)).casefold().replace("&", " and ")
+    words = re.sub(r"[\W_]+", " ", text).split()
+    full = list(words)
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    if words and words[-1] in _LEGAL_SUFFIXES and len(words) == 1 and len(full) > 1:
+        words = full  # "The Company" -> keep it whole rather than return "company"
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------------------------------
+# Import report
+# --------------------------------------------------------------------------------------------------
+
+class _Report:
+    """Accumulates what happened while reading one file (becomes ``df.attrs["report"]``)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.format = fmt
+        self.rows_read = 0
+        self.skipped: list[dict[str, Any]] = []
+        self.warnings: list[dict[str, Any]] = []
+        self.invalid_emails = 0
+
+    def warn(self, line: int, field: str, message: str) -> None:
+        self.warnings.append({"line": int(line), "field": field, "message": message})
+
+    def skip(self, line: int, reason: str) -> None:
+        self.skipped.append({"line": int(line), "reason": reason})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "skipped": sorted(self.skipped, key=lambda d: d["line"]),
+            "warnings": sorted(self.warnings, key=lambda d: d["line"]),
+            "invalid_emails": self.invalid_emails,
+        }
+
+
+# --------------------------------------------------------------------------------------------------
+# Bytes -> text
+# --------------------------------------------------------------------------------------------------
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    p = os.fspath(path)
+    try:
+        with open(p, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise InputFormatError(f"{p}: no such file; check the path", path=p) from None
+    except IsADirectoryError:
+        raise InputFormatError(f"{p}: is a folder; expected a contacts file (.csv or .vcf)", path=p) from None
+    except OSError as exc:
+        raise InputFormatError(f"{p}: cannot be read ({exc.strerror or exc})", path=p) from None
+
+
+def _line_of(data: bytes, pos: int, unit: int = 1) -> int:
+    """1-based line of byte offset ``pos`` (``unit`` 2 for UTF-16)."""
+    if unit == 2:
+        return data[:pos].replace(b"\x00", b"").count(b"\n") + 1
+    return data[:pos].count(b"\n") + 1
+
+
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
+
+
+def _decode(data: bytes, path: str, name: str) -> tuple[str, str]:
+    """Decode file bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else Windows-1252.
+
+    Returns the text with line ends normalized to "\\n" and NFC applied, and the encoding.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encodings = ["utf-32"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in data:
+        # UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
+        half = max(len(data) // 2, 1)
+        if data[1::2].count(0) > 0.8 * half and data[0::2].count(0) == 0:
+            encodings = ["utf-16-le"]
+        elif data[0::2].count(0) > 0.8 * half and data[1::2].count(0) == 0:
+            encodings = ["utf-16-be"]
+        else:
+            line = _line_of(data, data.index(b"\x00"))
+            raise InputFormatError(
+                f"{name}, line {line}: binary data (NUL bytes); {_EXPECTED}", path=path, line=line)
+    else:
+        encodings = ["utf-8", "cp1252"]
+    text: str | None = None
+    error: UnicodeDecodeError | None = None
+    for enc in encodings:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            error = exc if error is None else error
+            continue
+        encoding = enc
+        break
+    if text is None:
+        assert error is not None
+        unit = 2 if encodings[0].startswith("utf-16") else 1
+        line = _line_of(data, error.start, unit)
+        raise InputFormatError(
+            f"{name}, line {line}: not readable as text (undecodable bytes for {encodings[-1]}); {_EXPECTED}",
+            path=path, line=line)
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputFormatError(f"{name}, line {line}: binary data (NUL characters); {_EXPECTED}",
+                               path=path, line=line)
+    sample = text[:65536]
+    controls = _CONTROL.findall(sample)
+    if len(controls) > max(2, len(sample) // 100):
+        line = sample[: sample.index(controls[0])].count("\n") + 1
+        raise InputFormatError(f"{name}, line {line}: binary data (control characters); {_EXPECTED}",
+                               path=path, line=line)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if not text.strip():
+        raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=path, line=1)
+    return text, encoding
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV: header, parsing with physical line numbers
+# --------------------------------------------------------------------------------------------------
+
+@contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read fields up to ``size`` characters (its default is 128 KiB)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+class _Header:
+    def __init__(self, line: int, end_line: int, delimiter: str, names: list[str], layout: str | None) -> None:
+        self.line = line            # 1-based physical line where the header record starts
+        self.end_line = end_line    # ... and where it ends
+        self.delimiter = delimiter
+        self.names = names          # normalized names
+        self.layout = layout        # known layout, or None (generic CSV with a mapping)
+
+
+def _iter_records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Yield (start line, end line, fields) per CSV record; csv.Error ends the iteration."""
+    reader = csv.reader(io.StringIO(text, newline="\n"), delimiter=delimiter, strict=False)
+    prev = 0
+    while True:
+        try:
+            record = next(reader)
+        except (StopIteration, csv.Error):
+            return
+        yield prev + 1, reader.line_num, record
+        prev = reader.line_num
+
+
+def _find_header(text: str, name: str, path: str, fmt: str | None,
+                 mapping: Mapping[str, str] | None) -> _Header:
+    """Locate the header record within the first lines of ``text`` and pick the delimiter."""
+    head = "\n".join(text.split("\n", _HEAD_LINES)[:_HEAD_LINES])
+    wanted = {_norm_col(k) for k in mapping} if mapping else set()
+    best: _Header | None = None
+    first_line: int | None = None
+    first_names: list[str] = []
+    with _field_limit(len(head)):
+        for delim in (",", ";", "\t"):
+            for start, end, record in _iter_records(head, delim):
+                if not any(f.strip() for f in record):
+                    continue
+                names = [_norm_col(f) for f in record]
+                if first_line is None or (start == first_line and len(names) > len(first_names)):
+                    first_line, first_names = start, names
+                layout = _detect_layout(names)
+                if fmt in _LAYOUTS and layout != fmt:
+                    layout = None
+                elif fmt == "csv":
+                    layout = None
+                if layout is None and not (wanted and wanted <= set(names)):
+                    if fmt in (None, "csv") and not wanted and _plain_targets(names):
+                        pass  # a plain CSV whose header already uses our column names
+                    else:
+                        continue
+                if best is None or start < best.line:
+                    best = _Header(start, end, delim, names, layout)
+                break
+    if best is not None:
+        return best
+    line = first_line or 1
+    found = ", ".join(repr(n) for n in first_names[:6] if n) or "nothing"
+    if fmt in _LAYOUTS:
+        what = {"linkedin": "a LinkedIn header (First Name, Last Name, Connected On)",
+                "google": "a Google Contacts header (First Name, Last Name, E-mail 1 - Value)",
+                "outlook": "an Outlook header (First Name, Last Name, E-mail Address)"}[fmt]
+        msg = f"{name}, line {line}: no {what} in the first {_HEAD_LINES} lines (found {found})"
+    elif wanted:
+        missing = ", ".join(repr(k) for k in mapping or {} if _norm_col(k) not in first_names)
+        msg = (f"{name}, line {line}: no column {missing} named in mapping= (found {found}); "
+               f"check the mapping keys against the file's header")
+    else:
+        msg = f"{name}, line {line}: no 'First Name' column (found {found}); {_EXPECTED}"
+    raise InputFormatError(msg, path=path, line=line)
+
+
+def _plain_targets(names: list[str]) -> dict[str, int]:
+    """Map our column names used verbatim in a header (``first_name``/``First Name``...) to positions."""
+    out: dict[str, int] = {}
+    for i, n in enumerate(names):
+        key = n.replace(" ", "_").replace("-", "_")
+        if key in _MAPPING_TARGETS and key not in out:
+            out[key] = i
+    return out if ("email" in out or {"first_name", "last_name"} <= out.keys() or "name" in out) else {}
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Character offset where 1-based physical ``line`` starts (len(text) if past the end)."""
+    pos = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return len(text)
+        pos = nl + 1
+    return pos
+
+
+def _physical_lines(text: str) -> int:
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+_BEFORE_BLANK_LINE = re.compile("\n(?=\n)")
+
+
+def _parse_fast(body: str, delim: str, ncols: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Parse the data part with pandas' C reader; None when the file needs the careful path.
+
+    Returns the raw fields (columns 0..ncols-1, "" for empty; blank lines give all-empty rows)
+    and the 0-based physical line (relative to ``body``) where each record starts. Returns
+    None on ragged rows, stray quotes or anything whose accounting does not add up exactly:
+    every physical line must belong to exactly one record, and the delimiters in the text
+    must be those between the fields plus those inside quoted values.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            raw = pd.read_csv(
+                io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delim, header=None,
+                names=list(range(ncols)), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                index_col=False, engine="c", quotechar='"', doublequote=True,
+            )
+    except Exception:  # ParserError, ParserWarning (ragged rows), anything odd: use the careful path
+        return None
+    n = len(raw)
+    physical = _physical_lines(body)
+    if n == physical:  # one line per record: no value holds a newline
+        starts = np.arange(n, dtype=np.int64)
+        blank_lines = len(_BEFORE_BLANK_LINE.findall(body)) + body.startswith("\n")
+    else:
+        per_row = np.zeros(n, dtype=np.int64)
+        for c in range(ncols):
+            per_row += raw[c].str.count("\n").to_numpy(dtype=np.int64, na_value=0)
+        if n + int(per_row.sum()) != physical:
+            return None
+        starts = np.concatenate(([0], np.cumsum(per_row + 1)[:-1])).astype(np.int64)
+        blank_lines = int((_blank_rows(raw) & (per_row == 0)).sum())
+    inside = "".join(_QUOTED.findall(body)).count(delim) if '"' in body else 0
+    if body.count(delim) != (n - blank_lines) * (ncols - 1) + inside:
+        return None  # e.g. a row with fewer fields than the header: the csv module reports it
+    return raw, starts
+
+
+def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
+    """Rows whose fields are all empty (blank lines)."""
+    blank = np.ones(len(raw), dtype=bool)
+    for c in raw.columns:
+        blank &= _objects(raw[c]) == ""
+    return blank
+
+
+def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _Report, name: str,
+                   path: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse the data part with the csv module, warning about ragged rows."""
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    last: tuple[int, int] | None = None
+    with _field_limit(len(body)):
+        reader = csv.reader(io.StringIO(body, newline="\n"), delimiter=delim, strict=False)
+        prev = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # pragma: no cover - strict=False leaves little to complain about
+                line = first_line + reader.line_num
+                raise InputFormatError(f"{name}, line {line}: malformed CSV ({exc})", path=path,
+                                       line=line) from None
+            start, prev = prev, reader.line_num
+            last = (start, prev)
+            if not any(f.strip() for f in record):
+                continue
+            if len(record) != ncols:
+                extra = "extra fields ignored" if len(record) > ncols else "missing fields left empty"
+                report.warn(first_line + start, "row",
+                            f"{len(record)} fields, expected {ncols} as in the header; {extra}")
+                record = (record + [""] * ncols)[:ncols]
+            rows.append(record)
+            starts.append(start)
+    if last is not None:
+        lines = body.split("\n")
+        tail = "\n".join(lines[last[0]:last[1]])
+        if tail.count('"') % 2 and last[1] - last[0] > 1:
+            line = first_line + last[0]
+            raise InputFormatError(
+                f"{name}, line {line}: a quoted field starting here is never closed; the file looks "
+                f"truncated or has a stray '\"'", path=path, line=line)
+    raw = pd.DataFrame(rows, columns=list(range(ncols)), dtype=object) if rows else pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in range(ncols)})
+    return raw, np.asarray(starts, dtype=np.int64)
+
+
+# --------------------------------------------------------------------------------------------------
+# Vectorized normalization
+# --------------------------------------------------------------------------------------------------
+
+# Whole-column string work is done with C-level operations on one "\x00"-joined string (NUL
+# never occurs in decoded text: such files are rejected as binary), so the common path has no
+# per-row Python loop; pandas' str methods are used on the (rare) values that need changing.
+_SEP = "\x00"
+_LEADING_SPACE = re.compile(_SEP + r"\s")
+
+_EMAIL_RE = (
+    r"(?!.{255})[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
+)
+
+
+def _objects(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Values as an object array of str, missing -> ""."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=object, na_value="")
+    return np.asarray(values, dtype=object)
+
+
+def _needs_strip(joined: str) -> bool:
+    """Whether any value in a NUL-joined column has leading or trailing whitespace."""
+    if not joined:
+        return False
+    return (joined[0].isspace() or joined[-1].isspace() or _LEADING_SPACE.search(joined) is not None
+            or _LEADING_SPACE.search(joined[::-1]) is not None)
+
+
+def _lower(arr: np.ndarray) -> np.ndarray:
+    """Lower-case every value of an object array of str at once."""
+    if len(arr) == 0:
+        return arr
+    return np.array(_SEP.join(arr).lower().split(_SEP), dtype=object)
+
+
+def _clean(values: pd.Series | np.ndarray) -> pd.Series:
+    """Trim whitespace; empty -> NA; pandas "string" dtype (text is already NFC)."""
+    arr = _objects(values)
+    if _needs_strip(_SEP.join(arr)):
+        arr = pd.Series(arr, dtype=object).str.strip().to_numpy(dtype=object)
+    out = pd.array(arr, dtype="string")
+    out[arr == ""] = pd.NA
+    return pd.Series(out, copy=False)
+
+
+def _first_present(parts: list[pd.Series], n: int) -> pd.Series:
+    """Element-wise first non-NA value across ``parts``."""
+    if not parts:
+        return pd.Series(pd.array([pd.NA] * n, dtype="string"))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.fillna(p)
+    return out
+
+
+def _emails(parts: list[pd.Series], lines: np.ndarray, report: _Report, n: int) -> pd.Series:
+    """First valid address among ``parts`` (cleaned), lower-cased; invalid ones counted and warned."""
+    result = np.full(n, "", dtype=object)
+    for part in parts:
+        present = part.notna().to_numpy(dtype=bool)
+        if not present.any():
+            continue
+        idx = np.flatnonzero(present)
+        raw = part.to_numpy(dtype=object)[idx]
+        low = _lower(raw)
+        if "mailto:" in _SEP.join(low):
+            low = pd.Series(low, dtype=object).str.replace(r"^mailto:\s*", "", regex=True).to_numpy(dtype=object)
+        valid = pd.Series(low, dtype="string").str.fullmatch(_EMAIL_RE).to_numpy(dtype=bool, na_value=False)
+        for i in np.flatnonzero(~valid):  # loops over invalid addresses only
+            report.warn(int(lines[idx[i]]), "email", f"{raw[i]!r} is not a valid email address; left out")
+        report.invalid_emails += int((~valid).sum())
+        take = idx[valid]
+        take_vals = low[valid]
+        empty = result[take] == ""
+        result[take[empty]] = take_vals[empty]
+    out = pd.array(result, dtype="string")
+    out[result == ""] = pd.NA
+    return pd.Series(out, copy=False)
+
+
+def _has_space(joined: str) -> bool:
+    return any(ch in joined for ch in " \t\n\r\x0b\x0c") or (
+        not joined.isascii() and re.search(r"\s", joined) is not None)
+
+
+def _profile_urls(s: pd.Series, linkedin_only: bool) -> pd.Series:
+    """Normalize profile URLs: whitespace removed, http -> https, scheme added; otherwise as given."""
+    present = s.notna().to_numpy(dtype=bool)
+    if linkedin_only and present.any():
+        present = present & s.str.contains("linkedin.com", case=False, regex=False).to_numpy(dtype=bool, na_value=False)
+    if not present.any():
+        return pd.Series(pd.array([pd.NA] * len(s), dtype="string"))
+    idx = np.flatnonzero(present)
+    vals = s.to_numpy(dtype=object)[idx]
+    joined = _SEP.join(vals)
+    if not (joined.startswith("https://") and joined.count(_SEP + "https://") == len(vals) - 1
+            and not _has_space(joined)):  # the LinkedIn export needs no change: skip the regexes
+        u = pd.Series(vals, dtype="string").str.replace(r"\s+", "", regex=True)
+        u = u.str.replace(r"^http://", "https://", regex=True, case=False)
+        u = u.str.replace(r"^//", "https://", regex=True)
+        has_scheme = u.str.contains(r"^[A-Za-z][A-Za-z0-9+.-]*://", regex=True).to_numpy(dtype=bool, na_value=True)
+        u = u.mask(~has_scheme, "https://" + u)
+        vals = u.to_numpy(dtype=object, na_value="")
+    result = np.full(len(s), "", dtype=object)
+    result[idx] = vals
+    out = pd.array(result, dtype="string")
+    out[result == ""] = pd.NA
+    return pd.Series(out, copy=False)
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%Y/%m/%d", "%d.%m.%y", "%Y%m%d")
+_MONTHS = {name: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+     ("nov", "november"), ("dec", "december")], start=1) for name in names}
+# "12 Mar 2024", "12-Mar-24", "12 March 2024", "Mar 12, 2024", "March 12 2024"
+_NAMED_MONTH_DATE = (r"^(?:(?P<d1>\d{1,2})[ -](?P<m1>[A-Za-z]{3,9})\.?[ -](?P<y1>\d{4}|\d{2})"
+                     r"|(?P<m2>[A-Za-z]{3,9})\.? (?P<d2>\d{1,2}),? (?P<y2>\d{4}))$")
+
+
+def _parse_date_values(s: pd.Series) -> pd.Series:
+    """Parse distinct date strings (no NA, stripped, non-empty) to datetime64[ns]; NaT if unreadable."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+
+    def fill(mask: np.ndarray, fmt: str) -> None:
+        if mask.any():
+            parsed = pd.to_datetime(s[mask].astype(object), format=fmt, errors="coerce")
+            out[mask] = parsed.astype("datetime64[ns]")
+
+    def todo() -> np.ndarray:
+        return out.isna().to_numpy(dtype=bool)
+
+    def matches(pattern: str) -> np.ndarray:
+        return todo() & s.str.match(pattern).to_numpy(dtype=bool, na_value=False)
+
+    named = s.str.extract(_NAMED_MONTH_DATE)
+    if named.notna().any().any():
+        day = named["d1"].fillna(named["d2"])
+        month = named["m1"].fillna(named["m2"]).str.lower().map(_MONTHS)
+        year = pd.to_numeric(named["y1"].fillna(named["y2"]), errors="coerce").astype(float)
+        year = year.where(year >= 100, year + np.where(year < 69, 2000, 1900))  # as strptime's %y
+        parts = pd.DataFrame({"year": year, "month": pd.to_numeric(month, errors="coerce"),
+                              "day": pd.to_numeric(day, errors="coerce")}).astype(float)
+        ok = parts.notna().all(axis=1).to_numpy(dtype=bool)
+        if ok.any():
+            out[ok] = pd.to_datetime(parts[ok], errors="coerce").astype("datetime64[ns]")
+    if todo().any():
+        iso = matches(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[ T])")
+        if iso.any():
+            out[iso] = pd.to_datetime(s[iso].str.slice(0, 10).astype(object), format="%Y-%m-%d",
+                                      errors="coerce").astype("datetime64[ns]")
+    slash = matches(r"\d{1,2}/\d{1,2}/\d{2,4}(?:$|\s)")
+    if slash.any():
+        day = s[slash].str.split(" ").str[0].astype(object)
+        long_year = (day.str.len() >= 8).to_numpy(dtype=bool)
+        md = pd.Series(pd.NaT, index=day.index, dtype="datetime64[ns]")
+        dm = md.copy()
+        for sel, fmt_md, fmt_dm in ((long_year, "%m/%d/%Y", "%d/%m/%Y"), (~long_year, "%m/%d/%y", "%d/%m/%y")):
+            if sel.any():
+                md[sel] = pd.to_datetime(day[sel], format=fmt_md, errors="coerce").astype("datetime64[ns]")
+                dm[sel] = pd.to_datetime(day[sel], format=fmt_dm, errors="coerce").astype("datetime64[ns]")
+        day_first = bool((dm.notna() & md.isna()).any()) and not bool((md.notna() & dm.isna()).any())
+        out[slash] = dm.fillna(md) if day_first else md.fillna(dm)
+    for fmt in _DATE_FORMATS:
+        if not todo().any():
+            break
+        fill(todo(), fmt)
+    serial = matches(r"\d{5}(?:\.0+)?$")
+    if serial.any():
+        days = pd.to_numeric(s[serial].astype(object), errors="coerce").astype(float)
+        days = days.where((days > 20000) & (days < 80000))
+        out[serial] = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce").astype("datetime64[ns]")
+    return out.dt.normalize()
+
+
+def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report, field: str) -> pd.Series:
+    """Parse a date column to datetime64[ns] at midnight; garbage -> NaT and a warning.
+
+    Accepted: ``12 Mar 2024`` (LinkedIn), ISO ``2024-03-12`` (with or without a time),
+    ``12-Mar-24`` and other Excel re-saves, ``Mar 12, 2024``, ``12.03.2024``, Excel serial
+    day numbers, and slash dates. Slash dates are read month first (``03/12/2024`` is
+    12 March, as LinkedIn and US Excel write them) unless some value in the column only
+    makes sense day first (``25/03/2024``): then the whole column is read day first.
+    Each distinct string is parsed once (exports repeat dates a lot).
+    """
+    codes, uniques = pd.factorize(_objects(raw))
+    distinct = pd.Series(uniques, dtype="string").str.strip()
+    empty = (distinct == "").to_numpy(dtype=bool, na_value=True)
+    parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
+    if (~empty).any():
+        parsed[~empty] = _parse_date_values(distinct[~empty])
+    bad = np.flatnonzero(~empty & parsed.isna().to_numpy(dtype=bool))
+    if len(bad):
+        for i in np.flatnonzero(np.isin(codes, bad)):  # loops over unreadable dates only
+            report.warn(int(lines[i]), field,
+                        f"{distinct[codes[i]]!r} is not a date; expected e.g. '12 Mar 2024'; left empty")
+    values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(values[codes], dtype="datetime64[ns]")  # code -1 (missing) -> the NaT at the end
+
+
+def _split_full_name(name: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split a full name on its last space: "Mary Ann Smith" -> ("Mary Ann", "Smith")."""
+    parts = name.str.rsplit(n=1)
+    first = _clean(parts.str[0])
+    last = _clean(parts.str[1])
+    return first, last
+
+
+def _empty_frame(report: _Report) -> pd.DataFrame:
+    df = pd.DataFrame({
+        **{c: pd.Series([], dtype="string") for c in _TEXT_COLUMNS},
+        "connected_on": pd.Series([], dtype="datetime64[ns]"),
+        "source": pd.Series([], dtype="string"),
+        "line": pd.Series([], dtype="int64"),
+    })
+    df.attrs["report"] = report.as_dict()
+    return df
+
+
+def _assemble(fields: Mapping[str, list[pd.Series]], lines: np.ndarray, fmt: str, report: _Report,
+              *, url_linkedin_only: bool) -> pd.DataFrame:
+    """Turn raw per-target columns into the normalized output frame (vectorized)."""
+    n = len(lines)
+    report.rows_read += n
+    if n == 0:
+        return _empty_frame(report)
+
+    def text(target: str) -> pd.Series:
+        return _first_present([_clean(p) for p in fields.get(target, [])], n)
+
+    first, last = text("first_name"), text("last_name")
+    if fields.get("name"):
+        nameless = (first.isna() & last.isna()).to_numpy(dtype=bool)
+        if nameless.any():
+            f2, l2 = _split_full_name(text("name"))
+            first = first.mask(nameless, f2)
+            last = last.mask(nameless, l2)
+    email = _emails([_clean(p) for p in fields.get("email", [])], lines, report, n)
+    urls = [_profile_urls(_clean(p), url_linkedin_only) for p in fields.get("profile_url", [])]
+    date_parts = fields.get("connected_on", [])
+    connected = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
+                 else pd.Series(np.full(n, np.datetime64("NaT", "ns"))))
+    df = pd.DataFrame({
+        "first_name": first, "last_name": last, "email": email,
+        "company": text("company"), "position": text("position"),
+        "profile_url": _first_present(urls, n),
+        "connected_on": connected,
+        "source": pd.Series(pd.array([fmt] * n, dtype="string")),
+        "line": pd.Series(lines, dtype="int64"),
+    })
+    no_name = (first.isna() & last.isna()).to_numpy(dtype=bool)
+    if fmt == "linkedin":
+        first_l, last_l = _lower(_objects(first)), _lower(_objects(last))
+        hidden = ((first_l == "linkedin") & (last_l == "member")) | ((first_l == "linkedin member") & (last_l == ""))
+        drop = no_name | hidden
+        reason = "hidden LinkedIn member (no name in the export)"
+    else:
+        drop = no_name & email.isna().to_numpy(dtype=bool)
+        reason = "no name and no valid email"
+    if drop.any():
+        for i in np.flatnonzero(drop):  # loops over skipped rows only
+            report.skip(int(lines[i]), reason)
+        df = df.loc[~drop].reset_index(drop=True)
+    df.attrs["report"] = report.as_dict()
+    return df
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV formats
+# --------------------------------------------------------------------------------------------------
+
+def _resolve_targets(header: _Header, fmt: str, mapping: Mapping[str, str] | None) -> dict[str, list[int]]:
+    """Column positions feeding each target, in preference order."""
+    pos = {n: i for i, n in reversed(list(enumerate(header.names)))}  # first occurrence wins
+    targets: dict[str, list[int]] = {}
+    if fmt in _LAYOUTS:
+        for target, names in _LAYOUTS[fmt].items():
+            targets[target] = [pos[n] for n in names if n in pos]
+        if fmt == "google":
+            targets["email"] = [i for i, n in enumerate(header.names) if _GOOGLE_EMAIL.fullmatch(n)]
+            targets["profile_url"] = [i for i, n in enumerate(header.names) if _GOOGLE_WEBSITE.fullmatch(n)]
+    elif not mapping:
+        targets = {t: [i] for t, i in _plain_targets(header.names).items()}
+    for their, ours in (mapping or {}).items():
+        targets[ours] = [pos[_norm_col(their)]]
+    return targets
+
+
+def _read_csv_text(text: str, name: str, path: str, fmt: str | None,
+                   mapping: Mapping[str, str] | None) -> pd.DataFrame:
+    header = _find_header(text, name, path, fmt, mapping)
+    fmt_used = header.layout or "csv"
+    report = _Report(fmt_used)
+    logger.debug("%s: %s layout, header on line %d, delimiter %r", name, fmt_used, header.line, header.delimiter)
+    ncols = len(header.names)
+    body = text[_line_offset(text, header.end_line + 1):]
+    first_line = header.end_line + 1
+    if not body.strip():
+        parsed: tuple[pd.DataFrame, np.ndarray] | None = (
+            pd.DataFrame({c: pd.Series([], dtype=object) for c in range(ncols)}), np.zeros(0, dtype=np.int64))
+    else:
+        parsed = _parse_fast(body, header.delimiter, ncols)
+    if parsed is None:
+        logger.debug("%s: irregular CSV, reading it record by record", name)
+        parsed = _parse_careful(body, header.delimiter, ncols, first_line, report, name, path)
+    raw, starts = parsed
+    blank = _blank_rows(raw)
+    if blank.any():
+        raw, starts = raw.loc[~blank].reset_index(drop=True), starts[~blank]
+    lines = starts + first_line
+    targets = _resolve_targets(header, fmt_used, mapping)
+    fields = {t: [raw[i] for i in cols] for t, cols in targets.items()}
+    return _assemble(fields, lines, fmt_used, report, url_linkedin_only=fmt_used in ("google", "outlook"))
+
+
+# --------------------------------------------------------------------------------------------------
+# vCard
+# --------------------------------------------------------------------------------------------------
+
+_VC_BEGIN = re.compile(r"[ \t]*BEGIN[ \t]*:[ \t]*VCARD[ \t]*", re.IGNORECASE)
+_VC_END = re.compile(r"[ \t]*END[ \t]*:[ \t]*VCARD[ \t]*", re.IGNORECASE)
+
+
+def _split_cards(text: str, name: str, path: str, report: _Report) -> list[tuple[int, str]]:
+    """Cut a vCard file into (line of BEGIN:VCARD, card text) pairs, joining QP soft line breaks."""
+    cards: list[tuple[int, str]] = []
+    start: int | None = None
+    buf: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if _VC_BEGIN.fullmatch(line):
+            if start is not None:
+                raise InputFormatError(
+                    f"{name}, line {start}: the vCard starting here has no END:VCARD before the next "
+                    f"BEGIN:VCARD on line {i}; the file looks truncated or malformed", path=path, line=start)
+            start, buf = i, ["BEGIN:VCARD"]
+        elif _VC_END.fullmatch(line):
+            if start is None:
+                raise InputFormatError(f"{name}, line {i}: END:VCARD without a BEGIN:VCARD before it; "
+                                       f"expected a vCard file", path=path, line=i)
+            buf.append("END:VCARD")
+            cards.append((start, "\r\n".join(buf) + "\r\n"))
+            start, buf = None, []
+        elif start is None:
+            if line.strip():
+                report.warn(i, "row", "text outside BEGIN:VCARD ... END:VCARD ignored")
+        else:
+            head = line.split(":", 1)[0].upper()
+            if "QUOTED-PRINTABLE" in head and not line[:1].isspace():
+                # Android: "=" at the end of a line is a soft break; the value goes on at the next line.
+                while line.endswith("=") and i < len(lines) and not _VC_END.fullmatch(lines[i]):
+                    line = line[:-1] + lines[i]
+                    i += 1
+            buf.append(line)
+    if start is not None:
+        raise InputFormatError(
+            f"{name}, line {start}: the vCard starting here has no END:VCARD; the file looks truncated",
+            path=path, line=start)
+    return cards
+
+
+def _vc_text(value: Any, sep: str = ",") -> str:
+    """Flatten a vobject value (str or nested lists from unescaped commas) to NFC text."""
+    if isinstance(value, (list, tuple)):
+        return sep.join(_vc_text(v, sep) for v in value)
+    if isinstance(value, bytes):
+        return ""
+    return unicodedata.normalize("NFC", str(value)) if value is not None else ""
+
+
+def _vc_pref(line: Any, order: int) -> tuple[int, int]:
+    """Sort key: preferred addresses first (TYPE=pref, bare PREF in 2.1, PREF=n in 4.0), then file order."""
+    params = {k.upper(): [str(v).lower() for v in vs] for k, vs in getattr(line, "params", {}).items()}
+    singles = [str(v).upper() for v in getattr(line, "singletonparams", [])]
+    rank = 100
+    if "pref" in params.get("TYPE", []) or "PREF" in singles:
+        rank = 1
+    for v in params.get("PREF", []):
+        if v.isdigit():
+            rank = min(rank, int(v))
+    return rank, order
+
+
+def _card_fields(card: Any) -> dict[str, Any]:
+    """Pick what we need from one parsed vobject card."""
+    first = last = full = company = position = role = ""
+    emails: list[tuple[tuple[int, int], str]] = []
+    urls: list[str] = []
+    for order, child in enumerate(card.getChildren()):
+        key = str(getattr(child, "name", "")).upper()
+        value = getattr(child, "value", "")
+        if key == "N":
+            if hasattr(value, "given"):
+                first, last = _vc_text(value.given), _vc_text(value.family)
+            else:
+                parts = _vc_text(value, ";").split(";")
+                last, first = (parts + ["", ""])[:2]
+        elif key == "FN":
+            full = _vc_text(value)
+        elif key == "EMAIL":
+            emails.append((_vc_pref(child, order), _vc_text(value)))
+        elif key == "ORG" and not company:
+            company = _vc_text(value[0] if isinstance(value, list) and value else value)
+        elif key == "TITLE" and not position:
+            position = _vc_text(value)
+        elif key == "ROLE" and not role:
+            role = _vc_text(value)
+        elif key in ("URL", "X-SOCIALPROFILE"):
+            urls.append(_vc_text(value))
+    emails.sort(key=lambda e: e[0])
+    return {"first_name": first, "last_name": last, "name": full, "company": company,
+            "position": position or role, "emails": [e for _, e in emails], "urls": urls}
+
+
+def _read_vcard_text(text: str, name: str, path: str) -> pd.DataFrame:
+    """Read every card of a vCard 2.1/3.0/4.0 file (vobject), then normalize like the CSV formats.
+
+    A card vobject cannot parse is skipped (listed in the report with its line); if no card
+    can be parsed at all the file is rejected.
+    """
+    import vobject  # imported here: only vCard files need it
+
+    report = _Report("vcard")
+    cards = _split_cards(text, name, path, report)
+    if not cards:
+        raise InputFormatError(f"{name}, line 1: no BEGIN:VCARD found; expected a vCard file", path=path, line=1)
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    failed: list[tuple[int, str]] = []
+    for start, card_text in cards:
+        try:
+            card = next(vobject.readComponents(card_text), None)
+            if card is None:
+                raise ValueError("empty card")
+            fields = _card_fields(card)
+        except Exception as exc:  # vobject raises ParseError, but also ValueError, TypeError, ...
+            failed.append((start, f"{type(exc).__name__}: {exc}"[:200]))
+            continue
+        rows.append(fields)
+        lines.append(start)
+    if not rows:
+        line, why = failed[0]
+        raise InputFormatError(f"{name}, line {line}: malformed vCard ({why}); expected a vCard 2.1, 3.0 or 4.0 "
+                               f"file", path=path, line=line)
+    for line, why in failed:
+        report.rows_read += 1
+        report.skip(line, f"malformed vCard, not readable ({why})")
+    n = len(rows)
+    n_email = max(len(r["emails"]) for r in rows)
+    n_url = max(len(r["urls"]) for r in rows)
+
+    def column(key: str) -> pd.Series:
+        return pd.Series([r[key] for r in rows], dtype=object)
+
+    fields_map: dict[str, list[pd.Series]] = {
+        k: [column(k)] for k in ("first_name", "last_name", "name", "company", "position")}
+    fields_map["email"] = [pd.Series([(r["emails"] + [""] * n_email)[j] for r in rows], dtype=object)
+                           for j in range(n_email)]
+    fields_map["profile_url"] = [pd.Series([(r["urls"] + [""] * n_url)[j] for r in rows], dtype=object)
+                                 for j in range(n_url)]
+    assert n == len(lines)
+    return _assemble(fields_map, np.asarray(lines, dtype=np.int64), "vcard", report, url_linkedin_only=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------------
+
+def _is_vcard(text: str) -> bool:
+    return text.lstrip()[:11].upper() == "BEGIN:VCARD"
+
+
+def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
+                  mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Read a contacts export into one normalized DataFrame, one row per person.
+
+    The format is detected from the content: LinkedIn ``Connections.csv`` (current layout
+    with its "Notes:" preamble, or the older one with the header on line 1), Google
+    Contacts CSV (current and older UTF-16 layouts), Outlook CSV, vCard 2.1/3.0/4.0, or
+    any CSV given ``mapping=``. Encodings: UTF-8 with or without BOM, UTF-16/32 with BOM,
+    else Windows-1252; delimiters comma, semicolon or tab.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    fmt
+        Force a format: "linkedin", "google", "outlook", "vcard" or "csv"; None detects it.
+    mapping
+        For other CSV files, ``{their_column: our_column}`` (header names compared
+        case-insensitively); ``our_column`` is one of first_name, last_name, email, company,
+        position, profile_url, connected_on, or ``name`` for a full name (split on its last
+        space when there are no first/last columns). On a known layout it overrides the
+        built-in column choice for the targets it names. A CSV whose header already uses
+        our column names needs no mapping.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns, in order: ``first_name, last_name, email, company, position, profile_url``
+        (pandas "string" dtype, NA when missing), ``connected_on`` (datetime64[ns] at
+        midnight, NaT when missing or unreadable), ``source`` (the format name) and ``line``
+        (int64, 1-based line where the record starts). ``email`` is the first valid address,
+        lower-cased; ``profile_url`` is https (for Google/Outlook/vCard only LinkedIn URLs are
+        kept). ``df.attrs["report"]`` holds ``format``, ``rows_read`` (records found, skipped
+        ones included), ``skipped`` (list of ``{line, reason}``: hidden LinkedIn members,
+        records with no name and no valid email), ``warnings`` (list of ``{line, field,
+        message}``) and ``invalid_emails`` (count).
+
+    Raises
+    ------
+    InputFormatError
+        For a missing, empty, binary, truncated, unknown or malformed file; the message names
+        the file, the line, and what was expected. No other exception escapes for any file
+        content.
+    """
+    p = os.fspath(path)
+    name = os.path.basename(p) or p
+    if fmt is not None and fmt not in FORMATS:
+        raise InputFormatError(f"fmt={fmt!r} is not a format; use one of {', '.join(FORMATS)} or None", path=p)
+    if mapping is not None:
+        bad = [v for v in mapping.values() if v not in _MAPPING_TARGETS]
+        if bad:
+            raise InputFormatError(
+                f"mapping= targets {bad!r} are not columns; use {', '.join(_MAPPING_TARGETS)}", path=p)
+    data = _read_bytes(p)
+    if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=p, line=1)
+    text, encoding = _decode(data, p, name)
+    logger.debug("%s: decoded as %s", name, encoding)
+    try:
+        if fmt == "vcard" or (fmt is None and _is_vcard(text)):
+            df = _read_vcard_text(text, name, p)
+        elif _is_vcard(text):
+            raise InputFormatError(f"{name}, line 1: this is a vCard file, not a {fmt} CSV; pass fmt='vcard' "
+                                   f"or fmt=None", path=p, line=1)
+        else:
+            df = _read_csv_text(text, name, p, fmt, mapping)
+    except InputFormatError:
+        raise
+    except Exception as exc:  # a parser bug must not leak as a random exception type
+        logger.debug("unexpected error reading %s", p, exc_info=True)
+        raise InputFormatError(f"{name}: could not be read ({type(exc).__name__}: {exc}); {_EXPECTED}",
+                               path=p) from exc
+    rep = df.attrs["report"]
+    logger.info("%s: %d %s records, %d kept, %d skipped, %d warnings", name, rep["rows_read"], rep["format"],
+                len(df), len(rep["skipped"]), len(rep["warnings"]))
+    return df

@@ -1,0 +1,164 @@
+"""Drafts from the workbook: the fields a template needs, gathered from profile, contact, research and log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .research import common_ground
+
+if TYPE_CHECKING:
+    from .emails import Draft
+    from .store import Workbook
+
+#: Which message kind each built-in template writes.
+TEMPLATE_KIND = {"seed": "outreach", "short": "outreach", "recruiter": "outreach", "intro": "outreach",
+                 "nudge": "nudge", "thank_you": "thank_you", "update": "update",
+                 "referral_ask": "referral_ask", "checkin": "checkin"}
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
+
+
+def _clause(sentence: str | None) -> str | None:
+    """'Learn SQL first.' -> 'learn SQL first' (to follow 'your advice to ...')."""
+    if not sentence:
+        return None
+    s = sentence.strip().rstrip(".!")
+    return s[:1].lower() + s[1:] if s[1:2].islower() or len(s) == 1 else s
+
+
+def _own_steps(next_steps: str | None, my_first_name: str | None) -> str | None:
+    """The user's part of 'Alex: do X. Mateo: do Y.' -> 'do X'."""
+    if not next_steps:
+        return None
+    if my_first_name:
+        m = re.search(rf"\b{re.escape(my_first_name)}\s*:\s*([^.]+)", next_steps)
+        if m:
+            return m.group(1).strip()
+    return _clause(next_steps.split(".")[0])
+
+
+def draft_fields(wb: Workbook, contact_id: int) -> dict[str, str | None]:
+    """Return every template field that the workbook can fill for a contact (None when unknown).
+
+    Fields: my_name, my_status, my_change, field, signature, their_name, their_full_name,
+    their_employer, their_role, their_accomplishment, common_ground, referrer_name, advice,
+    next_step, progress_items, referral_target.
+    """
+    profile = wb.profile()
+    contact = wb.contact(contact_id)
+    research = wb.research(contact_id)
+    referrer = wb.contact(contact["referred_by"]) if contact.get("referred_by") else None
+    ground = common_ground(profile, contact, research, referrer=referrer)
+    ground = ground[ground["kind"] != "mutual_contact"]
+    accomplishments = research[research["kind"] == "accomplishment"]["title"].dropna()
+    meetings = wb.meetings()
+    held = meetings[(meetings["contact_id"] == contact_id) & (meetings["status"] == "held")]
+    last = held.iloc[-1].to_dict() if not held.empty else {}
+    my_first = (profile.get("name") or "").split(" ")[0] or None
+    field = profile.get("target_industry")
+    return {
+        "my_name": profile.get("name"),
+        "my_status": profile.get("school_status") or (
+            f"working at {profile['current_employer']}" if profile.get("current_employer") else None),
+        "my_change": profile.get("change_wanted"),
+        "field": field,
+        "signature": profile.get("signature") or profile.get("name"),
+        "their_name": _text(contact.get("first_name")) or _text(contact.get("last_name")),
+        "their_full_name": " ".join(x for x in (_text(contact.get("first_name")),
+                                                 _text(contact.get("last_name"))) if x) or None,
+        "their_employer": _text(contact.get("company")),
+        "their_role": _text(contact.get("position")),
+        "their_accomplishment": _text(accomplishments.iloc[-1]) if len(accomplishments) else None,
+        "common_ground": _clause(ground.iloc[0]["clause"]) if not ground.empty else None,
+        "referrer_name": " ".join(x for x in (_text(referrer.get("first_name")),
+                                               _text(referrer.get("last_name"))) if x) if referrer else None,
+        "advice": _clause(_text(last.get("advice"))),
+        "next_step": _own_steps(_text(last.get("next_steps")), my_first),
+        "progress_items": progress_items(wb, contact_id),
+        "referral_target": f"someone else who works in {field}" if field else None,
+    }
+
+
+def progress_items(wb: Workbook, contact_id: int) -> str | None:
+    """Return a bulleted list of the steps the user took since they last wrote to this contact
+    (people met, by role and employer only: never another contact's name)."""
+    events = wb.events()
+    mine = events[(events["contact_id"] == contact_id)
+                  & events["kind"].isin(["meeting_held", "update_sent", "thank_you_sent"])]
+    if mine.empty:
+        return None
+    since = mine["at"].max()
+    held = events[(events["kind"] == "meeting_held") & (events["at"] > since)
+                  & (events["contact_id"] != contact_id)]
+    if held.empty:
+        return None
+    contacts = wb.contacts().set_index("id")
+    lines = []
+    for cid in held["contact_id"].dropna():
+        c = contacts.loc[int(cid)]
+        role = _text(c["position"]) or "someone"
+        lines.append(f"- I spoke with a {role.lower()} at {_text(c['company']) or 'a new employer'}.")
+    return "\n".join(lines)
+
+
+def compose(wb: Workbook, contact_id: int, template: str = "seed") -> Draft:
+    """Fill a template for a contact from the workbook; blanks it cannot fill stay visible.
+
+    Returns
+    -------
+    emails.Draft
+        subject, body, and `missing`: the names of blanks left to fill.
+    """
+    from .emails import fill
+
+    return fill(template, draft_fields(wb, contact_id), user_dir=user_templates(wb))
+
+
+def save_composed(wb: Workbook, contact_id: int, template: str = "seed", *,
+                  at: dt.datetime | str | None = None) -> int:
+    """Compose a draft and save it in the workbook; return the message id."""
+    draft = compose(wb, contact_id, template)
+    kind = TEMPLATE_KIND.get(template, "outreach")
+    return wb.save_draft(contact_id, kind, draft.subject, draft.body, template=template, at=at)
+
+
+def user_templates(wb: Workbook) -> str:
+    """Return the folder for the user's own templates: ``templates/`` beside the workbook."""
+    return str(wb.path.parent / "templates")
+
+
+def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -> Path:
+    """Write a stored message as an ``.eml`` draft that any mail program opens; return its path.
+
+    The file is named after the contact and the message kind (made safe whatever the name
+    holds); a contact with no known email gets a draft with an empty To line to fill in.
+    """
+    from .emails import build_message, safe_filename, write_eml
+
+    msg = wb.message(message_id)
+    contact = wb.contact(msg["contact_id"])
+    profile = wb.profile()
+    name = " ".join(x for x in (_text(contact.get("first_name")), _text(contact.get("last_name"))) if x)
+    stamp = dt.datetime.fromisoformat(msg["sent_at"] or msg["drafted_at"])
+    eml = build_message(subject=msg["subject"], body=msg["body"], to_name=name, to_addr=contact.get("email"),
+                        from_name=profile.get("name"), from_addr=profile.get("email") or None, date=stamp,
+                        msgid_domain="drafts.infoview-kit.local")
+    return write_eml(eml, out_dir, safe_filename(f"{message_id:04d}-{msg['kind']}-{name}"))
+
+
+def mailto_for(wb: Workbook, message_id: int) -> str:
+    """Return a ``mailto:`` link that opens the stored message in the user's mail program."""
+    from .emails import mailto_link
+
+    msg = wb.message(message_id)
+    return mailto_link(wb.contact(msg["contact_id"]).get("email") or "", msg["subject"], msg["body"])

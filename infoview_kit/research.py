@@ -1,0 +1,109 @@
+"""Research on a person: common ground with the user, facts already online, readiness for outreach."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+COMMON_GROUND_COLUMNS = ["kind", "score", "evidence", "clause", "sentence", "source_url"]
+# How much each kind of similarity builds rapport (higher first).
+_WEIGHT = {"mutual_contact": 5, "school": 4, "employer": 4, "career_move": 3, "group": 3,
+           "interest": 2, "city": 1}
+
+
+def _fold(text: Any) -> str:
+    from .contacts import company_key
+
+    return company_key(str(text)) if text is not None and not pd.isna(text) else ""
+
+
+def common_ground(profile: Mapping[str, Any], contact: Mapping[str, Any], research: pd.DataFrame,
+                  *, referrer: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Return the similarities between the user and a contact, strongest first, each with evidence.
+
+    Parameters
+    ----------
+    profile
+        The user's profile (:meth:`Workbook.profile`).
+    contact
+        The contact (:meth:`Workbook.contact`).
+    research
+        The contact's research items (:meth:`Workbook.research`).
+    referrer
+        The contact who referred this one, if any.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: kind (mutual_contact, school, employer, career_move, group, interest, city),
+        score, evidence (the fact, quotable in an email), clause (to follow "I noticed that"),
+        sentence (a ready opening line), source_url.
+    """
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, evidence: str, clause: str, source_url: Any = None) -> None:
+        rows.append({"kind": kind, "score": _WEIGHT[kind], "evidence": evidence, "clause": clause,
+                     "sentence": clause[:1].upper() + clause[1:] + ".",
+                     "source_url": source_url if source_url and not pd.isna(source_url) else None})
+
+    if referrer:
+        name = f"{referrer.get('first_name') or ''} {referrer.get('last_name') or ''}".strip()
+        add("mutual_contact", f"referred by {name}", f"{name} suggested I get in touch with you")
+    schools = {_fold(s): s for s in profile.get("schools") or []}
+    employers = {_fold(e): e for e in profile.get("employers") or []}
+    for item in research.to_dict("records") if not research.empty else []:
+        org = _fold(item.get("organization"))
+        if item["kind"] == "education" and org in schools:
+            add("school", f"{item['title']}, {item['organization']}",
+                f"we are both {schools[org]} alumni", item.get("source_url"))
+        elif item["kind"] == "experience" and org in employers:
+            add("employer", f"{item['title']} at {item['organization']}",
+                f"we have both worked at {employers[org]}", item.get("source_url"))
+        elif item["kind"] == "interest":
+            wanted = {_fold(i): i for i in (profile.get("interests") or []) + (profile.get("groups") or [])}
+            if _fold(item["title"]) in wanted:
+                if item["title"] in (profile.get("groups") or []):
+                    add("group", str(item["title"]), f"we are both members of the {item['title']}",
+                        item.get("source_url"))
+                else:
+                    add("interest", str(item["title"]), f"we share an interest in {item['title']}",
+                        item.get("source_url"))
+    company = _fold(contact.get("company"))
+    if company in schools and not any(r["kind"] == "school" for r in rows):
+        add("school", f"works at {contact.get('company')}", f"I studied at {schools[company]}, where you work")
+    if company in employers and not any(r["kind"] == "employer" for r in rows):
+        add("employer", f"works at {contact.get('company')}",
+            f"I used to work at {employers[company]} too")
+    # the career move the user wants and the contact already made
+    experience = research[research["kind"] == "experience"] if not research.empty else research
+    if not experience.empty and (target := profile.get("target_industry")):
+        roles = [str(r).lower() for r in experience["title"].dropna()]
+        words = [w.lower() for w in (profile.get("target_roles") or [])] + [str(target).lower()]
+        now_in = any(any(w.split()[0] in role for w in words) for role in roles[:1])
+        before = [r for r in roles[1:] if not any(w.split()[0] in r for w in words)]
+        if now_in and before:
+            add("career_move", f"moved from {before[0]} into {roles[0]}",
+                f"you made the move into {target} that I am hoping to make")
+    city = profile.get("city")
+    if city and any(city.lower() in str(v).lower() for v in (contact.get("where_found"), contact.get("company"))
+                    if v):
+        add("city", city, f"we are both in {city}")
+    df = pd.DataFrame(rows, columns=COMMON_GROUND_COLUMNS)
+    df = df.drop_duplicates(subset=["kind", "evidence"])
+    return df.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def online_facts(research: pd.DataFrame) -> list[str]:
+    """Return the facts research found online (past positions, organizations, dates, education):
+    the interview step does not ask about them."""
+    if research.empty:
+        return []
+    facts = []
+    for item in research[research["kind"].isin(["experience", "education"])].to_dict("records"):
+        span = "-".join(str(x) for x in (item.get("start"), item.get("end")) if x and not pd.isna(x))
+        org = item.get("organization")
+        org = "" if org is None or pd.isna(org) else f" at {org}"
+        facts.append(f"{item['title']}{org}{' ' + span if span else ''}")
+    return facts

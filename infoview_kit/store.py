@@ -1,0 +1,1051 @@
+"""The workbook store: one SQLite file per person, the only module that speaks SQL."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._paths import resolve_workbook
+from .exceptions import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
+
+log = logging.getLogger("infoview_kit")
+
+#: ``PRAGMA application_id`` of every workbook ("IVWB"): tells a workbook from any other SQLite file.
+APPLICATION_ID = 0x49565742
+#: The newest schema this code understands (``PRAGMA user_version``).
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Each entry upgrades the schema from version i to i + 1; all run in one transaction on open.
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE profile (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL                      -- JSON
+    );
+    CREATE TABLE employers (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        name_key    TEXT NOT NULL UNIQUE,
+        motivation  INTEGER CHECK (motivation BETWEEN 0 AND 3),
+        posting     INTEGER CHECK (posting BETWEEN 1 AND 3),
+        advocacy    INTEGER CHECK (advocacy IN (0, 1)),   -- user override; NULL = automatic
+        pinned      INTEGER NOT NULL DEFAULT 0,
+        excluded    INTEGER NOT NULL DEFAULT 0,
+        origin      TEXT NOT NULL DEFAULT 'contacts',
+        notes       TEXT
+    );
+    CREATE TABLE contacts (
+        id           INTEGER PRIMARY KEY,
+        person_key   TEXT NOT NULL UNIQUE,
+        first_name   TEXT,
+        last_name    TEXT,
+        email        TEXT,
+        company      TEXT,
+        position     TEXT,
+        profile_url  TEXT,
+        connected_on TEXT,                       -- ISO date
+        how_known    TEXT,
+        where_found  TEXT,
+        notes        TEXT,
+        referred_by  INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+        is_recruiter INTEGER NOT NULL DEFAULT 0,
+        pinned       INTEGER NOT NULL DEFAULT 0,
+        excluded     INTEGER NOT NULL DEFAULT 0,
+        checkin_days INTEGER,
+        created_at   TEXT NOT NULL
+    );
+    CREATE TABLE contact_sources (
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        source      TEXT NOT NULL,               -- linkedin, google, outlook, vcard, csv, manual, referral
+        source_key  TEXT NOT NULL,
+        file        TEXT,
+        line        INTEGER,
+        PRIMARY KEY (source, source_key)
+    );
+    CREATE INDEX contact_sources_contact ON contact_sources(contact_id);
+    CREATE TABLE research (
+        id          INTEGER PRIMARY KEY,
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('experience', 'education', 'accomplishment',
+                                                  'article', 'interest', 'note')),
+        title       TEXT NOT NULL,               -- role, degree, accomplishment, article title...
+        organization TEXT,
+        start       TEXT,
+        end         TEXT,
+        outlet      TEXT,
+        relation    TEXT CHECK (relation IN ('by', 'about')),
+        url         TEXT,
+        source_url  TEXT,
+        notes       TEXT,
+        added_at    TEXT NOT NULL,
+        UNIQUE (contact_id, kind, title, organization)
+    );
+    CREATE TABLE messages (
+        id          INTEGER PRIMARY KEY,
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('outreach', 'nudge', 'thank_you', 'update',
+                                                  'referral_ask', 'checkin')),
+        template    TEXT,
+        subject     TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sent', 'replied')),
+        meeting_id  INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+        drafted_at  TEXT NOT NULL,
+        sent_at     TEXT,
+        replied_at  TEXT
+    );
+    -- at most one open draft per person and kind: saving a draft again updates it
+    CREATE UNIQUE INDEX messages_one_open_draft ON messages(contact_id, kind) WHERE status = 'draft';
+    CREATE TABLE meetings (
+        id           INTEGER PRIMARY KEY,
+        contact_id   INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        uid          TEXT NOT NULL UNIQUE,
+        sequence     INTEGER NOT NULL DEFAULT 0,
+        starts_at    TEXT NOT NULL,              -- ISO, UTC
+        timezone     TEXT NOT NULL,
+        duration_min INTEGER NOT NULL CHECK (duration_min > 0),
+        place        TEXT,
+        status       TEXT NOT NULL DEFAULT 'confirmed'
+                     CHECK (status IN ('proposed', 'confirmed', 'held', 'cancelled')),
+        actual_start TEXT,
+        actual_end   TEXT,
+        notes        TEXT,
+        advice       TEXT,
+        next_steps   TEXT,
+        resources    TEXT
+    );
+    CREATE TABLE questions (
+        id          INTEGER PRIMARY KEY,
+        meeting_id  INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        theme       TEXT,
+        text        TEXT NOT NULL,
+        minutes     REAL NOT NULL DEFAULT 2,
+        must_ask    INTEGER NOT NULL DEFAULT 0,
+        answer      TEXT,
+        UNIQUE (meeting_id, text)
+    );
+    CREATE TABLE followups (
+        id          INTEGER PRIMARY KEY,
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,               -- thank_you, second_contact, nudge, referral_ask, ...
+        due_at      TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        message_id  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+        meeting_id  INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+        done_at     TEXT,
+        UNIQUE (contact_id, kind, due_at)
+    );
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,               -- ISO, UTC
+        kind        TEXT NOT NULL,
+        contact_id  INTEGER,                     -- no foreign key: the log outlives what it tells of
+        ref_id      INTEGER,
+        detail      TEXT                         -- JSON
+    );
+    CREATE INDEX events_kind_at ON events(kind, at);
+    CREATE INDEX events_contact ON events(contact_id);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    """,
+]
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+#: Profile fields and their kinds ("list" values are lists of strings).
+PROFILE_FIELDS: dict[str, str] = {
+    "name": "text", "email": "text", "status": "text",          # status: "graduate" or "working"
+    "school_status": "text",     # e.g. "recent Data Science graduate of Lakeside University"
+    "current_employer": "text", "target_industry": "text", "target_roles": "list",
+    "change_wanted": "text",     # e.g. "move from retail operations into data analytics"
+    "schools": "list", "employers": "list", "city": "text", "region": "text",
+    "interests": "list", "groups": "list", "signature": "text",
+    "country": "text",           # ISO 3166 alpha-2, for public holidays
+    "timezone": "text",          # IANA name, e.g. "America/Chicago"
+}
+
+#: Event kinds that move a contact along the outreach funnel, and the stage each one reaches.
+STAGES = ("identified", "researched", "emailed", "replied", "met", "thanked", "kept_in_touch")
+STAGE_OF_EVENT = {
+    "targeted": "identified", "research_added": "researched", "email_sent": "emailed",
+    "reply_received": "replied", "meeting_held": "met", "thank_you_sent": "thanked",
+    "update_sent": "kept_in_touch", "checkin_sent": "kept_in_touch",
+}
+MESSAGE_KINDS = ("outreach", "nudge", "thank_you", "update", "referral_ask", "checkin")
+RESEARCH_KINDS = ("experience", "education", "accomplishment", "article", "interest", "note")
+
+_CONTACT_FIELDS = ("first_name", "last_name", "email", "company", "position", "profile_url",
+                   "connected_on", "how_known", "where_found", "notes")
+
+
+def utc_iso(value: dt.datetime | dt.date | str | None) -> str:
+    """Return `value` as an ISO 8601 UTC timestamp string (a naive datetime counts as UTC)."""
+    if value is None:
+        value = dt.datetime.now(dt.UTC)
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise InputFormatError(f"{value!r}: expected an ISO date or date-time") from None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(12, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, and warnings with line numbers."""
+
+    file: str
+    format: str
+    added: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    invalid_emails: int = 0
+
+    def __str__(self) -> str:
+        text = (f"{self.file} ({self.format}): {self.added} added, {self.merged} merged, "
+                f"{self.unchanged} unchanged, {len(self.skipped)} skipped, "
+                f"{len(self.warnings)} warnings")
+        return text
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return skipped rows and warnings as one DataFrame: line, kind, field, message."""
+        rows = [{"line": s.get("line"), "kind": "skipped", "field": pd.NA, "message": s.get("reason")}
+                for s in self.skipped]
+        rows += [{"line": w.get("line"), "kind": "warning", "field": w.get("field", pd.NA),
+                  "message": w.get("message")} for w in self.warnings]
+        return pd.DataFrame(rows, columns=["line", "kind", "field", "message"])
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not a workbook, or is newer than this code, without writing to it."""
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if not head:
+        return  # an empty file becomes a new workbook
+    if not head.startswith(_SQLITE_MAGIC) or len(head) < 100:
+        raise WorkbookError(f"{path} is not an infoview workbook (not an SQLite database); "
+                            "pass the path of a workbook, or a new file name to create one", path=path)
+    user_version = int.from_bytes(head[60:64], "big")
+    application_id = int.from_bytes(head[68:72], "big")
+    if application_id != APPLICATION_ID:
+        raise WorkbookError(f"{path} is an SQLite database but not an infoview workbook "
+                            f"(application id {application_id:#x}); it was left untouched", path=path)
+    if user_version > SCHEMA_VERSION:
+        raise WorkbookError(f"{path} was written by a newer infoview_kit (schema {user_version}; this "
+                            f"version understands up to {SCHEMA_VERSION}); upgrade infoview_kit to "
+                            "open it. The file was left untouched", path=path)
+
+
+class Workbook:
+    """A person's workbook: one SQLite file holding everything they enter or import.
+
+    Open it with :meth:`Workbook.open`. Reads return pandas DataFrames; every change that
+    touches more than one row runs in one transaction, and repeating an operation adds nothing.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Workbook:
+        """Open the workbook at `path`, creating it (and its folder) if missing.
+
+        Parameters
+        ----------
+        path
+            The workbook file. Empty or None means ``$INFOVIEW_WORKBOOK``, else
+            ``data/private/workbook.sqlite`` in the project.
+        create
+            Create the file when it does not exist (otherwise raise NotFoundError).
+
+        Raises
+        ------
+        WorkbookError
+            If the file is not a workbook or was written by a newer schema; the file is left
+            byte-for-byte untouched.
+        """
+        p = resolve_workbook(path)
+        if p.is_dir():
+            raise WorkbookError(f"{p} is a folder; pass the path of a workbook file", path=p)
+        if p.exists():
+            _check_header(p)
+        elif not create:
+            raise NotFoundError(f"{p}: no such workbook", path=p)
+        else:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            # created readable by its owner only: it holds other people's personal data
+            os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
+        try:
+            wb = cls(conn, p)
+            wb._prepare()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return wb
+
+    def _prepare(self) -> None:
+        c = self._conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        c.execute("PRAGMA foreign_keys = ON")
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        app_id = c.execute("PRAGMA application_id").fetchone()[0]
+        if app_id == 0 and version == 0:
+            tables = c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise WorkbookError(f"{self.path} is an SQLite database but not an infoview workbook",
+                                    path=self.path)
+        elif app_id != APPLICATION_ID or version > SCHEMA_VERSION:
+            _check_header(self.path)  # raises with the precise reason
+        if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            c.execute("PRAGMA journal_mode = WAL")  # readers and one writer at once
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        with self.transaction():
+            # re-read inside the write lock: another process may have migrated meanwhile
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                log.info("migrating %s to schema %d", self.path, target)
+                for statement in _split_sql(_MIGRATIONS[target - 1]):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {target}")
+            self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open file (``PRAGMA user_version``)."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection; the workbook stays on disk."""
+        self._conn.close()
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Workbook {self.path}>"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one write transaction: all of it is kept, or none of it.
+
+        Raises
+        ------
+        WorkbookBusyError
+            If another process kept the workbook locked longer than the busy timeout.
+        """
+        c = self._conn
+        if c.in_transaction:  # nested: part of the enclosing transaction
+            yield c
+            return
+        try:
+            c.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise WorkbookBusyError(
+                    f"{self.path} is busy: another program kept it locked for more than "
+                    f"{BUSY_TIMEOUT_MS // 1000} s; try again", path=self.path) from exc
+            raise
+        try:
+            yield c
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        else:
+            c.execute("COMMIT")
+
+    def _df(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> pd.DataFrame:
+        cur = self._conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=cols)
+
+    def _event(self, what: str, at: str, contact_id: int | None = None, ref_id: int | None = None,
+               /, **detail: Any) -> None:
+        self._conn.execute(
+            "INSERT INTO events (at, kind, contact_id, ref_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (at, what, contact_id, ref_id, json.dumps(detail, sort_keys=True) if detail else None))
+
+    def table_counts(self) -> dict[str, int]:
+        """Return the number of rows in every table (what tests and reports compare)."""
+        names = [r[0] for r in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {n: self._conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+    # ---------------------------------------------------------------- profile
+    def profile(self) -> dict[str, Any]:
+        """Return the user's profile as a dict; every field of PROFILE_FIELDS is present."""
+        stored = {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM profile")}
+        return {k: stored.get(k, [] if kind == "list" else None) for k, kind in PROFILE_FIELDS.items()}
+
+    def set_profile(self, *, at: dt.datetime | str | None = None, **fields: Any) -> dict[str, Any]:
+        """Set profile fields (see PROFILE_FIELDS); others are left as they are.
+
+        Raises
+        ------
+        InputFormatError
+            For an unknown field, or a list field given something other than strings.
+        """
+        clean: dict[str, Any] = {}
+        for key, value in fields.items():
+            kind = PROFILE_FIELDS.get(key)
+            if kind is None:
+                raise InputFormatError(f"profile field {key!r} is unknown; expected one of "
+                                       + ", ".join(PROFILE_FIELDS))
+            if kind == "list":
+                if isinstance(value, str):
+                    value = [v.strip() for v in value.replace(";", ",").split(",")]
+                if value is None:
+                    value = []
+                if not all(isinstance(v, str) for v in value):
+                    raise InputFormatError(f"profile field {key!r}: expected a list of text")
+                value = [v.strip() for v in value if v.strip()]
+            elif value is not None:
+                value = str(value).strip() or None
+            clean[key] = value
+        before = self.profile()
+        changed = {k: v for k, v in clean.items() if before.get(k) != v}
+        if changed:
+            with self.transaction() as c:
+                c.executemany("INSERT INTO profile (key, value) VALUES (?, ?) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                              [(k, json.dumps(v)) for k, v in changed.items()])
+                self._event("profile_updated", utc_iso(at), fields=sorted(changed))
+        return self.profile()
+
+    # ---------------------------------------------------------------- contacts
+    def import_contacts(self, path: str | os.PathLike[str], *, fmt: str | None = None,
+                        mapping: Mapping[str, str] | None = None,
+                        at: dt.datetime | str | None = None) -> ImportReport:
+        """Read a contacts export and store it in one transaction; see :func:`read_contacts`.
+
+        Importing the same file again adds nothing: a person is matched by profile URL, then
+        email, then name and company; a match fills the fields it lacked and keeps every source.
+
+        Returns
+        -------
+        ImportReport
+            added, merged (matched and given new fields), unchanged, skipped, warnings.
+
+        Raises
+        ------
+        InputFormatError
+            If the file cannot be read; the workbook is unchanged.
+        """
+        from .contacts import read_contacts
+
+        people = read_contacts(path, fmt=fmt, mapping=mapping)
+        info = people.attrs.get("report", {})
+        report = ImportReport(file=os.path.basename(os.fspath(path)), format=info.get("format", fmt or "?"),
+                              skipped=list(info.get("skipped", [])),
+                              warnings=list(info.get("warnings", [])),
+                              invalid_emails=int(info.get("invalid_emails", 0)))
+        self._store_people(people, report, file=os.fspath(path), at=utc_iso(at))
+        log.info("%s", report)
+        return report
+
+    def _store_people(self, people: pd.DataFrame, report: ImportReport, *, file: str, at: str) -> None:
+        from ._people import person_keys
+
+        if people.empty:
+            return
+        people = people.copy()
+        people["person_key"] = person_keys(people)
+        people["connected_on"] = people["connected_on"].dt.strftime("%Y-%m-%d")
+        cols = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on"]
+        rows = people[["person_key", *cols, "source", "line"]].astype(object)
+        rows = rows.where(rows.notna(), None).itertuples(index=False, name=None)
+        with self.transaction() as c:
+            existing = {k: (i, tuple(rest)) for k, i, *rest in c.execute(
+                f"SELECT person_key, id, {', '.join(cols)} FROM contacts")}
+            inserts, updates, sources, seen = [], [], [], set()
+            for key, *values, source, line in rows:
+                vals = tuple(values)
+                if key in seen:
+                    report.skipped.append({"line": line, "reason": "same person twice in this file"})
+                    continue
+                seen.add(key)
+                sources.append((key, source, key, file, line))
+                if key not in existing:
+                    inserts.append((key, *vals, at))
+                    continue
+                cid, old = existing[key]
+                merged = tuple(o if o is not None else n for o, n in zip(old, vals, strict=True))
+                if merged != old:
+                    updates.append((*merged, cid))
+                    report.merged += 1
+                else:
+                    report.unchanged += 1
+            c.executemany(
+                f"INSERT INTO contacts (person_key, {', '.join(cols)}, created_at) "
+                f"VALUES (?, {', '.join('?' * len(cols))}, ?)", inserts)
+            c.executemany(f"UPDATE contacts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?", updates)
+            ids = dict(c.execute("SELECT person_key, id FROM contacts"))
+            c.executemany("INSERT INTO contact_sources (contact_id, source, source_key, file, line) "
+                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          [(ids[k], s, sk, os.path.basename(f), ln) for k, s, sk, f, ln in sources])
+            c.executemany("INSERT INTO events (at, kind, contact_id, detail) VALUES (?, 'contact_added', ?, ?)",
+                          [(at, ids[row[0]], json.dumps({"source": "import"})) for row in inserts])
+            self._flag_recruiters(c)
+            report.added = len(inserts)
+
+    @staticmethod
+    def _flag_recruiters(c: sqlite3.Connection) -> None:
+        from .contacts import is_recruiter
+
+        rows = c.execute("SELECT id, position, is_recruiter FROM contacts").fetchall()
+        c.executemany("UPDATE contacts SET is_recruiter = ? WHERE id = ?",
+                      [(int(is_recruiter(pos)), cid) for cid, pos, flag in rows
+                       if int(is_recruiter(pos)) != flag])
+
+    def add_contact(self, first_name: str, last_name: str = "", *, email: str | None = None,
+                    company: str | None = None, position: str | None = None,
+                    profile_url: str | None = None, how_known: str | None = None,
+                    where_found: str | None = None, notes: str | None = None,
+                    referred_by: int | None = None, source: str = "manual",
+                    at: dt.datetime | str | None = None) -> int:
+        """Add a person from your own circles or social media; return their contact id.
+
+        Adding the same person again (same profile URL, email, or name and company) fills what
+        was missing and returns the existing id.
+
+        Raises
+        ------
+        InputFormatError
+            If the name is empty, the email invalid, or `how_known` not one of HOW_KNOWN.
+        NotFoundError
+            If `referred_by` is not a contact id.
+        """
+        from ._people import HOW_KNOWN, clean_contact_fields, person_keys
+
+        fields = clean_contact_fields(first_name=first_name, last_name=last_name, email=email,
+                                      company=company, position=position, profile_url=profile_url,
+                                      where_found=where_found, notes=notes)
+        if how_known is not None and how_known not in HOW_KNOWN:
+            raise InputFormatError(f"how_known = {how_known!r}: expected one of {', '.join(HOW_KNOWN)}")
+        fields["how_known"] = how_known
+        if referred_by is not None:
+            self.contact(referred_by)
+        key = person_keys(pd.DataFrame([fields]))[0]
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM contacts WHERE person_key = ?", (key,)).fetchone()
+            names = [k for k in _CONTACT_FIELDS if k in fields]
+            if row is None:
+                cur = c.execute(
+                    f"INSERT INTO contacts (person_key, {', '.join(names)}, referred_by, created_at) "
+                    f"VALUES (?, {', '.join('?' * len(names))}, ?, ?)",
+                    (key, *[fields[k] for k in names], referred_by, stamp))
+                cid = int(cur.lastrowid)
+                self._event("contact_added", stamp, cid, source=source,
+                            **({"referred_by": referred_by} if referred_by else {}))
+            else:
+                cid = int(row[0])
+                c.execute(f"UPDATE contacts SET {', '.join(f'{k} = coalesce({k}, ?)' for k in names)}, "
+                          "referred_by = coalesce(referred_by, ?) WHERE id = ?",
+                          (*[fields[k] for k in names], referred_by, cid))
+            c.execute("INSERT INTO contact_sources (contact_id, source, source_key) VALUES (?, ?, ?) "
+                      "ON CONFLICT DO NOTHING", (cid, source, key))
+            self._flag_recruiters(c)
+        return cid
+
+    def contacts(self) -> pd.DataFrame:
+        """Return every contact, one row each.
+
+        Columns: id, first_name, last_name, email, company, position, profile_url,
+        connected_on (datetime64), how_known, where_found, notes, referred_by (Int64),
+        is_recruiter (bool), pinned (bool), excluded (bool), stage (furthest funnel stage reached,
+        or NA), sources (comma-separated), created_at (UTC datetime64).
+        """
+        case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
+        df = self._df(f"""
+            SELECT c.id, c.first_name, c.last_name, c.email, c.company, c.position, c.profile_url,
+                   c.connected_on, c.how_known, c.where_found, c.notes, c.referred_by,
+                   c.is_recruiter, c.pinned, c.excluded,
+                   (SELECT max(CASE e.kind {case} END) FROM events e WHERE e.contact_id = c.id) AS stage,
+                   (SELECT group_concat(DISTINCT s.source) FROM contact_sources s
+                     WHERE s.contact_id = c.id) AS sources,
+                   c.created_at
+            FROM contacts c ORDER BY c.id""")
+        text = ["first_name", "last_name", "email", "company", "position", "profile_url",
+                "how_known", "where_found", "notes", "sources"]
+        df[text] = df[text].astype("string")
+        df["connected_on"] = pd.to_datetime(df["connected_on"], format="%Y-%m-%d")
+        df["created_at"] = pd.to_datetime(df["created_at"], utc=True, format="ISO8601")
+        df["referred_by"] = df["referred_by"].astype("Int64")
+        for col in ("is_recruiter", "pinned", "excluded"):
+            df[col] = df[col].astype(bool)
+        df["stage"] = pd.Series([STAGES[int(s)] if pd.notna(s) else pd.NA for s in df["stage"]],
+                                index=df.index, dtype="string")
+        return df
+
+    def contact(self, contact_id: int) -> dict[str, Any]:
+        """Return one contact as a dict (the columns of :meth:`contacts`).
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such contact.
+        """
+        row = self._conn.execute("SELECT * FROM contacts WHERE id = ?", (int(contact_id),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no contact with id {contact_id} in {self.path}")
+        cols = [d[0] for d in self._conn.execute("SELECT * FROM contacts LIMIT 0").description]
+        return dict(zip(cols, row, strict=True))
+
+    def find_contact(self, name: str) -> int:
+        """Return the id of the one contact whose full name is `name` (case-insensitive).
+
+        Raises
+        ------
+        NotFoundError
+            If no contact, or more than one, has that name.
+        """
+        rows = self._conn.execute(
+            "SELECT id FROM contacts WHERE lower(trim(coalesce(first_name, '') || ' ' || "
+            "coalesce(last_name, ''))) = lower(trim(?))", (name,)).fetchall()
+        if len(rows) != 1:
+            what = "no contact" if not rows else f"{len(rows)} contacts"
+            raise NotFoundError(f"{what} named {name!r} in {self.path}")
+        return int(rows[0][0])
+
+    def set_target(self, contact_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Choose a contact to reach out to (funnel stage 'identified'); True if newly chosen."""
+        self.contact(contact_id)
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM events WHERE kind = 'targeted' AND contact_id = ?",
+                         (contact_id,)).fetchone():
+                return False
+            self._event("targeted", utc_iso(at), contact_id)
+        return True
+
+    # ---------------------------------------------------------------- research
+    def add_research(self, contact_id: int, kind: str, title: str, *, organization: str | None = None,
+                     start: str | None = None, end: str | None = None, outlet: str | None = None,
+                     relation: str | None = None, url: str | None = None, source_url: str | None = None,
+                     notes: str | None = None, at: dt.datetime | str | None = None) -> int:
+        """Record one researched fact about a contact; return its id.
+
+        Parameters
+        ----------
+        kind
+            One of RESEARCH_KINDS: experience (title = role), education (title = degree),
+            accomplishment, article (by or about them: `relation`), interest, note.
+        source_url
+            Where the fact was found; keep one for every fact.
+
+        Recording the same fact again (same kind, title and organization) updates it.
+        """
+        self.contact(contact_id)
+        if kind not in RESEARCH_KINDS:
+            raise InputFormatError(f"research kind {kind!r}: expected one of {', '.join(RESEARCH_KINDS)}")
+        title = (title or "").strip()
+        if not title:
+            raise InputFormatError("research title is empty: say what the fact is")
+        if relation not in (None, "by", "about"):
+            raise InputFormatError(f"relation {relation!r}: expected 'by' or 'about'")
+        stamp = utc_iso(at)
+        values = (organization, start, end, outlet, relation, url, source_url, notes)
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM research WHERE contact_id = ? AND kind = ? AND title = ? "
+                            "AND organization IS ?", (contact_id, kind, title, organization)).fetchone()
+            if row:
+                c.execute("UPDATE research SET start = coalesce(?, start), end = coalesce(?, end), "
+                          "outlet = coalesce(?, outlet), relation = coalesce(?, relation), "
+                          "url = coalesce(?, url), source_url = coalesce(?, source_url), "
+                          "notes = coalesce(?, notes) WHERE id = ?", (*values[1:], row[0]))
+                return int(row[0])
+            cur = c.execute("INSERT INTO research (contact_id, kind, title, organization, start, end, outlet, "
+                            "relation, url, source_url, notes, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (contact_id, kind, title, *values, stamp))
+            rid = int(cur.lastrowid)
+            self._event("research_added", stamp, contact_id, rid, kind=kind)
+        return rid
+
+    def research(self, contact_id: int | None = None) -> pd.DataFrame:
+        """Return research items, for one contact or all.
+
+        Columns: id, contact_id, kind, title, organization, start, end, outlet, relation, url,
+        source_url, notes, added_at (UTC datetime64).
+        """
+        where, params = ("WHERE contact_id = ?", (int(contact_id),)) if contact_id is not None else ("", ())
+        df = self._df(f"SELECT id, contact_id, kind, title, organization, start, end, outlet, relation, url, "
+                      f"source_url, notes, added_at FROM research {where} ORDER BY contact_id, id", params)
+        text = ["kind", "title", "organization", "start", "end", "outlet", "relation", "url",
+                "source_url", "notes"]
+        df[text] = df[text].astype("string")
+        df["added_at"] = pd.to_datetime(df["added_at"], utc=True, format="ISO8601")
+        return df
+
+    def common_ground(self, contact_id: int) -> pd.DataFrame:
+        """Return what the user and a contact have in common, strongest first, with evidence;
+        see :func:`infoview_kit.research.common_ground` for the columns."""
+        from .research import common_ground
+
+        contact = self.contact(contact_id)
+        referrer = self.contact(contact["referred_by"]) if contact.get("referred_by") else None
+        return common_ground(self.profile(), contact, self.research(contact_id), referrer=referrer)
+
+    # ---------------------------------------------------------------- messages
+    def save_draft(self, contact_id: int, kind: str, subject: str, body: str, *,
+                   template: str | None = None, meeting_id: int | None = None,
+                   at: dt.datetime | str | None = None) -> int:
+        """Save a draft email to a contact; return the message id.
+
+        There is at most one open draft per contact and kind: saving again updates it.
+        """
+        self.contact(contact_id)
+        if kind not in MESSAGE_KINDS:
+            raise InputFormatError(f"message kind {kind!r}: expected one of {', '.join(MESSAGE_KINDS)}")
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            row = c.execute("SELECT id, subject, body FROM messages WHERE contact_id = ? AND kind = ? "
+                            "AND status = 'draft'", (contact_id, kind)).fetchone()
+            if row:
+                if (row[1], row[2]) != (subject, body):
+                    c.execute("UPDATE messages SET subject = ?, body = ?, template = coalesce(?, template), "
+                              "drafted_at = ? WHERE id = ?", (subject, body, template, stamp, row[0]))
+                return int(row[0])
+            cur = c.execute("INSERT INTO messages (contact_id, kind, template, subject, body, meeting_id, "
+                            "drafted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (contact_id, kind, template, subject, body, meeting_id, stamp))
+            mid = int(cur.lastrowid)
+            self._event("email_drafted", stamp, contact_id, mid, kind=kind)
+        return mid
+
+    def mark_sent(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Mark a draft as sent (by you, from your own mail client); True if it was a draft.
+
+        Raises
+        ------
+        InputFormatError
+            If the draft still has an unfilled blank such as ``[their_accomplishment]``.
+        """
+        msg = self.message(message_id)
+        if msg["status"] != "draft":
+            return False
+        from ._people import blanks_in
+
+        blanks = blanks_in(msg["subject"] + "\n" + msg["body"])
+        if blanks:
+            raise InputFormatError(f"message {message_id} still has blanks to fill: {', '.join(blanks)}")
+        stamp = utc_iso(at)
+        cid = msg["contact_id"]
+        with self.transaction() as c:
+            c.execute("UPDATE messages SET status = 'sent', sent_at = ? WHERE id = ?", (stamp, message_id))
+            kind = "email_sent" if msg["kind"] == "outreach" else f"{msg['kind']}_sent"
+            self._event(kind, stamp, cid, message_id)
+            if msg["kind"] == "outreach":
+                self._schedule_no_reply_routine(cid, message_id, stamp)
+            # sending a thank-you, nudge or update fulfils the follow-up that asked for it
+            c.execute("UPDATE followups SET done_at = ?, message_id = coalesce(message_id, ?) "
+                      "WHERE contact_id = ? AND kind = ? AND done_at IS NULL", (stamp, message_id, cid,
+                                                                                 msg["kind"]))
+        return True
+
+    def _schedule_no_reply_routine(self, contact_id: int, message_id: int, sent_at: str) -> None:
+        """Business days 3 and 7 after a first email (weekends and the user's public holidays
+        skipped, in the user's time zone): see ``_bizdays.nudge_schedule``."""
+        from ._bizdays import nudge_schedule
+
+        profile = self.profile()
+        company = self.contact(contact_id).get("company") or "the same employer"
+        reasons = {
+            "second_contact": f"No reply after 3 business days: write to a second person at {company} "
+                              "(not a nudge to the first).",
+            "nudge": "No reply after 7 business days: send one short follow-up, the last attempt.",
+        }
+        sent = dt.datetime.fromisoformat(sent_at)
+        for kind, due in nudge_schedule(sent, country=profile.get("country") or "US",
+                                        tz=profile.get("timezone") or "UTC"):
+            self._conn.execute(
+                "INSERT INTO followups (contact_id, kind, due_at, reason, message_id) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(contact_id, kind, due_at) DO NOTHING",
+                (contact_id, kind, utc_iso(due), reasons[kind], message_id))
+
+    def mark_replied(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Record that the contact replied to a sent message; True if newly recorded."""
+        msg = self.message(message_id)
+        if msg["status"] != "sent":
+            if msg["status"] == "draft":
+                raise InputFormatError(f"message {message_id} is still a draft; mark it sent first")
+            return False
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            c.execute("UPDATE messages SET status = 'replied', replied_at = ? WHERE id = ?",
+                      (stamp, message_id))
+            self._event("reply_received", stamp, msg["contact_id"], message_id, kind=msg["kind"])
+            # a reply makes the no-reply routine moot
+            c.execute("UPDATE followups SET done_at = ? WHERE contact_id = ? AND done_at IS NULL "
+                      "AND kind IN ('second_contact', 'nudge')", (stamp, msg["contact_id"]))
+        return True
+
+    def message(self, message_id: int) -> dict[str, Any]:
+        """Return one message as a dict (the columns of :meth:`messages`)."""
+        cur = self._conn.execute("SELECT * FROM messages WHERE id = ?", (int(message_id),))
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"no message with id {message_id} in {self.path}")
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def messages(self, contact_id: int | None = None) -> pd.DataFrame:
+        """Return messages (drafts and sent), for one contact or all.
+
+        Columns: id, contact_id, kind, template, subject, body, status (draft/sent/replied),
+        meeting_id (Int64), drafted_at, sent_at, replied_at (UTC datetime64, NaT when not yet).
+        """
+        where, params = ("WHERE contact_id = ?", (int(contact_id),)) if contact_id is not None else ("", ())
+        df = self._df(f"SELECT id, contact_id, kind, template, subject, body, status, meeting_id, drafted_at, "
+                      f"sent_at, replied_at FROM messages {where} ORDER BY id", params)
+        df[["kind", "template", "subject", "body", "status"]] = df[
+            ["kind", "template", "subject", "body", "status"]].astype("string")
+        df["meeting_id"] = df["meeting_id"].astype("Int64")
+        for col in ("drafted_at", "sent_at", "replied_at"):
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+        return df
+
+    # ---------------------------------------------------------------- meetings
+    def schedule_meeting(self, contact_id: int, start: dt.datetime | str, *, duration_min: int = 30,
+                         timezone: str | None = None, place: str | None = None, status: str = "confirmed",
+                         at: dt.datetime | str | None = None) -> int:
+        """Schedule a meeting with a contact; return its id.
+
+        `start` is in `timezone` (default: the profile's time zone) when naive. Scheduling the
+        same contact at the same start again returns the existing meeting.
+        """
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        self.contact(contact_id)
+        tzname = timezone or self.profile().get("timezone") or "UTC"
+        try:
+            tz = ZoneInfo(tzname)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputFormatError(f"time zone {tzname!r}: expected an IANA name such as "
+                                   "'America/Chicago' or 'Europe/London'") from None
+        if isinstance(start, str):
+            start = dt.datetime.fromisoformat(start)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=tz)
+        if not 5 <= int(duration_min) <= 240:
+            raise InputFormatError(f"duration {duration_min} min: expected 5 to 240 (20 or 30 is usual)")
+        starts = utc_iso(start)
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM meetings WHERE contact_id = ? AND starts_at = ? "
+                            "AND status != 'cancelled'", (contact_id, starts)).fetchone()
+            if row:
+                return int(row[0])
+            uid = f"meeting-{contact_id}-{starts.replace(':', '').replace('-', '')}@infoview-kit.local"
+            cur = c.execute("INSERT INTO meetings (contact_id, uid, starts_at, timezone, duration_min, place, "
+                            "status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (contact_id, uid, starts, tzname, int(duration_min), place, status))
+            mid = int(cur.lastrowid)
+            self._event("meeting_scheduled", stamp, contact_id, mid)
+        return mid
+
+    def log_meeting(self, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
+                    actual_end: dt.datetime | str | None = None, notes: str | None = None,
+                    advice: str | None = None, next_steps: str | None = None,
+                    resources: str | None = None, answers: Mapping[str, str] | None = None) -> None:
+        """Record what happened at a meeting; the first log with an end time marks it held.
+
+        Parameters
+        ----------
+        actual_start, actual_end
+            When it really started and ended; a time without a zone is in the meeting's zone.
+        answers
+            Question text -> answer or note, for questions saved with :meth:`save_questions`.
+        """
+        m = self.meeting(meeting_id)
+        start = utc_iso(_aware(actual_start, m["timezone"])) if actual_start else m["actual_start"]
+        end = utc_iso(_aware(actual_end, m["timezone"])) if actual_end else m["actual_end"]
+        if start and end and end < start:
+            raise InputFormatError(f"meeting {meeting_id}: actual end {end} is before its start {start}")
+        with self.transaction() as c:
+            c.execute("UPDATE meetings SET actual_start = ?, actual_end = ?, notes = coalesce(?, notes), "
+                      "advice = coalesce(?, advice), next_steps = coalesce(?, next_steps), "
+                      "resources = coalesce(?, resources), status = CASE WHEN ? IS NOT NULL THEN 'held' "
+                      "ELSE status END WHERE id = ?",
+                      (start, end, notes, advice, next_steps, resources, end, meeting_id))
+            for text, answer in (answers or {}).items():
+                c.execute("UPDATE questions SET answer = ? WHERE meeting_id = ? AND text = ?",
+                          (answer, meeting_id, text))
+            if end and m["status"] != "held":
+                self._event("meeting_held", end, m["contact_id"], meeting_id)
+                due = dt.datetime.fromisoformat(end) + dt.timedelta(hours=24)
+                c.execute("INSERT INTO followups (contact_id, kind, due_at, reason, meeting_id) "
+                          "VALUES (?, 'thank_you', ?, ?, ?) ON CONFLICT DO NOTHING",
+                          (m["contact_id"], utc_iso(due),
+                           "Thank-you note within 24 hours of the meeting.", meeting_id))
+
+    def meeting(self, meeting_id: int) -> dict[str, Any]:
+        """Return one meeting as a dict (the columns of :meth:`meetings`)."""
+        cur = self._conn.execute("SELECT * FROM meetings WHERE id = ?", (int(meeting_id),))
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"no meeting with id {meeting_id} in {self.path}")
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def meetings(self) -> pd.DataFrame:
+        """Return every meeting.
+
+        Columns: id, contact_id, name, company, uid, sequence, starts_at (UTC datetime64),
+        timezone, duration_min, place, status (proposed/confirmed/held/cancelled), actual_start,
+        actual_end (UTC datetime64), actual_min (float), notes, advice, next_steps, resources.
+        """
+        df = self._df("""
+            SELECT m.id, m.contact_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
+                   AS name, c.company, m.uid, m.sequence, m.starts_at, m.timezone, m.duration_min, m.place,
+                   m.status, m.actual_start, m.actual_end, m.notes, m.advice, m.next_steps, m.resources
+            FROM meetings m JOIN contacts c ON c.id = m.contact_id ORDER BY m.starts_at, m.id""")
+        for col in ("starts_at", "actual_start", "actual_end"):
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+        df.insert(13, "actual_min", (df["actual_end"] - df["actual_start"]).dt.total_seconds() / 60)
+        text = ["name", "company", "uid", "timezone", "place", "status", "notes", "advice", "next_steps",
+                "resources"]
+        df[text] = df[text].astype("string")
+        return df
+
+    def save_questions(self, meeting_id: int, plan: pd.DataFrame) -> int:
+        """Store a meeting's question plan (columns text, minutes, and optionally theme, must_ask,
+        included), replacing the previous plan but keeping answers already logged; return the count.
+        """
+        self.meeting(meeting_id)
+        if "included" in plan.columns:
+            plan = plan[plan["included"].astype(bool)]
+        rows = [(meeting_id, pos, r.get("theme"), str(r["text"]), float(r.get("minutes", 2) or 2),
+                 int(bool(r.get("must_ask", False))))
+                for pos, r in enumerate(plan.to_dict("records"), start=1)]
+        with self.transaction() as c:
+            texts = [r[3] for r in rows]
+            c.execute(f"DELETE FROM questions WHERE meeting_id = ? AND text NOT IN "
+                      f"({', '.join('?' * len(texts))})", (meeting_id, *texts))
+            c.executemany("INSERT INTO questions (meeting_id, position, theme, text, minutes, must_ask) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(meeting_id, text) DO UPDATE SET "
+                          "position = excluded.position, theme = excluded.theme, minutes = excluded.minutes, "
+                          "must_ask = excluded.must_ask", rows)
+        return len(rows)
+
+    def questions(self, meeting_id: int) -> pd.DataFrame:
+        """Return a meeting's question plan in order.
+
+        Columns: id, meeting_id, position, theme, text, minutes, must_ask (bool), answer.
+        """
+        df = self._df("SELECT id, meeting_id, position, theme, text, minutes, must_ask, answer "
+                      "FROM questions WHERE meeting_id = ? ORDER BY position", (int(meeting_id),))
+        df["must_ask"] = df["must_ask"].astype(bool)
+        df[["theme", "text", "answer"]] = df[["theme", "text", "answer"]].astype("string")
+        return df
+
+    # ---------------------------------------------------------------- follow-ups and events
+    def add_followup(self, contact_id: int, kind: str, due_at: dt.datetime | str, reason: str, *,
+                     message_id: int | None = None, meeting_id: int | None = None) -> int:
+        """Schedule a follow-up (thank-you, nudge, update...); the same kind and due time is one row."""
+        self.contact(contact_id)
+        due = utc_iso(due_at)
+        with self.transaction() as c:
+            c.execute("INSERT INTO followups (contact_id, kind, due_at, reason, message_id, meeting_id) "
+                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(contact_id, kind, due_at) DO NOTHING",
+                      (contact_id, kind, due, reason, message_id, meeting_id))
+            return int(c.execute("SELECT id FROM followups WHERE contact_id = ? AND kind = ? AND due_at = ?",
+                                 (contact_id, kind, due)).fetchone()[0])
+
+    def mark_followup_done(self, followup_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Mark a follow-up done and log it; True if it was open."""
+        row = self._conn.execute("SELECT contact_id, kind, done_at FROM followups WHERE id = ?",
+                                 (int(followup_id),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no follow-up with id {followup_id} in {self.path}")
+        if row[2] is not None:
+            return False
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            c.execute("UPDATE followups SET done_at = ? WHERE id = ?", (stamp, followup_id))
+            self._event("followup_done", stamp, row[0], followup_id, kind=row[1])
+        return True
+
+    def followups(self) -> pd.DataFrame:
+        """Return every follow-up.
+
+        Columns: id, contact_id, name, kind, due_at, done_at (UTC datetime64), reason,
+        message_id, meeting_id (Int64).
+        """
+        df = self._df("""
+            SELECT f.id, f.contact_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
+                   AS name, f.kind, f.due_at, f.done_at, f.reason, f.message_id, f.meeting_id
+            FROM followups f JOIN contacts c ON c.id = f.contact_id ORDER BY f.due_at, f.id""")
+        for col in ("due_at", "done_at"):
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+        df[["name", "kind", "reason"]] = df[["name", "kind", "reason"]].astype("string")
+        df[["message_id", "meeting_id"]] = df[["message_id", "meeting_id"]].astype("Int64")
+        return df
+
+    def events(self) -> pd.DataFrame:
+        """Return the append-only activity log, oldest first.
+
+        Columns: id, at (UTC datetime64), kind, contact_id (Int64), ref_id (Int64), detail (dict).
+        """
+        df = self._df("SELECT id, at, kind, contact_id, ref_id, detail FROM events ORDER BY at, id")
+        df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601")
+        df["kind"] = df["kind"].astype("string")
+        df[["contact_id", "ref_id"]] = df[["contact_id", "ref_id"]].astype("Int64")
+        df["detail"] = [json.loads(d) if isinstance(d, str) else {} for d in df["detail"]]
+        return df
+
+
+def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
+    """Return `value` as an aware datetime; a naive one (or ISO text) is taken to be in `tzname`."""
+    from zoneinfo import ZoneInfo
+
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InputFormatError(f"{value!r}: expected a date and time such as 2026-11-24T14:00") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tzname))
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    statements, buf = [], ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                statements.append(buf.strip())
+            buf = ""
+    return statements
