@@ -19,6 +19,7 @@ __all__ = [
     "is_business_day",
     "next_business_week_start",
     "nudge_schedule",
+    "to_local",
 ]
 
 #: The no-reply routine, in business days after the first email was sent.
@@ -77,6 +78,29 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.replace(tzinfo=zone)
     return moment.astimezone(zone)
+
+
+def to_local(moment: datetime, *, tz: str) -> datetime:
+    """Express ``moment`` in the user's time zone.
+
+    Parameters
+    ----------
+    moment
+        Time-zone aware, or naive meaning "already in ``tz``".
+    tz
+        IANA time zone of the user, e.g. "America/Los_Angeles".
+
+    Returns
+    -------
+    datetime
+        Aware, in ``tz``.
+
+    Raises
+    ------
+    InputFormatError
+        Unknown time zone.
+    """
+    return _local(moment, _zone(tz))
 
 
 def _is_business_day(d: date, cc: str, subdiv: str | None) -> bool:

@@ -63,14 +63,14 @@ def clean_contact_fields(**fields: Any) -> dict[str, str | None]:
     InputFormatError
         If both names are empty, or the email is not a valid address.
     """
-    from .contacts import _EMAIL_FULL
+    from .contacts import _EMAIL_RE
 
     clean = {k: clean_text(v) for k, v in fields.items()}
     if not (clean.get("first_name") or clean.get("last_name")):
         raise InputFormatError("a contact needs a first or last name")
     if clean.get("email"):
         email = clean["email"].lower()
-        if not _EMAIL_FULL.fullmatch(email):
+        if not re.fullmatch(_EMAIL_RE, email):
             raise InputFormatError(f"email {clean['email']!r} is not a valid address (expected name@domain)")
         clean["email"] = email
     return clean

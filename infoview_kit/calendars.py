@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Alarm, Calendar, Component, Event, vCalAddress
-from icalendar.timezone import tzid_from_dt, tzp
+from icalendar import TRANSP, Alarm, Calendar, Event, Todo, vCalAddress
+from icalendar.timezone import tzid_from_dt
 
 from .exceptions import InfoviewError, InputFormatError
 
@@ -194,7 +195,7 @@ def meeting_ics(
     calendar.add_missing_timezones(
         first_date=date(start.year - 1, 1, 1), last_date=date(start.year + 2, 1, 1)
     )
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def cancel_ics(
@@ -317,12 +318,12 @@ def reminders_ics(
             end=due_day + timedelta(days=1),
             summary=summary,
             description=_text(item.get("description"), f"{where}: description") or None,
-            transparency="TRANSPARENT",
+            transparency=TRANSP.TRANSPARENT,
         )
         event.add("categories", ["Follow-up"])
         event.add_component(Alarm.new_display(f"Follow-up due: {summary}", trigger))
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def read_ics(source: str | os.PathLike[str] | bytes) -> list[dict[str, Any]]:
@@ -367,7 +368,7 @@ def read_ics(source: str | os.PathLike[str] | bytes) -> list[dict[str, Any]]:
         raise InputFormatError(f"{name}: the file is empty; expected an iCalendar (.ics) file.", path=path)
     try:
         components = Calendar.from_ical(data, multiple=True)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except Exception as exc:  # icalendar raises ValueError, and others on badly nested input
         raise InputFormatError(f"{name}: not a valid iCalendar (.ics) file ({exc}).", path=path) from exc
     calendars = [c for c in components if c.name == "VCALENDAR"]
     if not calendars or len(calendars) != len(components):
@@ -381,7 +382,7 @@ def read_ics(source: str | os.PathLike[str] | bytes) -> list[dict[str, Any]]:
         method = _opt_str(calendar.get("METHOD"))
         calname = _opt_str(calendar.get("X-WR-CALNAME") or calendar.get("NAME"))
         for component in calendar.subcomponents:
-            if component.name not in ("VEVENT", "VTODO"):
+            if not isinstance(component, Event | Todo):
                 continue
             try:
                 entries.append(_entry(component, method, calname))
@@ -403,7 +404,7 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def _entry(component: Component, method: str | None, calname: str | None) -> dict[str, Any]:
+def _entry(component: Event | Todo, method: str | None, calname: str | None) -> dict[str, Any]:
     if component.errors:
         prop, message = component.errors[0]
         raise ValueError(f"property {prop}: {message}")
@@ -488,13 +489,22 @@ def _zoned(value: datetime) -> datetime:
     happens twice when clocks go back (iCalendar always reads the first), go to UTC.
     """
     tzid = tzid_from_dt(value)
-    if tzid is None or tzid == "UTC" or tzp.timezone(tzid) is None:
+    if tzid is None or tzid == "UTC" or not _is_iana(tzid):
         return value.astimezone(UTC)
     local = value.astimezone(UTC).astimezone(value.tzinfo)
     ambiguous = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
     if ambiguous and local.fold == 1:
         return value.astimezone(UTC)
     return local
+
+
+def _is_iana(tzid: str) -> bool:
+    """True when the time zone database knows ``tzid``, so a VTIMEZONE can be built for it."""
+    try:
+        ZoneInfo(tzid)
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    return True
 
 
 def _text(value: Any, field: str) -> str:
@@ -530,7 +540,7 @@ def _url(value: Any) -> str | None:
         ok = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
     if not ok:
         raise InputFormatError(f"url {value!r} is not an http(s) link, e.g. https://meet.example.org/abc.")
-    return value
+    return str(value)
 
 
 def _due(value: Any, where: str) -> tuple[date, timedelta]:

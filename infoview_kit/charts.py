@@ -69,7 +69,7 @@ def activity_data(wb: Workbook, today: dt.date | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=["week", *cols])
     tzname = wb.profile().get("timezone") or "UTC"
     local = events["at"].dt.tz_convert(tzname).dt.tz_localize(None)
-    week = (local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")).dt.date
+    week = (local.dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")).dt.date
     last = today or local.max().date()
     weeks = pd.date_range(min(week), last - dt.timedelta(days=last.weekday()), freq="7D").date
     out = pd.DataFrame({"week": weeks})

@@ -7,6 +7,7 @@ import csv
 import io
 import logging
 import os
+import quopri
 import re
 import unicodedata
 import warnings
@@ -365,9 +366,7 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
                 if first_line is None or (start == first_line and len(names) > len(first_names)):
                     first_line, first_names = start, names
                 layout = _detect_layout(names)
-                if fmt in _LAYOUTS and layout != fmt:
-                    layout = None
-                elif fmt == "csv":
+                if fmt in _LAYOUTS and layout != fmt or fmt == "csv":
                     layout = None
                 if layout is None and not (wanted and wanted <= set(names)):
                     if fmt in (None, "csv") and not wanted and _plain_targets(names):
@@ -597,6 +596,14 @@ def _emails(parts: list[pd.Series], lines: np.ndarray, report: _Report, n: int) 
     return pd.Series(out, copy=False)
 
 
+def _split_multi(part: pd.Series) -> list[pd.Series]:
+    """Split Google's multi-value cells ("a@x.org ::: b@y.org") into one cleaned Series per item."""
+    if ":::" not in _SEP.join(_objects(part)):
+        return [part]
+    items = part.str.split(":::", regex=False, expand=True)
+    return [_clean(items[c]) for c in items.columns]
+
+
 def _has_space(joined: str) -> bool:
     return any(ch in joined for ch in " \t\n\r\x0b\x0c") or (
         not joined.isascii() and re.search(r"\s", joined) is not None)
@@ -632,9 +639,46 @@ _MONTHS = {name: i for i, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
      ("nov", "november"), ("dec", "december")], start=1) for name in names}
-# "12 Mar 2024", "12-Mar-24", "12 March 2024", "Mar 12, 2024", "March 12 2024"
-_NAMED_MONTH_DATE = (r"^(?:(?P<d1>\d{1,2})[ -](?P<m1>[A-Za-z]{3,9})\.?[ -](?P<y1>\d{4}|\d{2})"
-                     r"|(?P<m2>[A-Za-z]{3,9})\.? (?P<d2>\d{1,2}),? (?P<y2>\d{4}))$")
+_NAT = np.datetime64("NaT", "ns")
+
+
+def _parse_named_month(values: np.ndarray) -> np.ndarray:
+    """Parse "12 Mar 2024", "12-Mar-24", "12 March 2024", "Mar 12, 2024" with numpy string ufuncs.
+
+    Returns datetime64[ns] values, NaT where the text is not such a date (or not a real day).
+    Two-digit years follow strptime's %y (69-99 -> 19xx, else 20xx).
+    """
+    sd = np.dtypes.StringDType()
+    a = np.strings.lower(np.asarray(values, dtype=object).astype(sd))
+    for old in (",", "-", "."):
+        a = np.strings.replace(a, old, " ")
+    while bool(np.any(np.strings.find(a, "  ") >= 0)):
+        a = np.strings.replace(a, "  ", " ")
+    a = np.strings.strip(a)
+    space = np.array(" ", dtype=sd)
+    t1, _, rest = np.strings.partition(a, space)
+    t2, _, t3 = np.strings.partition(rest, space)
+    day_first = np.strings.isdecimal(t1) & np.strings.isalpha(t2)
+    month_first = np.strings.isalpha(t1) & np.strings.isdecimal(t2)
+    day_s = np.where(day_first, t1, t2)
+    month_s = np.where(day_first, t2, t1)
+    month = np.zeros(len(a), dtype=np.int64)
+    for name, number in _MONTHS.items():
+        month[month_s == name] = number
+    ylen, dlen = np.strings.str_len(t3), np.strings.str_len(day_s)
+    ok = ((day_first | month_first) & (month > 0) & np.strings.isdecimal(t3) & ((ylen == 2) | (ylen == 4))
+          & (dlen >= 1) & (dlen <= 2))
+    if not ok.any():
+        return np.full(len(a), _NAT)
+    day = np.where(ok, day_s, "1").astype(np.int64)
+    year = np.where(ok, t3, "2000").astype(np.int64)
+    year = np.where(year < 100, year + np.where(year < 69, 2000, 1900), year)
+    ok &= (year >= 1900) & (year <= 2200) & (day >= 1)
+    month = np.where(ok, month, 1)
+    first_of_month = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    date = first_of_month.astype("datetime64[D]") + (day - 1)
+    ok &= date.astype("datetime64[M]") == first_of_month  # 31 Feb -> not a date
+    return np.where(ok, date.astype("datetime64[ns]"), _NAT)
 
 
 def _parse_date_values(s: pd.Series) -> pd.Series:
@@ -647,22 +691,15 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
             out[mask] = parsed.astype("datetime64[ns]")
 
     def todo() -> np.ndarray:
-        return out.isna().to_numpy(dtype=bool)
+        return out.isna().to_numpy(dtype=bool).copy()
 
     def matches(pattern: str) -> np.ndarray:
-        return todo() & s.str.match(pattern).to_numpy(dtype=bool, na_value=False)
+        mask = todo()
+        if mask.any():
+            mask[mask] = s[mask].str.match(pattern).to_numpy(dtype=bool, na_value=False)
+        return mask
 
-    named = s.str.extract(_NAMED_MONTH_DATE)
-    if named.notna().any().any():
-        day = named["d1"].fillna(named["d2"])
-        month = named["m1"].fillna(named["m2"]).str.lower().map(_MONTHS)
-        year = pd.to_numeric(named["y1"].fillna(named["y2"]), errors="coerce").astype(float)
-        year = year.where(year >= 100, year + np.where(year < 69, 2000, 1900))  # as strptime's %y
-        parts = pd.DataFrame({"year": year, "month": pd.to_numeric(month, errors="coerce"),
-                              "day": pd.to_numeric(day, errors="coerce")}).astype(float)
-        ok = parts.notna().all(axis=1).to_numpy(dtype=bool)
-        if ok.any():
-            out[ok] = pd.to_datetime(parts[ok], errors="coerce").astype("datetime64[ns]")
+    out[:] = _parse_named_month(s.to_numpy(dtype=object))
     if todo().any():
         iso = matches(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[ T])")
         if iso.any():
@@ -754,7 +791,7 @@ def _assemble(fields: Mapping[str, list[pd.Series]], lines: np.ndarray, fmt: str
             f2, l2 = _split_full_name(text("name"))
             first = first.mask(nameless, f2)
             last = last.mask(nameless, l2)
-    email = _emails([_clean(p) for p in fields.get("email", [])], lines, report, n)
+    email = _emails([q for p in fields.get("email", []) for q in _split_multi(_clean(p))], lines, report, n)
     urls = [_profile_urls(_clean(p), url_linkedin_only) for p in fields.get("profile_url", [])]
     date_parts = fields.get("connected_on", [])
     connected = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
@@ -868,12 +905,13 @@ def _split_cards(text: str, name: str, path: str, report: _Report) -> list[tuple
                 report.warn(i, "row", "text outside BEGIN:VCARD ... END:VCARD ignored")
         else:
             head = line.split(":", 1)[0].upper()
-            if "QUOTED-PRINTABLE" in head and not line[:1].isspace():
+            if "QUOTED-PRINTABLE" in head and not line[:1].isspace() and ":" in line:
                 # Android: "=" at the end of a line is a soft break; the value goes on at the next line.
                 while line.endswith("=") and i < len(lines) and not _VC_END.fullmatch(lines[i]):
                     line = line[:-1] + lines[i]
                     i += 1
-            buf.append(line)
+                line = _decode_qp_line(line)
+            buf.append(_escape_commas(line))
     if start is not None:
         raise InputFormatError(
             f"{name}, line {start}: the vCard starting here has no END:VCARD; the file looks truncated",
@@ -881,54 +919,107 @@ def _split_cards(text: str, name: str, path: str, report: _Report) -> list[tuple
     return cards
 
 
-def _vc_text(value: Any, sep: str = ",") -> str:
-    """Flatten a vobject value (str or nested lists from unescaped commas) to NFC text."""
-    if isinstance(value, (list, tuple)):
-        return sep.join(_vc_text(v, sep) for v in value)
-    if isinstance(value, bytes):
+_QP_PARAM = re.compile(r";(?:ENCODING=)?QUOTED-PRINTABLE(?=[;:])", re.IGNORECASE)
+_CHARSET_PARAM = re.compile(r";CHARSET=([^;:]*)(?=[;:])", re.IGNORECASE)
+
+
+def _decode_qp_line(line: str) -> str:
+    """Decode a QUOTED-PRINTABLE property (vCard 2.1) in place, using its CHARSET (default UTF-8).
+
+    The decoded value is written back without the ENCODING/CHARSET parameters, line breaks as
+    "\\n", so vobject sees a plain property. Undecodable bytes fall back to Windows-1252.
+    """
+    head, value = line.split(":", 1)
+    charset = _CHARSET_PARAM.search(head)
+    raw = quopri.decodestring(value.encode("utf-8"))
+    text = None
+    for enc in (charset.group(1).strip() if charset else "utf-8", "utf-8", "cp1252", "latin-1"):
+        try:
+            text = raw.decode(enc)
+            break
+        except (LookupError, UnicodeDecodeError):
+            continue
+    assert text is not None  # latin-1 decodes anything
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    head = _CHARSET_PARAM.sub("", _QP_PARAM.sub("", head))
+    return f"{head}:{text}"
+
+
+_VC_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_VC_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+
+
+def _escape_commas(line: str) -> str:
+    """Escape bare commas in a property value (not in its parameters).
+
+    vobject reads text values as comma-separated lists and keeps only the first item, so
+    ``TITLE:Sales, South-West`` (vCard 2.1, or a sloppy 3.0 writer) would lose its tail.
+    """
+    if line[:1] in (" ", "\t"):
+        return _VC_UNESCAPED_COMMA.sub("\\,", line)  # a folded continuation: all value
+    head, sep, value = line.partition(":")
+    return head + sep + _VC_UNESCAPED_COMMA.sub("\\,", value) if sep else line
+
+
+_VC_UNESCAPED_SEMICOLON = re.compile(r"(?<!\\);")
+
+
+def _vc_text(value: Any) -> str:
+    """Unescape a raw vCard text value (``\\,`` ``\\;`` ``\\:`` ``\\n``) and apply NFC."""
+    if not isinstance(value, str):
         return ""
-    return unicodedata.normalize("NFC", str(value)) if value is not None else ""
+    text = _VC_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+    return unicodedata.normalize("NFC", text)
+
+
+def _vc_parts(value: Any) -> list[str]:
+    """Split a structured value (N, ORG) on unescaped semicolons, then unescape each part."""
+    if not isinstance(value, str):
+        return []
+    return [_vc_text(part) for part in _VC_UNESCAPED_SEMICOLON.split(value)]
 
 
 def _vc_pref(line: Any, order: int) -> tuple[int, int]:
     """Sort key: preferred addresses first (TYPE=pref, bare PREF in 2.1, PREF=n in 4.0), then file order."""
-    params = {k.upper(): [str(v).lower() for v in vs] for k, vs in getattr(line, "params", {}).items()}
+    params = {str(k).upper(): [str(v).lower() for v in vs] for k, vs in getattr(line, "params", {}).items()}
     singles = [str(v).upper() for v in getattr(line, "singletonparams", [])]
     rank = 100
     if "pref" in params.get("TYPE", []) or "PREF" in singles:
         rank = 1
     for v in params.get("PREF", []):
-        if v.isdigit():
+        if v.isdecimal():
             rank = min(rank, int(v))
     return rank, order
 
 
 def _card_fields(card: Any) -> dict[str, Any]:
-    """Pick what we need from one parsed vobject card."""
+    """Pick what we need from one vobject card read with ``transform=False`` (raw values)."""
     first = last = full = company = position = role = ""
+    company_card = False
     emails: list[tuple[tuple[int, int], str]] = []
     urls: list[str] = []
     for order, child in enumerate(card.getChildren()):
         key = str(getattr(child, "name", "")).upper()
         value = getattr(child, "value", "")
         if key == "N":
-            if hasattr(value, "given"):
-                first, last = _vc_text(value.given), _vc_text(value.family)
-            else:
-                parts = _vc_text(value, ";").split(";")
-                last, first = (parts + ["", ""])[:2]
+            parts = _vc_parts(value) + ["", ""]
+            last, first = parts[0], parts[1]
         elif key == "FN":
             full = _vc_text(value)
         elif key == "EMAIL":
             emails.append((_vc_pref(child, order), _vc_text(value)))
         elif key == "ORG" and not company:
-            company = _vc_text(value[0] if isinstance(value, list) and value else value)
+            company = (_vc_parts(value) or [""])[0]
         elif key == "TITLE" and not position:
             position = _vc_text(value)
         elif key == "ROLE" and not role:
             role = _vc_text(value)
         elif key in ("URL", "X-SOCIALPROFILE"):
             urls.append(_vc_text(value))
+        elif key == "X-ABSHOWAS" and _vc_text(value).strip().upper() == "COMPANY":
+            company_card = True  # Apple: a card for a company, not a person
+    if company_card:
+        first = last = full = ""
     emails.sort(key=lambda e: e[0])
     return {"first_name": first, "last_name": last, "name": full, "company": company,
             "position": position or role, "emails": [e for _, e in emails], "urls": urls}
@@ -951,7 +1042,7 @@ def _read_vcard_text(text: str, name: str, path: str) -> pd.DataFrame:
     failed: list[tuple[int, str]] = []
     for start, card_text in cards:
         try:
-            card = next(vobject.readComponents(card_text), None)
+            card = next(vobject.readComponents(card_text, transform=False), None)
             if card is None:
                 raise ValueError("empty card")
             fields = _card_fields(card)

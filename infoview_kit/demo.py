@@ -148,7 +148,7 @@ def demo_parameters() -> dict[str, dict[str, str]]:
                               "research_url": "https://example.org/riverton-cycling-club/members"},
         "03_draft_emails.ipynb": {"contact": "Tariq Rahman"},
         "04_log_interviews.ipynb": {
-            "log_start": "2026-11-24T14:02", "log_end": "2026-11-24T14:29",
+            "meeting": "Helen Whitaker", "log_start": "2026-11-24T14:02", "log_end": "2026-11-24T14:29",
             "log_notes": "Insurers hire analysts in spring after budgets are set; SQL tests are standard.",
             "log_advice": "Apply to the spring analyst cohort and practise timed SQL tests.",
             "log_next_steps": "Alex: practise timed SQL tests. Helen: share the cohort opening date."},

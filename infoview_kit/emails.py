@@ -947,9 +947,11 @@ def build_message(*, subject: str, body: str, to_name: str | None, to_addr: str 
     subject, body
         The text, e.g. from a :class:`Draft`.
     to_name, to_addr
-        The contact's display name (may be empty) and address.
+        The contact's display name (may be empty) and address. A missing address (None, NA
+        or blank) leaves the ``To`` header out, for the user to fill in their mail program.
     from_name, from_addr
-        Your display name and address.
+        Your display name and address; a missing address leaves ``From`` out (the mail
+        program fills in the account).
     date
         The ``Date`` header; naive means the computer's local time. Default: now.
     message_id
@@ -970,9 +972,9 @@ def build_message(*, subject: str, body: str, to_name: str | None, to_addr: str 
         An address, ``message_id`` or ``msgid_domain`` is not valid (the message names the
         argument).
     """
-    # a draft may leave To or From empty for the user to fill in their mail program
-    to_clean = _check_address(to_addr, "to_addr") if to_addr else None
-    from_clean = _check_address(from_addr, "from_addr") if from_addr else None
+    # A draft may leave To or From empty for the user to fill in their mail program.
+    to_clean = None if _as_text(to_addr) is None else _check_address(to_addr, "to_addr")
+    from_clean = None if _as_text(from_addr) is None else _check_address(from_addr, "from_addr")
     subject = _one_line(subject or "")
     to_name, from_name = _one_line(to_name or ""), _one_line(from_name or "")
     text = (body or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -1082,7 +1084,7 @@ def write_eml(msg: EmailMessage, out_dir: str | os.PathLike[str], stem: str) -> 
     return path
 
 
-def mailto_link(to_addr: str, subject: str, body: str) -> str:
+def mailto_link(to_addr: str | None, subject: str, body: str) -> str:
     """Return a ``mailto:`` link (RFC 6068) that opens a new email with subject and body.
 
     Every character outside the unreserved set is percent-encoded as UTF-8 (so ``+``, ``&``
@@ -1092,7 +1094,8 @@ def mailto_link(to_addr: str, subject: str, body: str) -> str:
     Parameters
     ----------
     to_addr
-        One address.
+        One address; None or blank gives ``mailto:?subject=...`` (the user picks the
+        recipient in the mail program).
     subject, body
         The text; the subject is made one line.
 
@@ -1106,7 +1109,7 @@ def mailto_link(to_addr: str, subject: str, body: str) -> str:
     InputFormatError
         ``to_addr`` is not a single valid address.
     """
-    addr = _check_address(to_addr, "to_addr")
+    addr = "" if _as_text(to_addr) is None else _check_address(to_addr, "to_addr")
     text = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
     return (f"mailto:{quote(addr, safe='@')}?subject={quote(_one_line(subject or ''), safe='')}"
             f"&body={quote(text, safe='')}")
@@ -1138,7 +1141,7 @@ def classify_reply(sent_at: datetime, replied_at: datetime | None, today: date, 
     replied_at
         When they replied, or None.
     today
-        The local date to judge "waiting" against.
+        The local date to judge "waiting" against (a datetime is converted to ``tz``).
     country
         ISO 3166-1 alpha-2 code ("US", "GB", "DE"), optionally with a subdivision.
     tz
@@ -1157,9 +1160,11 @@ def classify_reply(sent_at: datetime, replied_at: datetime | None, today: date, 
     day3 = _bizdays.add_business_days(sent_at, 3, country=country, tz=tz).date()
     day7 = _bizdays.add_business_days(sent_at, 7, country=country, tz=tz).date()
     if replied_at is None:
+        if isinstance(today, datetime):
+            today = _bizdays.to_local(today, tz=tz).date()
         return "none" if today > day7 else "waiting"
-    sent_local = _bizdays.add_business_days(sent_at, 0, country=country, tz=tz)
-    replied_local = _bizdays.add_business_days(replied_at, 0, country=country, tz=tz)
+    sent_local = _bizdays.to_local(sent_at, tz=tz)
+    replied_local = _bizdays.to_local(replied_at, tz=tz)
     if replied_local < sent_local:
         raise InputFormatError(f"replied_at ({replied_at.isoformat()}) is before sent_at "
                                f"({sent_at.isoformat()}); check the two dates.")

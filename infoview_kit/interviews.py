@@ -53,8 +53,8 @@ DEFAULT_CHECKLIST = (
     "Arrive (or join) 10 minutes early",
 )
 
-_PLACEHOLDERS = ("role", "company", "move", "article")
-_PLACEHOLDER_RE = re.compile(r"\{(role|company|move|article)\}")
+_PLACEHOLDERS = ("role", "company", "move", "article")  # given by the caller; "a_role" is derived
+_PLACEHOLDER_RE = re.compile(r"\{(role|company|move|article|a_role)\}")
 _BANKS = ("general", "recruiter", "both")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -68,7 +68,12 @@ _NOT_A_TERM = frozenset({
 _PAST_CUE = re.compile(
     r"\b(did|were|was|had)\s+you\b|\bwhen you were\b|\byour (time|years|days) (as|at)\b|\bused to\b", re.I
 )
-_CAREER_FACT = re.compile(r"\b(?:19|20)\d{2}\b|\s(?:at|@)\s", re.I)
+# A position held ("Data analyst at Acme Corp 2019-2022"), not a degree ("BA Economics at ...").
+_POSITION_FACT = re.compile(r"\S.*?\s(?:at|@)\s+\S", re.I)
+_DEGREE = re.compile(
+    r"^(?:B\.?A|B\.?Sc?|B\.?Eng|M\.?A|M\.?Sc?|M\.?Eng|MBA|M\.?Phil|Ph\.?D|D\.?Phil|Bachelor|Master|Doctor"
+    r"|Diploma|Certificate|Degree|Student|Studied|Graduated)\b", re.I
+)
 
 
 # ------------------------------------------------------------------- question bank
@@ -165,7 +170,7 @@ def question_bank(*, recruiter: bool = False) -> pd.DataFrame:
     pandas.DataFrame
         One row per question, in asking order of themes, with columns ``id``,
         ``theme``, ``text`` (unpersonalized: may contain ``{role}``, ``{company}``,
-        ``{move}``, ``{article}``), ``minutes`` (1-5), ``must_ask`` (bool) and
+        ``{move}``, ``{article}``, ``{a_role}``), ``minutes`` (1-5), ``must_ask`` (bool) and
         ``priority`` (1 = keep first when time is short, 5 = cut first).
     """
     rows = [
@@ -180,7 +185,8 @@ def question_bank(*, recruiter: bool = False) -> pd.DataFrame:
 # ------------------------------------------------------------------ online answers
 
 
-def flag_online(texts: Iterable[str], online_facts: Iterable[str] = ()) -> list[str | None]:
+def flag_online(texts: Iterable[str], online_facts: Iterable[str] = (), *,
+                ignore: Iterable[str] = ()) -> list[str | None]:
     """Say, for each question, why its answer can already be found online.
 
     A question is answerable online when it matches one of the bank's
@@ -198,6 +204,9 @@ def flag_online(texts: Iterable[str], online_facts: Iterable[str] = ()) -> list[
         The questions, as they would be asked.
     online_facts
         Short facts found in research (positions, employers, schools, dates).
+    ignore
+        Names a good question may well use, such as their current company and role:
+        like roles, they count only when the question asks about the past.
 
     Returns
     -------
@@ -205,7 +214,9 @@ def flag_online(texts: Iterable[str], online_facts: Iterable[str] = ()) -> list[
         For each question, a short reason, or None when it is worth asking.
     """
     patterns = _bank().patterns
-    terms = _fact_terms(online_facts)
+    skip = {" ".join(_text(name).lower().split()) for name in ignore}
+    terms = [(term, rx, fact, is_role or term.lower() in skip)
+             for term, rx, fact, is_role in _fact_terms(online_facts)]
     reasons: list[str | None] = []
     for text in texts:
         question = str(text).replace("\u2019", "'")
@@ -315,8 +326,9 @@ def plan_questions(
     :func:`buffer_minutes`). They are chosen in this order until the time is used:
     must-ask questions, then your own ``extra`` questions, then the others by
     priority. Questions answerable online (see :func:`flag_online`; "how they got
-    started" also counts when ``online_facts`` already hold their career path) are
-    left out unless ``include_online``. Chosen questions are asked must-ask first,
+    started" also counts when ``online_facts`` hold a position they held, such as
+    "Data analyst at Acme Corp 2019-2022", as opposed to a degree) are left out unless
+    ``include_online``. Chosen questions are asked must-ask first,
     then by theme (how they got started, TIARA order, your own questions), closing
     last, unless ``order`` says otherwise. The same inputs always give the same plan.
 
@@ -327,12 +339,15 @@ def plan_questions(
     recruiter
         Use the recruiter bank (job market, what employers look for, ...).
     personal
-        Values for the placeholders: ``role`` (e.g. "product manager"), ``company``,
-        ``move`` (reads after "I am hoping to", e.g. "move from teaching into UX
-        research") and ``article`` (computed from ``role`` when missing). A question
-        whose placeholder has no value uses its generic wording.
+        Values for the placeholders: ``role`` (their role, e.g. "product manager"; the
+        bank also uses it with "a"/"an" as ``{a_role}``), ``company``, ``move`` (reads
+        after "I am hoping to", e.g. "move from teaching into UX research") and
+        ``article`` (the title of an article by or about them). Other keys are
+        ignored. A question whose placeholder has no value uses its generic wording.
     online_facts
-        Facts found in research, e.g. ``"Data analyst at Acme Corp 2019-2022"``.
+        Facts found in research, e.g. ``"Data analyst at Acme Corp 2019-2022"``. Your
+        own questions that name their current ``company`` or ``role`` are flagged only
+        when they ask about the past.
     extra
         Your own questions, :data:`EXTRA_MINUTES` minutes each, with ids ``x_`` + a
         hash of the text (stable across runs). Known placeholders in them are filled.
@@ -374,7 +389,7 @@ def plan_questions(
     bank = _bank()
     values = _placeholder_values(personal or {})
     facts = [f for f in (_text(f) for f in online_facts) if f.strip()]
-    career_fact = next((f for f in facts if _CAREER_FACT.search(f)), None)
+    career_fact = next((f for f in facts if _POSITION_FACT.match(f) and not _DEGREE.match(f)), None)
     extra_rank = bank.rank("extra")
 
     rows: list[dict[str, Any]] = []
@@ -391,12 +406,12 @@ def plan_questions(
         text = " ".join(_text(raw).split())
         if not text:
             continue
-        qid = "x_" + hashlib.sha1(text.lower().encode("utf-8")).hexdigest()[:8]
+        qid = "x_" + hashlib.sha256(text.lower().encode("utf-8")).hexdigest()[:8]
         if qid in seen_extra:
             continue
         seen_extra.add(qid)
         filled = _fill(text, values, partial=True) or text
-        reason = flag_online([filled], facts)[0]
+        reason = flag_online([filled], facts, ignore=[values.get("company", ""), values.get("role", "")])[0]
         rows.append(_row(qid, "extra", filled, EXTRA_MINUTES, False, 0, reason, extra_rank, index,
                          extra=True))
 
@@ -466,15 +481,19 @@ def _text(value: Any) -> str:
 def _placeholder_values(personal: Mapping[str, Any]) -> dict[str, str]:
     values = {}
     for key in _PLACEHOLDERS:
-        value = " ".join(_text(personal.get(key)).split()).rstrip(".,;:!? ")
+        value = " ".join(_text(personal.get(key)).split())
+        if key == "move":
+            value = value.rstrip(".,;:!? ")  # a clause that ends mid-sentence
+        elif key == "article":
+            value = value.strip("\"'\u201c\u201d\u2018\u2019 ")  # the template adds the quotes
         if value:
             values[key] = value
-    if "role" in values and "article" not in values:
-        values["article"] = _article(values["role"])
+    if "role" in values:
+        values["a_role"] = f"{_indefinite(values['role'])} {values['role']}"
     return values
 
 
-def _article(noun: str) -> str:
+def _indefinite(noun: str) -> str:
     """Return "a" or "an" for ``noun`` by how it is said ("an engineer", "a UX designer")."""
     word = noun.split()[0]
     if word.isupper() and 1 < len(word) <= 5:  # an acronym, said letter by letter

@@ -17,6 +17,7 @@ from infoview_kit._bizdays import (
     is_business_day,
     next_business_week_start,
     nudge_schedule,
+    to_local,
 )
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -180,6 +181,12 @@ def test_unknown_country_names_value_and_expected_form(country):
     message = str(info.value)
     assert repr(country) in message
     assert ("ISO 3166" in message and '"US"' in message) or "subdivision" in message
+
+
+def test_to_local():
+    assert to_local(datetime(2026, 11, 21, 7, 30, tzinfo=UTC), tz="America/Los_Angeles") == datetime(
+        2026, 11, 20, 23, 30, tzinfo=LA)
+    assert to_local(datetime(2026, 11, 20, 23, 30), tz="America/Los_Angeles").tzinfo == LA
 
 
 def test_unknown_time_zone():

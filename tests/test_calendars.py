@@ -305,9 +305,11 @@ def test_reminders_reject_bad_items(items: list[object]) -> None:
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:2026notadate\r\n"
         b"END:VEVENT\r\nEND:VCALENDAR\r\n",
         b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n",
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\r\nMETHOD:XBEGIN:VTIMEZONE\r\nTZID:Odd/Zone\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n",
         bytes(range(256)),
     ],
-    ids=["empty", "text", "cut_short", "bad_date", "no_calendar", "binary"],
+    ids=["empty", "text", "cut_short", "bad_date", "no_calendar", "bad_nesting", "stray_end", "binary"],
 )
 def test_read_ics_names_the_file_on_malformed_input(tmp_path, content: bytes) -> None:
     path = tmp_path / "broken.ics"

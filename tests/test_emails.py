@@ -519,8 +519,7 @@ def test_header_injection_adds_no_header(field, value):
         "bób@example.com",
         "bob smith@example.com",
         "bob@exa mple.com",
-        "",
-        None,
+        42,
     ],
 )
 def test_invalid_addresses_are_rejected_naming_the_field(field, value):
@@ -530,6 +529,16 @@ def test_invalid_addresses_are_rejected_naming_the_field(field, value):
     with pytest.raises(InputFormatError) as info:
         build_message(**kwargs)
     assert str(info.value).startswith(f"{field}:")
+
+
+@pytest.mark.parametrize("missing", [None, "", "  ", pd.NA, math.nan])
+def test_missing_address_leaves_the_header_out(missing):
+    msg = build_message(subject="Hi", body="Hi", to_name="Sam", to_addr=missing, from_name="Ana",
+                        from_addr=missing, date=WHEN)
+    parsed = _parse(msg.as_bytes())
+    assert parsed["To"] is None and parsed["From"] is None
+    assert parsed["Subject"] == "Hi" and parsed["X-Unsent"] == "1"
+    assert mailto_link(missing, "Hi", "Hi") == "mailto:?subject=Hi&body=Hi"
 
 
 def test_address_with_spaces_around_and_idn_domain():
@@ -651,6 +660,8 @@ SENT = datetime(2026, 11, 23, 9, 0, tzinfo=LA)  # Monday; Thanksgiving Thursday;
         (None, date(2026, 12, 3), "waiting"),
         (None, date(2026, 12, 4), "none"),
         (None, date(2027, 1, 15), "none"),
+        (None, datetime(2026, 12, 4, 7, 0, tzinfo=UTC), "waiting"),  # still Thu Dec 3 in Los Angeles
+        (None, datetime(2026, 12, 4, 9, 0, tzinfo=LA), "none"),
     ],
 )
 def test_classify_reply(replied_at, today, expected):

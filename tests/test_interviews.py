@@ -28,7 +28,8 @@ from infoview_kit.interviews import (
     thank_you_due,
 )
 
-PERSONAL = {"role": "UX researcher", "company": "Acme Corp", "move": "move from teaching into UX research"}
+PERSONAL = {"role": "UX researcher", "company": "Acme Corp", "move": "move from teaching into UX research",
+            "article": "Research that product teams actually use"}
 FACTS = ["Data analyst at Acme Corp 2019-2022", "MSc Data Science, UCL"]
 TIARA = ["trends", "insights", "advice", "resources", "assignments"]
 GENERAL_THEMES = {"getting_started", "typical_day", "highlights", "challenges", *TIARA, "closing"}
@@ -54,7 +55,7 @@ def test_bank_shape_and_themes() -> None:
     assert everything["priority"].between(1, 5).all()
     assert general["must_ask"].any() and recruiter["must_ask"].any()
     placeholders = {p for text in everything["text"] for p in re.findall(r"\{(\w+)\}", text)}
-    assert placeholders <= {"role", "company", "move", "article"}
+    assert placeholders <= {"role", "company", "move", "article", "a_role"}
     # the seed's three themes each have a must-ask question
     for theme in ("typical_day", "highlights", "challenges"):
         assert general.loc[general["theme"] == theme, "must_ask"].any()
@@ -76,14 +77,21 @@ def test_bank_questions_are_not_answerable_online() -> None:
         ({"role": "engineer"}, "td_day", "What does a typical day look like for you as an engineer?"),
         ({"role": "SEO specialist"}, "td_day",
          "What does a typical day look like for you as an SEO specialist?"),
-        ({"role": "user researcher", "article": "a"}, "in_stand_out",
+        ({"role": "user researcher"}, "in_stand_out",
          "What sets apart the people who do really well as a user researcher?"),
+        ({"role": "hour-long podcast host"}, "in_stand_out",
+         "What sets apart the people who do really well as an hour-long podcast host?"),
+        ({"article": "\u201cFrom the shop floor to SQL\u201d"}, "in_article",
+         "I read \u201cFrom the shop floor to SQL\u201d. What is the story behind it, "
+         "and what would you add today?"),
+        ({}, "in_article", "Which piece of writing or talk has most shaped how you think about your work?"),
         ({}, "td_day", "What does a typical day or week look like in your job?"),
         ({"company": "Acme Corp"}, "td_day", "What does a typical day or week look like in your job?"),
         ({"move": "move into product management."}, "ad_first_step",
          "I am hoping to move into product management. If you were in my position, what would you do first?"),
         ({"move": "  "}, "ad_first_step", "If you were in my position, what would you do first?"),
-        ({"company": "{role} & <b>"}, "hl_enjoy", "What do you enjoy most about working at {role} & <b>?"),
+        ({"company": "{role} & <b>", "role": "x"}, "td_people",
+         "Who do you work with most closely at {role} & <b>, and how do decisions get made?"),
     ],
 )
 def test_personalization_and_fallback(personal: dict[str, str], qid: str, expected: str) -> None:
@@ -133,6 +141,8 @@ def test_flag_online_reason_names_the_fact() -> None:
     assert reason is not None and "Acme Corp" in reason and FACTS[0] in reason
     assert flag_online(["What did you do at Acme Corp?"]) == [None]
     assert flag_online([], FACTS) == []
+    assert flag_online(["What is it like at Acme Corp these days?"], FACTS, ignore=["acme  corp"]) == [None]
+    assert flag_online(["What did you do at Acme Corp?"], FACTS, ignore=["Acme Corp"]) != [None]
 
 
 def test_plan_excludes_online_questions_unless_asked() -> None:
@@ -144,11 +154,18 @@ def test_plan_excludes_online_questions_unless_asked() -> None:
     # research already covers their career path, so "how they got started" is left out
     assert set(flagged["theme"]) == {"extra", "getting_started"}
     assert plan.loc[plan["text"] == extra[2], "included"].item()
+    # naming their current company in your own question is fine
+    current = plan_questions(60, personal={"company": "Acme Corp"}, online_facts=FACTS,
+                             extra=["How is the team at Acme Corp organised?", "What did you do in 2019?"])
+    mine = current[current["theme"] == "extra"].set_index("text")["online_reason"]
+    assert mine["How is the team at Acme Corp organised?"] is None
+    assert mine["What did you do in 2019?"] is not None
     again = plan_questions(60, personal=PERSONAL, online_facts=FACTS, extra=extra, include_online=True)
     assert again.loc[again["text"] == extra[0], "included"].item()
     assert again.loc[again["text"] == extra[0], "online_reason"].item() is not None
-    without_research = plan_questions(60, personal=PERSONAL)
-    assert without_research.loc[without_research["theme"] == "getting_started", "online_reason"].isna().all()
+    for facts in ([], ["MSc Data Science at UCL 2018"], ["Wrote a guide to remote usability testing"]):
+        plan = plan_questions(60, personal=PERSONAL, online_facts=facts)
+        assert plan.loc[plan["theme"] == "getting_started", "online_reason"].isna().all(), facts
 
 
 # ---------------------------------------------------------------------- the plan
@@ -358,8 +375,9 @@ LONDON = ZoneInfo("Europe/London")
 )
 def test_thank_you_due(end: datetime, due: datetime) -> None:
     result = thank_you_due(end)
-    assert result == due
-    assert result - end == timedelta(hours=24) or end.tzinfo is not None
+    assert result == due and result.tzinfo is end.tzinfo
+    elapsed = result - end if end.tzinfo is None else result.astimezone(UTC) - end.astimezone(UTC)
+    assert elapsed == timedelta(hours=24)
 
 
 DUE = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)

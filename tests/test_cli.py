@@ -1,0 +1,76 @@
+"""The infoview command: help, import, run errors, and a SIGKILL in the middle of a large import."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from infoview_kit.cli import main
+from infoview_kit.store import Workbook
+
+
+def test_help_and_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    assert "run" in capsys.readouterr().out
+    assert main(["--version"]) == 0
+
+
+def test_import_prints_the_report(tmp_path, capsys):
+    wb = tmp_path / "wb.sqlite"
+    assert main(["import", "data/sample/Connections.csv", "--workbook", str(wb)]) == 0
+    out = capsys.readouterr().out
+    assert "59 added" in out and "1 skipped" in out and "hidden" in out
+
+
+def test_bad_input_exits_2_with_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "notes.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    wb = tmp_path / "wb.sqlite"
+    assert main(["import", str(bad), "--workbook", str(wb)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "notes.txt" in err[0]
+    assert main(["run", "--workbook", str(tmp_path / "missing.sqlite")]) == 2
+
+
+def _big_linkedin(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        fh.write("Notes:\n\"Invented rows for a crash test.\"\n\n")
+        w = csv.writer(fh)
+        w.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+        for i in range(rows):
+            w.writerow([f"First{i}", f"Last{i}", f"https://www.linkedin.com/in/p{i}", "", f"Company {i % 997}",
+                        "Data Analyst" if i % 7 else "Technical Recruiter", "05 Mar 2024"])
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_large_import_leaves_the_store_valid_and_unchanged(demo_path, tmp_path):
+    big = tmp_path / "Connections.csv"
+    _big_linkedin(big, 150_000)
+    with Workbook.open(demo_path) as wb:
+        before = wb.table_counts()
+    wal = demo_path.with_name(demo_path.name + "-wal")
+    base = wal.stat().st_size if wal.exists() else 0
+    proc = subprocess.Popen([sys.executable, "-m", "infoview_kit.cli", "import", str(big), "--workbook",
+                             str(demo_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > base + 2_000_000:  # the transaction is writing
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the import finished before it could be killed: make the file larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(demo_path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    with Workbook.open(demo_path) as wb:
+        assert wb.table_counts() == before

@@ -1,0 +1,83 @@
+"""The notebooks: structure rules, no outputs in git, headless runs (twice) and nbval."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from infoview_kit.demo import demo_parameters
+from infoview_kit.exceptions import NotebookRunError
+from infoview_kit.report import NOTEBOOKS, notebooks_dir, run_notebooks
+from infoview_kit.store import Workbook
+
+from .conftest import ROOT
+
+TODAY = __import__("datetime").date(2026, 11, 25)
+NB_PATHS = [notebooks_dir() / n for n in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NB_PATHS, ids=lambda p: p.name)
+def test_committed_notebook_has_no_outputs_and_follows_the_house_rules(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs before committing"
+    first, params, last = nb.cells[0], nb.cells[1], nb.cells[-1]
+    assert first.cell_type == "markdown" and first.source.startswith(f"# {path.name[:2]} · ")
+    assert "parameters" in params.metadata.get("tags", [])
+    names = [line.split("=")[0].strip() for line in params.source.splitlines() if "=" in line]
+    assert {"workbook", "today", "out_dir"} <= set(names)
+    assert all("#" in line for line in params.source.splitlines()), "every parameter has a comment"
+    assert last.cell_type == "markdown" and last.source.startswith("## Next steps")
+    assert first.source.splitlines()[-1] == last.source.splitlines()[-1], "navigation line at both ends"
+    for cell in code:
+        assert not any(line.startswith(("def ", "class ")) for line in cell.source.splitlines()), \
+            "logic belongs in the package"
+
+
+@pytest.mark.slow
+def test_notebooks_run_headless_twice_and_the_second_run_adds_nothing(demo_path, tmp_path):
+    first = run_notebooks(demo_path, TODAY, tmp_path / "one", extra=demo_parameters(), progress=False)
+    with Workbook.open(demo_path) as wb:
+        after_first = wb.table_counts()
+        assert wb.meeting(wb.meetings().query("name == 'Helen Whitaker'")["id"].iloc[0])["status"] == "held"
+    second = run_notebooks(demo_path, TODAY, tmp_path / "two", extra=demo_parameters(), progress=False)
+    with Workbook.open(demo_path) as wb:
+        assert wb.table_counts() == after_first
+    # the same today gives the same chart data
+    for name in ("funnel.csv", "activity.csv"):
+        a = (first.out_dir / "files" / "chart-data" / name).read_text()
+        b = (second.out_dir / "files" / "chart-data" / name).read_text()
+        assert a == b and a.count("\n") > 5
+    funnel = (first.out_dir / "files" / "chart-data" / "funnel.csv").read_text().splitlines()
+    assert funnel[1].startswith("identified,16,") and funnel[5].startswith("met,8,")
+    index = first.index.read_text()
+    for name in NOTEBOOKS:
+        assert f'href="{name.replace(".ipynb", ".html")}"' in index
+    assert ".eml" in index
+    html = (first.out_dir / "05_follow_up_progress.html").read_text()
+    assert html.count("data:image/png;base64") >= 2, "both charts embedded"
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_named_with_its_cell_and_its_output_kept(demo_path, tmp_path):
+    bad = {"02_research.ipynb": {"contact": "Nobody At-All"}}
+    with pytest.raises(NotebookRunError, match=r"02_research.ipynb failed at cell \d+ .*Nobody At-All") as info:
+        run_notebooks(demo_path, TODAY, tmp_path / "out", notebooks=NOTEBOOKS[:2], extra=bad, progress=False)
+    assert Path(info.value.path).exists()
+
+
+@pytest.mark.slow
+def test_nbval_lax_runs_every_notebook(demo_path, tmp_path):
+    env = {**os.environ, "INFOVIEW_WORKBOOK": str(demo_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", "--nbval-lax",
+         *map(str, NB_PATHS)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert "5 passed" in proc.stdout or "passed" in proc.stdout.splitlines()[-1]
