@@ -68,10 +68,10 @@ def clean_contact_fields(**fields: Any) -> dict[str, str | None]:
     clean = {k: clean_text(v) for k, v in fields.items()}
     if not (clean.get("first_name") or clean.get("last_name")):
         raise InputFormatError("a contact needs a first or last name")
-    if clean.get("email"):
-        email = clean["email"].lower()
+    if (raw := clean.get("email")) is not None:
+        email = raw.lower()
         if not re.fullmatch(_EMAIL_RE, email):
-            raise InputFormatError(f"email {clean['email']!r} is not a valid address (expected name@domain)")
+            raise InputFormatError(f"email {raw!r} is not a valid address (expected name@domain)")
         clean["email"] = email
     return clean
 

@@ -92,6 +92,9 @@ def funnel_chart(data: pd.DataFrame) -> Figure:
         text = f"{n}" + (f"  ({conv:.0%} of previous)" if pd.notna(conv) else "")
         ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=9)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("people")
     ax.set_title("Outreach funnel: people who reached each stage")
     ax.set_xlim(0, max(1, int(data["people"].max())) * 1.35)
@@ -102,6 +105,7 @@ def funnel_chart(data: pd.DataFrame) -> Figure:
 def activity_chart(data: pd.DataFrame) -> Figure:
     """Draw :func:`activity_data` as grouped weekly bars, with hatching for greyscale print."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(9, 4), layout="constrained")
     ax = fig.subplots()
@@ -114,7 +118,7 @@ def activity_chart(data: pd.DataFrame) -> Figure:
     ax.set_xticks(list(x), [pd.Timestamp(w).strftime("%d %b") for w in data["week"]], rotation=45, ha="right")
     ax.set_xlabel("week starting")
     ax.set_ylabel("count")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Activity per week")
     ax.legend(ncols=len(kinds), loc="upper right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

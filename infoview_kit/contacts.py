@@ -80,7 +80,7 @@ def _detect_layout(names: list[str]) -> str | None:
 
 def _norm_col(name: str) -> str:
     """Normalize a header name for matching: BOM removed, casefolded, whitespace collapsed."""
-    return " ".join(name.replace("\ufeff", "").casefold().split())
+    return " ".join(unicodedata.normalize("NFC", name.replace("\ufeff", "")).casefold().split())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -251,10 +251,11 @@ def _line_of(data: bytes, pos: int, unit: int = 1) -> int:
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
 
 
-def _decode(data: bytes, path: str, name: str) -> tuple[str, str]:
+def _decode(data: bytes, path: str, name: str) -> tuple[str, str, bytes | None]:
     """Decode file bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else Windows-1252.
 
-    Returns the text with line ends normalized to "\\n" and NFC applied, and the encoding.
+    Returns the text with line ends normalized to "\\n", the encoding, and the UTF-8 bytes
+    of that text when they are simply the file's own bytes (so they need not be re-encoded).
     """
     if data.startswith(codecs.BOM_UTF8):
         encodings = ["utf-8-sig"]
@@ -293,7 +294,7 @@ def _decode(data: bytes, path: str, name: str) -> tuple[str, str]:
             f"{name}, line {line}: not readable as text (undecodable bytes for {encodings[-1]}); {_EXPECTED}",
             path=path, line=line)
     text = text.lstrip("\ufeff")
-    if "\x00" in text:
+    if (b"\x00" in data if encoding in ("utf-8", "utf-8-sig", "cp1252") else "\x00" in text):
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputFormatError(f"{name}, line {line}: binary data (NUL characters); {_EXPECTED}",
                                path=path, line=line)
@@ -303,13 +304,16 @@ def _decode(data: bytes, path: str, name: str) -> tuple[str, str]:
         line = sample[: sample.index(controls[0])].count("\n") + 1
         raise InputFormatError(f"{name}, line {line}: binary data (control characters); {_EXPECTED}",
                                path=path, line=line)
+    utf8: bytes | None = None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    if not text.strip():
+    elif encoding in ("utf-8", "utf-8-sig"):
+        utf8 = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+        if utf8.startswith(codecs.BOM_UTF8):  # the BOM twice: lstrip above removed both
+            utf8 = None
+    if not text or text.isspace():
         raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=path, line=1)
-    return text, encoding
+    return text, encoding, utf8
 
 
 # --------------------------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def _iter_records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[st
 def _find_header(text: str, name: str, path: str, fmt: str | None,
                  mapping: Mapping[str, str] | None) -> _Header:
     """Locate the header record within the first lines of ``text`` and pick the delimiter."""
-    head = "\n".join(text.split("\n", _HEAD_LINES)[:_HEAD_LINES])
+    head = text[: _line_offset(text, _HEAD_LINES + 1)]
     wanted = {_norm_col(k) for k in mapping} if mapping else set()
     best: _Header | None = None
     first_line: int | None = None
@@ -360,6 +364,8 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
     with _field_limit(len(head)):
         for delim in (",", ";", "\t"):
             for start, end, record in _iter_records(head, delim):
+                if best is not None and start >= best.line:
+                    break  # another delimiter already found a header on an earlier line
                 if not any(f.strip() for f in record):
                     continue
                 names = [_norm_col(f) for f in record]
@@ -425,20 +431,21 @@ _QUOTED = re.compile(r'"[^"]*"')
 _BEFORE_BLANK_LINE = re.compile("\n(?=\n)")
 
 
-def _parse_fast(body: str, delim: str, ncols: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+def _parse_fast(body: str, body_utf8: bytes, delim: str, ncols: int) -> tuple[pd.DataFrame, np.ndarray] | None:
     """Parse the data part with pandas' C reader; None when the file needs the careful path.
 
     Returns the raw fields (columns 0..ncols-1, "" for empty; blank lines give all-empty rows)
     and the 0-based physical line (relative to ``body``) where each record starts. Returns
     None on ragged rows, stray quotes or anything whose accounting does not add up exactly:
-    every physical line must belong to exactly one record, and the delimiters in the text
-    must be those between the fields plus those inside quoted values.
+    every physical line must belong to exactly one record, and (when some record ends with
+    an empty field, as a short row would) the delimiters in the text must be those between
+    the fields plus those inside quoted values.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             raw = pd.read_csv(
-                io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delim, header=None,
+                io.BytesIO(body_utf8), encoding="utf-8", sep=delim, header=None,
                 names=list(range(ncols)), dtype=str, keep_default_na=False, skip_blank_lines=False,
                 index_col=False, engine="c", quotechar='"', doublequote=True,
             )
@@ -457,9 +464,12 @@ def _parse_fast(body: str, delim: str, ncols: int) -> tuple[pd.DataFrame, np.nda
             return None
         starts = np.concatenate(([0], np.cumsum(per_row + 1)[:-1])).astype(np.int64)
         blank_lines = int((_blank_rows(raw) & (per_row == 0)).sum())
-    inside = "".join(_QUOTED.findall(body)).count(delim) if '"' in body else 0
-    if body.count(delim) != (n - blank_lines) * (ncols - 1) + inside:
-        return None  # e.g. a row with fewer fields than the header: the csv module reports it
+    if ncols > 1 and (_objects(raw[ncols - 1]) == "").sum() > blank_lines:
+        # A short row ends with empty fields; when some rows do, check that the delimiters
+        # add up: those between the fields plus those inside quoted values.
+        inside = "".join(_QUOTED.findall(body)).count(delim) if '"' in body else 0
+        if body.count(delim) != (n - blank_lines) * (ncols - 1) + inside:
+            return None  # a row with fewer fields than the header: the csv module reports it
     return raw, starts
 
 
@@ -468,6 +478,8 @@ def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
     blank = np.ones(len(raw), dtype=bool)
     for c in raw.columns:
         blank &= _objects(raw[c]) == ""
+        if not blank.any():
+            break
     return blank
 
 
@@ -523,16 +535,18 @@ def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _
 _SEP = "\x00"
 _LEADING_SPACE = re.compile(_SEP + r"\s")
 
+# A sensible check, not RFC 5322: dot-atom local part, dotted domain, alphabetic (or IDNA) TLD;
+# Unicode letters allowed (internationalized addresses); at most 254 characters (checked apart).
 _EMAIL_RE = (
-    r"(?!.{255})[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
-    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
+    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)"
 )
 
 
 def _objects(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Values as an object array of str, missing -> ""."""
+    """Values as an object array of str ("" for missing); no copy for parsed CSV columns."""
     if isinstance(values, pd.Series):
-        return values.to_numpy(dtype=object, na_value="")
+        return values.to_numpy(dtype=object)  # parsed columns hold str only (keep_default_na=False)
     return np.asarray(values, dtype=object)
 
 
@@ -551,56 +565,64 @@ def _lower(arr: np.ndarray) -> np.ndarray:
     return np.array(_SEP.join(arr).lower().split(_SEP), dtype=object)
 
 
-def _clean(values: pd.Series | np.ndarray) -> pd.Series:
-    """Trim whitespace; empty -> NA; pandas "string" dtype (text is already NFC)."""
+def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Apply Unicode NFC and trim whitespace; returns an object array, "" meaning missing."""
     arr = _objects(values)
-    if _needs_strip(_SEP.join(arr)):
+    joined = _SEP.join(arr)
+    if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):
+        joined = unicodedata.normalize("NFC", joined)  # NUL is a starter: values never merge
+        arr = np.array(joined.split(_SEP), dtype=object)
+    if _needs_strip(joined):
         arr = pd.Series(arr, dtype=object).str.strip().to_numpy(dtype=object)
+    return arr
+
+
+def _first_present(parts: list[np.ndarray], n: int) -> np.ndarray:
+    """Element-wise first non-empty value across ``parts`` (object arrays)."""
+    if not parts:
+        return np.full(n, "", dtype=object)
+    out = parts[0]
+    for part in parts[1:]:
+        empty = out == ""
+        if empty.any():
+            out = np.where(empty, part, out)
+    return out
+
+
+def _to_string(arr: np.ndarray) -> pd.Series:
+    """Object array ("" = missing) -> pandas "string" Series with pd.NA."""
     out = pd.array(arr, dtype="string")
     out[arr == ""] = pd.NA
     return pd.Series(out, copy=False)
 
 
-def _first_present(parts: list[pd.Series], n: int) -> pd.Series:
-    """Element-wise first non-NA value across ``parts``."""
-    if not parts:
-        return pd.Series(pd.array([pd.NA] * n, dtype="string"))
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.fillna(p)
-    return out
-
-
-def _emails(parts: list[pd.Series], lines: np.ndarray, report: _Report, n: int) -> pd.Series:
+def _emails(parts: list[np.ndarray], lines: np.ndarray, report: _Report, n: int) -> np.ndarray:
     """First valid address among ``parts`` (cleaned), lower-cased; invalid ones counted and warned."""
     result = np.full(n, "", dtype=object)
     for part in parts:
-        present = part.notna().to_numpy(dtype=bool)
-        if not present.any():
+        idx = np.flatnonzero(part != "")
+        if len(idx) == 0:
             continue
-        idx = np.flatnonzero(present)
-        raw = part.to_numpy(dtype=object)[idx]
+        raw = part[idx]
         low = _lower(raw)
         if "mailto:" in _SEP.join(low):
-            low = pd.Series(low, dtype=object).str.replace(r"^mailto:\s*", "", regex=True).to_numpy(dtype=object)
-        valid = pd.Series(low, dtype="string").str.fullmatch(_EMAIL_RE).to_numpy(dtype=bool, na_value=False)
+            low = pd.Series(low, dtype=object).str.replace(r"^mailto:\s*", "", regex=True).to_numpy(object)
+        valid = pd.Series(low, dtype=object).str.fullmatch(_EMAIL_RE).to_numpy(dtype=bool)
+        valid = valid & (np.fromiter(map(len, low), dtype=np.int64, count=len(low)) <= 254)
         for i in np.flatnonzero(~valid):  # loops over invalid addresses only
             report.warn(int(lines[idx[i]]), "email", f"{raw[i]!r} is not a valid email address; left out")
         report.invalid_emails += int((~valid).sum())
-        take = idx[valid]
-        take_vals = low[valid]
-        empty = result[take] == ""
-        result[take[empty]] = take_vals[empty]
-    out = pd.array(result, dtype="string")
-    out[result == ""] = pd.NA
-    return pd.Series(out, copy=False)
+        take, take_values = idx[valid], low[valid]
+        free = result[take] == ""
+        result[take[free]] = take_values[free]
+    return result
 
 
-def _split_multi(part: pd.Series) -> list[pd.Series]:
-    """Split Google's multi-value cells ("a@x.org ::: b@y.org") into one cleaned Series per item."""
-    if ":::" not in _SEP.join(_objects(part)):
+def _split_multi(part: np.ndarray) -> list[np.ndarray]:
+    """Split Google's multi-value cells ("a@x.org ::: b@y.org") into one cleaned array per item."""
+    if ":::" not in _SEP.join(part):
         return [part]
-    items = part.str.split(":::", regex=False, expand=True)
+    items = pd.Series(part, dtype=object).str.split(":::", regex=False, expand=True).fillna("")
     return [_clean(items[c]) for c in items.columns]
 
 
@@ -609,29 +631,32 @@ def _has_space(joined: str) -> bool:
         not joined.isascii() and re.search(r"\s", joined) is not None)
 
 
-def _profile_urls(s: pd.Series, linkedin_only: bool) -> pd.Series:
-    """Normalize profile URLs: whitespace removed, http -> https, scheme added; otherwise as given."""
-    present = s.notna().to_numpy(dtype=bool)
+def _profile_urls(arr: np.ndarray, linkedin_only: bool) -> np.ndarray:
+    """Normalize profile URLs: whitespace removed, http -> https, scheme added; otherwise as given.
+
+    With ``linkedin_only`` (Google, Outlook, vCard), URLs not on linkedin.com are dropped.
+    """
+    present = arr != ""
     if linkedin_only and present.any():
-        present = present & s.str.contains("linkedin.com", case=False, regex=False).to_numpy(dtype=bool, na_value=False)
+        present &= pd.Series(arr, dtype=object).str.contains("linkedin.com", case=False, regex=False).to_numpy(
+            dtype=bool)
     if not present.any():
-        return pd.Series(pd.array([pd.NA] * len(s), dtype="string"))
+        return np.full(len(arr), "", dtype=object)
     idx = np.flatnonzero(present)
-    vals = s.to_numpy(dtype=object)[idx]
-    joined = _SEP.join(vals)
-    if not (joined.startswith("https://") and joined.count(_SEP + "https://") == len(vals) - 1
-            and not _has_space(joined)):  # the LinkedIn export needs no change: skip the regexes
-        u = pd.Series(vals, dtype="string").str.replace(r"\s+", "", regex=True)
+    values = arr[idx] if len(idx) < len(arr) else arr
+    joined = _SEP.join(values)
+    if not (joined.startswith("https://") and joined.count(_SEP + "https://") == len(values) - 1
+            and not _has_space(joined)):  # a LinkedIn export needs no change: skip the regexes
+        u = pd.Series(values, dtype=object).str.replace(r"\s+", "", regex=True)
         u = u.str.replace(r"^http://", "https://", regex=True, case=False)
         u = u.str.replace(r"^//", "https://", regex=True)
-        has_scheme = u.str.contains(r"^[A-Za-z][A-Za-z0-9+.-]*://", regex=True).to_numpy(dtype=bool, na_value=True)
-        u = u.mask(~has_scheme, "https://" + u)
-        vals = u.to_numpy(dtype=object, na_value="")
-    result = np.full(len(s), "", dtype=object)
-    result[idx] = vals
-    out = pd.array(result, dtype="string")
-    out[result == ""] = pd.NA
-    return pd.Series(out, copy=False)
+        has_scheme = u.str.contains(r"^[A-Za-z][A-Za-z0-9+.-]*://", regex=True).to_numpy(dtype=bool)
+        values = np.where(has_scheme | (u == "").to_numpy(dtype=bool), u, "https://" + u).astype(object)
+    if len(idx) == len(arr):
+        return values
+    result = np.full(len(arr), "", dtype=object)
+    result[idx] = values
+    return result
 
 
 _DATE_FORMATS = ("%d.%m.%Y", "%Y/%m/%d", "%d.%m.%y", "%Y%m%d")
@@ -645,23 +670,30 @@ _NAT = np.datetime64("NaT", "ns")
 def _parse_named_month(values: np.ndarray) -> np.ndarray:
     """Parse "12 Mar 2024", "12-Mar-24", "12 March 2024", "Mar 12, 2024" with numpy string ufuncs.
 
-    Returns datetime64[ns] values, NaT where the text is not such a date (or not a real day).
-    Two-digit years follow strptime's %y (69-99 -> 19xx, else 20xx).
+    ``values`` are distinct stripped strings. Returns datetime64[ns] values, NaT where the text
+    is not such a date (or not a real day). Two-digit years follow strptime's %y (69-99 -> 19xx).
     """
     sd = np.dtypes.StringDType()
-    a = np.strings.lower(np.asarray(values, dtype=object).astype(sd))
+    joined = _SEP.join(values)
+    a = np.asarray(values, dtype=object).astype(sd)
+    if not joined.islower():
+        a = np.strings.lower(a)
     for old in (",", "-", "."):
-        a = np.strings.replace(a, old, " ")
-    while bool(np.any(np.strings.find(a, "  ") >= 0)):
-        a = np.strings.replace(a, "  ", " ")
-    a = np.strings.strip(a)
+        if old in joined:
+            a = np.strings.replace(a, old, " ")
+    if "  " in joined or "," in joined or "-" in joined or "." in joined:
+        while bool(np.any(np.strings.find(a, "  ") >= 0)):
+            a = np.strings.replace(a, "  ", " ")
+        a = np.strings.strip(a)
     space = np.array(" ", dtype=sd)
     t1, _, rest = np.strings.partition(a, space)
     t2, _, t3 = np.strings.partition(rest, space)
     day_first = np.strings.isdecimal(t1) & np.strings.isalpha(t2)
     month_first = np.strings.isalpha(t1) & np.strings.isdecimal(t2)
-    day_s = np.where(day_first, t1, t2)
-    month_s = np.where(day_first, t2, t1)
+    if not month_first.any():
+        day_s, month_s = t1, t2
+    else:
+        day_s, month_s = np.where(day_first, t1, t2), np.where(day_first, t2, t1)
     month = np.zeros(len(a), dtype=np.int64)
     for name, number in _MONTHS.items():
         month[month_s == name] = number
@@ -682,7 +714,11 @@ def _parse_named_month(values: np.ndarray) -> np.ndarray:
 
 
 def _parse_date_values(s: pd.Series) -> pd.Series:
-    """Parse distinct date strings (no NA, stripped, non-empty) to datetime64[ns]; NaT if unreadable."""
+    """Parse distinct date strings in the other accepted forms (ISO, slash, dotted, Excel serial).
+
+    ``s`` holds stripped, non-empty strings that :func:`_parse_named_month` could not read.
+    Returns datetime64[ns] at midnight, NaT where unreadable.
+    """
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
 
     def fill(mask: np.ndarray, fmt: str) -> None:
@@ -699,7 +735,6 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
             mask[mask] = s[mask].str.match(pattern).to_numpy(dtype=bool, na_value=False)
         return mask
 
-    out[:] = _parse_named_month(s.to_numpy(dtype=object))
     if todo().any():
         iso = matches(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[ T])")
         if iso.any():
@@ -740,26 +775,23 @@ def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report, fiel
     Each distinct string is parsed once (exports repeat dates a lot).
     """
     codes, uniques = pd.factorize(_objects(raw))
-    distinct = pd.Series(uniques, dtype="string").str.strip()
-    empty = (distinct == "").to_numpy(dtype=bool, na_value=True)
-    parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
-    if (~empty).any():
-        parsed[~empty] = _parse_date_values(distinct[~empty])
-    bad = np.flatnonzero(~empty & parsed.isna().to_numpy(dtype=bool))
-    if len(bad):
+    distinct = _clean(np.asarray(uniques, dtype=object))
+    parsed = _parse_named_month(distinct)
+    rest = np.flatnonzero(np.isnat(parsed) & (distinct != ""))
+    if len(rest):
+        parsed[rest] = _parse_date_values(pd.Series(distinct[rest], dtype="string")).to_numpy("datetime64[ns]")
+        bad = rest[np.isnat(parsed[rest])]
         for i in np.flatnonzero(np.isin(codes, bad)):  # loops over unreadable dates only
             report.warn(int(lines[i]), field,
                         f"{distinct[codes[i]]!r} is not a date; expected e.g. '12 Mar 2024'; left empty")
-    values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
-    return pd.Series(values[codes], dtype="datetime64[ns]")  # code -1 (missing) -> the NaT at the end
+    values = np.append(parsed, _NAT)  # code -1 (missing) -> this NaT
+    return pd.Series(values[codes], dtype="datetime64[ns]")
 
 
-def _split_full_name(name: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Split a full name on its last space: "Mary Ann Smith" -> ("Mary Ann", "Smith")."""
-    parts = name.str.rsplit(n=1)
-    first = _clean(parts.str[0])
-    last = _clean(parts.str[1])
-    return first, last
+def _split_full_name(name: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split full names on the last space: "Mary Ann Smith" -> ("Mary Ann", "Smith")."""
+    parts = pd.Series(name, dtype=object).str.rsplit(n=1)
+    return _clean(parts.str[0].fillna("")), _clean(parts.str[1].fillna(""))
 
 
 def _empty_frame(report: _Report) -> pd.DataFrame:
@@ -773,46 +805,47 @@ def _empty_frame(report: _Report) -> pd.DataFrame:
     return df
 
 
-def _assemble(fields: Mapping[str, list[pd.Series]], lines: np.ndarray, fmt: str, report: _Report,
-              *, url_linkedin_only: bool) -> pd.DataFrame:
-    """Turn raw per-target columns into the normalized output frame (vectorized)."""
+def _assemble(fields: Mapping[str, list[pd.Series | np.ndarray]], lines: np.ndarray, fmt: str,
+              report: _Report, *, url_linkedin_only: bool) -> pd.DataFrame:
+    """Turn raw per-target columns into the normalized output frame (vectorized).
+
+    Works on object arrays with "" for missing; converts to pandas "string" at the end.
+    """
     n = len(lines)
     report.rows_read += n
     if n == 0:
         return _empty_frame(report)
 
-    def text(target: str) -> pd.Series:
+    def text(target: str) -> np.ndarray:
         return _first_present([_clean(p) for p in fields.get(target, [])], n)
 
     first, last = text("first_name"), text("last_name")
-    if fields.get("name"):
-        nameless = (first.isna() & last.isna()).to_numpy(dtype=bool)
-        if nameless.any():
-            f2, l2 = _split_full_name(text("name"))
-            first = first.mask(nameless, f2)
-            last = last.mask(nameless, l2)
+    no_name = (first == "") & (last == "")
+    if fields.get("name") and no_name.any():
+        split_first, split_last = _split_full_name(text("name"))
+        first, last = np.where(no_name, split_first, first), np.where(no_name, split_last, last)
+        no_name = (first == "") & (last == "")
     email = _emails([q for p in fields.get("email", []) for q in _split_multi(_clean(p))], lines, report, n)
     urls = [_profile_urls(_clean(p), url_linkedin_only) for p in fields.get("profile_url", [])]
     date_parts = fields.get("connected_on", [])
     connected = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
-                 else pd.Series(np.full(n, np.datetime64("NaT", "ns"))))
-    df = pd.DataFrame({
-        "first_name": first, "last_name": last, "email": email,
-        "company": text("company"), "position": text("position"),
-        "profile_url": _first_present(urls, n),
-        "connected_on": connected,
-        "source": pd.Series(pd.array([fmt] * n, dtype="string")),
-        "line": pd.Series(lines, dtype="int64"),
-    })
-    no_name = (first.isna() & last.isna()).to_numpy(dtype=bool)
+                 else pd.Series(np.full(n, _NAT)))
     if fmt == "linkedin":
-        first_l, last_l = _lower(_objects(first)), _lower(_objects(last))
-        hidden = ((first_l == "linkedin") & (last_l == "member")) | ((first_l == "linkedin member") & (last_l == ""))
+        # LinkedIn writes hidden/private members as "LinkedIn Member" (or with no name at all)
+        hidden = (first == "LinkedIn") & (last == "Member") | (first == "LinkedIn Member") & (last == "")
         drop = no_name | hidden
         reason = "hidden LinkedIn member (no name in the export)"
     else:
-        drop = no_name & email.isna().to_numpy(dtype=bool)
+        drop = no_name & (email == "")
         reason = "no name and no valid email"
+    df = pd.DataFrame({
+        "first_name": _to_string(first), "last_name": _to_string(last), "email": _to_string(email),
+        "company": _to_string(text("company")), "position": _to_string(text("position")),
+        "profile_url": _to_string(_first_present(urls, n)),
+        "connected_on": connected,
+        "source": pd.Series(pd.array(np.full(n, fmt, dtype=object), dtype="string")),
+        "line": pd.Series(lines, dtype="int64"),
+    })
     if drop.any():
         for i in np.flatnonzero(drop):  # loops over skipped rows only
             report.skip(int(lines[i]), reason)
@@ -842,20 +875,23 @@ def _resolve_targets(header: _Header, fmt: str, mapping: Mapping[str, str] | Non
     return targets
 
 
-def _read_csv_text(text: str, name: str, path: str, fmt: str | None,
+def _read_csv_text(text: str, utf8: bytes | None, name: str, path: str, fmt: str | None,
                    mapping: Mapping[str, str] | None) -> pd.DataFrame:
+    """Read a CSV export: find the header, parse (fast or careful path), normalize."""
     header = _find_header(text, name, path, fmt, mapping)
     fmt_used = header.layout or "csv"
     report = _Report(fmt_used)
     logger.debug("%s: %s layout, header on line %d, delimiter %r", name, fmt_used, header.line, header.delimiter)
     ncols = len(header.names)
-    body = text[_line_offset(text, header.end_line + 1):]
+    offset = _line_offset(text, header.end_line + 1)
+    body = text[offset:]
     first_line = header.end_line + 1
-    if not body.strip():
+    if not body or body.isspace():
         parsed: tuple[pd.DataFrame, np.ndarray] | None = (
             pd.DataFrame({c: pd.Series([], dtype=object) for c in range(ncols)}), np.zeros(0, dtype=np.int64))
     else:
-        parsed = _parse_fast(body, header.delimiter, ncols)
+        body_utf8 = utf8[len(text[:offset].encode("utf-8")):] if utf8 is not None else body.encode("utf-8")
+        parsed = _parse_fast(body, body_utf8, header.delimiter, ncols)
     if parsed is None:
         logger.debug("%s: irregular CSV, reading it record by record", name)
         parsed = _parse_careful(body, header.delimiter, ncols, first_line, report, name, path)
@@ -1139,7 +1175,7 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
     data = _read_bytes(p)
     if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=p, line=1)
-    text, encoding = _decode(data, p, name)
+    text, encoding, utf8 = _decode(data, p, name)
     logger.debug("%s: decoded as %s", name, encoding)
     try:
         if fmt == "vcard" or (fmt is None and _is_vcard(text)):
@@ -1148,7 +1184,7 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
             raise InputFormatError(f"{name}, line 1: this is a vCard file, not a {fmt} CSV; pass fmt='vcard' "
                                    f"or fmt=None", path=p, line=1)
         else:
-            df = _read_csv_text(text, name, p, fmt, mapping)
+            df = _read_csv_text(text, utf8, name, p, fmt, mapping)
     except InputFormatError:
         raise
     except Exception as exc:  # a parser bug must not leak as a random exception type

@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     from .store import Workbook
 
 
-def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None) -> int:
+def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None,
+                 required: bool = True) -> int | None:
     """Return the meeting a notebook works on.
 
     With `name` (a contact's full name): that person's latest meeting. Otherwise the earliest
     confirmed meeting that has started but is not logged yet, else the next confirmed one.
+    With ``required=False``, None when there is none yet.
 
     Raises
     ------
@@ -37,6 +39,8 @@ def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None
     future = confirmed[confirmed["starts_at"] > now_ts]
     chosen = past if not past.empty else future
     if chosen.empty:
+        if not required:
+            return None
         raise NotFoundError("no confirmed meeting to prepare or log: schedule one in notebook 04")
     return int(chosen["id"].iloc[0])
 

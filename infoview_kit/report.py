@@ -96,6 +96,7 @@ def to_html(notebook: Path) -> Path:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
+    exporter.log.setLevel(logging.ERROR)  # not "alternative text is missing" for every chart
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -436,6 +437,12 @@ class Workbook:
                 value = [v.strip() for v in value if v.strip()]
             elif value is not None:
                 value = str(value).strip() or None
+            if value and key == "timezone":
+                _zone(value)
+            if value and key == "country":
+                from ._bizdays import _parse_country
+
+                _parse_country(value)
             clean[key] = value
         before = self.profile()
         changed = {k: v for k, v in clean.items() if before.get(k) != v}
@@ -570,7 +577,7 @@ class Workbook:
                     f"INSERT INTO contacts (person_key, {', '.join(names)}, referred_by, created_at) "
                     f"VALUES (?, {', '.join('?' * len(names))}, ?, ?)",
                     (key, *[fields[k] for k in names], referred_by, stamp))
-                cid = int(cur.lastrowid)
+                cid = _rowid(cur)
                 self._event("contact_added", stamp, cid, source=source,
                             **({"referred_by": referred_by} if referred_by else {}))
             else:
@@ -692,7 +699,7 @@ class Workbook:
             cur = c.execute("INSERT INTO research (contact_id, kind, title, organization, start, end, outlet, "
                             "relation, url, source_url, notes, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                             (contact_id, kind, title, *values, stamp))
-            rid = int(cur.lastrowid)
+            rid = _rowid(cur)
             self._event("research_added", stamp, contact_id, rid, kind=kind)
         return rid
 
@@ -743,7 +750,7 @@ class Workbook:
             cur = c.execute("INSERT INTO messages (contact_id, kind, template, subject, body, meeting_id, "
                             "drafted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (contact_id, kind, template, subject, body, meeting_id, stamp))
-            mid = int(cur.lastrowid)
+            mid = _rowid(cur)
             self._event("email_drafted", stamp, contact_id, mid, kind=kind)
         return mid
 
@@ -847,15 +854,9 @@ class Workbook:
         `start` is in `timezone` (default: the profile's time zone) when naive. Scheduling the
         same contact at the same start again returns the existing meeting.
         """
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         self.contact(contact_id)
         tzname = timezone or self.profile().get("timezone") or "UTC"
-        try:
-            tz = ZoneInfo(tzname)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InputFormatError(f"time zone {tzname!r}: expected an IANA name such as "
-                                   "'America/Chicago' or 'Europe/London'") from None
+        tz = _zone(tzname)
         if isinstance(start, str):
             start = dt.datetime.fromisoformat(start)
         if start.tzinfo is None:
@@ -873,7 +874,7 @@ class Workbook:
             cur = c.execute("INSERT INTO meetings (contact_id, uid, starts_at, timezone, duration_min, place, "
                             "status) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (contact_id, uid, starts, tzname, int(duration_min), place, status))
-            mid = int(cur.lastrowid)
+            mid = _rowid(cur)
             self._event("meeting_scheduled", stamp, contact_id, mid)
         return mid
 
@@ -1027,10 +1028,23 @@ class Workbook:
         return df
 
 
+def _rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cur.lastrowid is not None, "only called after an INSERT"
+    return int(cur.lastrowid)
+
+
+def _zone(name: str) -> ZoneInfo:
+    """Return the time zone called `name`, or raise InputFormatError saying what is expected."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputFormatError(f"time zone {name!r}: expected an IANA name such as "
+                               "'America/Chicago' or 'Europe/London'") from None
+
+
 def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
     """Return `value` as an aware datetime; a naive one (or ISO text) is taken to be in `tzname`."""
-    from zoneinfo import ZoneInfo
-
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip())

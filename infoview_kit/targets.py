@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .exceptions import NotFoundError
+
+log = logging.getLogger("infoview_kit")
 
 if TYPE_CHECKING:
     from .store import Workbook
@@ -83,21 +86,27 @@ def choose_targets(wb: Workbook, names: str | list[str], *, at: dt.datetime | st
     return [cid for cid in ids if wb.set_target(cid, at=at)]
 
 
-def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified") -> int:
+def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", required: bool = True) -> int | None:
     """Return the contact a notebook works on: `name` if given, else the earliest-chosen person whose
     furthest funnel stage is `stage`, else the earliest-chosen person of all.
+
+    With ``required=False``, return None (and log why) when nobody has been chosen yet, so a
+    report on a new workbook says "nothing yet" instead of failing.
 
     Raises
     ------
     NotFoundError
-        If `name` matches nobody, or nobody has been chosen yet (choose people in notebook 01).
+        If `name` matches nobody, or (when `required`) nobody has been chosen yet.
     """
     if name and name.strip():
         return wb.find_contact(name)
     people = wb.contacts()
     chosen = people[people["stage"].notna()]
     if chosen.empty:
-        raise NotFoundError("nobody is on your outreach list yet: choose people in notebook 01 "
-                            "(or pass contact='First Last')")
+        message = "nobody is on your outreach list yet: choose people in notebook 01 (or pass contact='First Last')"
+        if not required:
+            log.warning("%s", message)
+            return None
+        raise NotFoundError(message)
     at_stage = chosen[chosen["stage"] == stage]
     return int((at_stage if not at_stage.empty else chosen)["id"].iloc[0])

@@ -112,8 +112,11 @@ def page(tmp_path):
         pg.route("**/*", lambda route: route.continue_()
                  if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
                  else route.abort())
-        yield pg
-        browser.close()
+        try:
+            yield pg
+        finally:
+            pg.screenshot(path=str(_artifacts(tmp_path) / "browser_last_page.png"))  # evidence, pass or fail
+            browser.close()
 
 
 def _artifacts(tmp_path) -> Path:
@@ -125,6 +128,7 @@ def _artifacts(tmp_path) -> Path:
 def test_notebook_01_runs_in_jupyterlab_and_the_contact_form_writes_the_workbook(lab, page, demo_path, tmp_path):
     from playwright.sync_api import expect
 
+    expect.set_options(timeout=90_000)  # JupyterLab under a loaded 2-core machine is slow to start
     url, token = lab
     with Workbook.open(demo_path) as wb:
         before = len(wb.contacts())

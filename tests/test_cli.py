@@ -74,3 +74,27 @@ def test_sigkill_during_a_large_import_leaves_the_store_valid_and_unchanged(demo
     con.close()
     with Workbook.open(demo_path) as wb:
         assert wb.table_counts() == before
+
+
+@pytest.mark.slow
+def test_run_on_a_brand_new_workbook_says_nothing_yet_instead_of_failing(tmp_path, capsys):
+    wb = tmp_path / "new.sqlite"
+    Workbook.open(wb).close()
+    out = tmp_path / "report"
+    assert main(["run", "--workbook", str(wb), "--today", "2026-11-25", "--out", str(out), "--quiet"]) == 0
+    assert (out / "index.html").exists()
+    assert "Nobody chosen yet" in (out / "02_research.html").read_text()
+
+
+@pytest.mark.slow
+def test_a_failing_run_exits_1_with_one_line_naming_notebook_and_cell(demo_path, tmp_path, capsys):
+    con = sqlite3.connect(demo_path)  # a damaged profile that the notebooks trip over
+    con.execute("UPDATE profile SET value = '\"Mars/Olympus_Mons\"' WHERE key = 'timezone'")
+    con.commit()
+    con.close()
+    code = main(["run", "--workbook", str(demo_path), "--today", "2026-11-25", "--out", str(tmp_path / "o"),
+                 "--quiet"])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("infoview run:")]
+    assert code == 1
+    assert len(err) == 1 and "01_find_contacts.ipynb failed at cell" in err[0] and "Mars/Olympus_Mons" in err[0]
+    assert (tmp_path / "o" / "01_find_contacts.ipynb").exists()

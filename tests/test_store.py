@@ -293,3 +293,14 @@ def test_public_surface():
     assert issubclass(ik.InputFormatError, ValueError)
     assert issubclass(ik.NotFoundError, LookupError)
     assert ik.__version__
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("timezone", "Mars/Olympus_Mons", "IANA name"), ("country", "Narnia", "ISO 3166"),
+    ("nickname", "x", "unknown"), ("interests", [1, 2], "list of text")])
+def test_profile_refuses_bad_values_and_keeps_the_old_ones(new_wb, field, value, message):
+    new_wb.set_profile(timezone="Europe/London", country="GB")
+    before = new_wb.profile()
+    with pytest.raises(InputFormatError, match=message):
+        new_wb.set_profile(**{field: value})
+    assert new_wb.profile() == before

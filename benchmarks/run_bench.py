@@ -1,0 +1,89 @@
+"""Benchmark `infoview run` on the demo against the floor any five-notebook workbook pays.
+
+Floor: five papermill executions, in one process, of a notebook that only imports pandas,
+matplotlib.pyplot and ipywidgets. Both run side by side in this one process (papermill already
+imported), best of N. Also times `import infoview_kit` and `infoview --help` in fresh processes.
+
+Run: .venv/bin/python benchmarks/run_bench.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+
+from infoview_kit.demo import build_demo, demo_parameters
+from infoview_kit.report import run_notebooks
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def floor_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("import pandas\nimport matplotlib.pyplot\nimport ipywidgets")]
+    nbformat.write(nb, path)
+
+
+def time_floor(tmp: Path) -> float:
+    src = tmp / "floor.ipynb"
+    floor_notebook(src)
+    start = time.perf_counter()
+    for i in range(5):
+        pm.execute_notebook(str(src), str(tmp / f"floor-out-{i}.ipynb"), progress_bar=False, kernel_name="python3")
+    return time.perf_counter() - start
+
+
+def time_run(tmp: Path, master: Path, i: int) -> float:
+    wb = tmp / f"run-{i}" / "workbook.sqlite"
+    wb.parent.mkdir()
+    shutil.copy(master, wb)
+    start = time.perf_counter()
+    run_notebooks(wb, TODAY, tmp / f"run-{i}" / "report", extra=demo_parameters(), progress=False)
+    return time.perf_counter() - start
+
+
+def time_process(args: list[str], n: int = 5) -> float:
+    runs = []
+    for _ in range(n):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        runs.append(time.perf_counter() - start)
+    return min(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        master = build_demo(tmp / "demo.sqlite")
+        floors, runs = [], []
+        for i in range(args.repeat):  # interleaved, so both see the same machine load
+            floors.append(time_floor(tmp))
+            runs.append(time_run(tmp, master, i))
+    floor, run = min(floors), min(runs)
+    print(f"floor (5 bare papermill runs, one process): best {floor:6.2f} s  median {statistics.median(floors):6.2f} s")
+    print(f"infoview run on the demo (5 notebooks+HTML): best {run:6.2f} s  median {statistics.median(runs):6.2f} s")
+    print(f"ratio run/floor: {run / floor:.2f}x (target <= 1.3x)")
+    bare = time_process([sys.executable, "-c", "pass"])
+    imp = time_process([sys.executable, "-c", "import infoview_kit"])
+    cli = time_process([str(Path(sys.executable).parent / "infoview"), "--help"])
+    print(f"python -c pass:        {bare * 1000:6.0f} ms")
+    print(f"import infoview_kit:   {imp * 1000:6.0f} ms  ({(imp - bare) * 1000:.0f} ms over a bare start)")
+    print(f"infoview --help:       {cli * 1000:6.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
