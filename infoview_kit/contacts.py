@@ -13,6 +13,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,8 @@ __all__ = ["COLUMNS", "FORMATS", "company_key", "is_recruiter", "name_key", "rea
 
 #: Output columns of :func:`read_contacts`, in order.
 COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on", "source", "line",
+    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on", "source",
+    "line",
 )
 #: Format names accepted by ``fmt=`` and written to the ``source`` column.
 FORMATS: tuple[str, ...] = ("linkedin", "google", "outlook", "vcard", "csv")
@@ -331,13 +333,15 @@ def _field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
+@dataclass(frozen=True)
 class _Header:
-    def __init__(self, line: int, end_line: int, delimiter: str, names: list[str], layout: str | None) -> None:
-        self.line = line            # 1-based physical line where the header record starts
-        self.end_line = end_line    # ... and where it ends
-        self.delimiter = delimiter
-        self.names = names          # normalized names
-        self.layout = layout        # known layout, or None (generic CSV with a mapping)
+    """Where the header record is and what it says."""
+
+    line: int               # 1-based physical line where the header record starts
+    end_line: int           # ... and where it ends (a quoted name may hold a newline)
+    delimiter: str
+    names: list[str]        # normalized names (see _norm_col)
+    layout: str | None      # known layout, or None (generic CSV with a mapping)
 
 
 def _iter_records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
@@ -361,6 +365,7 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
     best: _Header | None = None
     first_line: int | None = None
     first_names: list[str] = []
+    first_raw: list[str] = []
     with _field_limit(len(head)):
         for delim in (",", ";", "\t"):
             for start, end, record in _iter_records(head, delim):
@@ -369,8 +374,9 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
                 if not any(f.strip() for f in record):
                     continue
                 names = [_norm_col(f) for f in record]
-                if first_line is None or (start == first_line and len(names) > len(first_names)):
-                    first_line, first_names = start, names
+                if len(names) > len(first_names) or (len(names) == len(first_names) and start < (first_line or 0)):
+                    # the likeliest header (most fields, earliest): where an error message points
+                    first_line, first_names, first_raw = start, names, [f.strip() for f in record]
                 layout = _detect_layout(names)
                 if fmt in _LAYOUTS and layout != fmt or fmt == "csv":
                     layout = None
@@ -385,11 +391,11 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
     if best is not None:
         return best
     line = first_line or 1
-    found = ", ".join(repr(n) for n in first_names[:6] if n) or "nothing"
+    found = ", ".join(repr(n) for n in first_raw[:6] if n) or "nothing"
     if fmt in _LAYOUTS:
-        what = {"linkedin": "a LinkedIn header (First Name, Last Name, Connected On)",
-                "google": "a Google Contacts header (First Name, Last Name, E-mail 1 - Value)",
-                "outlook": "an Outlook header (First Name, Last Name, E-mail Address)"}[fmt]
+        what = {"linkedin": "LinkedIn header (First Name, Last Name, Connected On)",
+                "google": "Google Contacts header (First Name, Last Name, E-mail 1 - Value)",
+                "outlook": "Outlook header (First Name, Last Name, E-mail Address)"}[fmt]
         msg = f"{name}, line {line}: no {what} in the first {_HEAD_LINES} lines (found {found})"
     elif wanted:
         missing = ", ".join(repr(k) for k in mapping or {} if _norm_col(k) not in first_names)
@@ -431,7 +437,8 @@ _QUOTED = re.compile(r'"[^"]*"')
 _BEFORE_BLANK_LINE = re.compile("\n(?=\n)")
 
 
-def _parse_fast(body: str, body_utf8: bytes, delim: str, ncols: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+def _parse_fast(body: str, body_utf8: bytes, delim: str,
+                ncols: int) -> tuple[pd.DataFrame, np.ndarray] | None:
     """Parse the data part with pandas' C reader; None when the file needs the careful path.
 
     Returns the raw fields (columns 0..ncols-1, "" for empty; blank lines give all-empty rows)
@@ -546,7 +553,8 @@ _EMAIL_RE = (
 def _objects(values: pd.Series | np.ndarray) -> np.ndarray:
     """Values as an object array of str ("" for missing); no copy for parsed CSV columns."""
     if isinstance(values, pd.Series):
-        return values.to_numpy(dtype=object)  # parsed columns hold str only (keep_default_na=False)
+        arr: np.ndarray = values.to_numpy(dtype=object)  # parsed columns hold str only (no NaN)
+        return arr
     return np.asarray(values, dtype=object)
 
 
@@ -565,13 +573,19 @@ def _lower(arr: np.ndarray) -> np.ndarray:
     return np.array(_SEP.join(arr).lower().split(_SEP), dtype=object)
 
 
-def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Apply Unicode NFC and trim whitespace; returns an object array, "" meaning missing."""
+def _nfc(values: pd.Series | np.ndarray) -> tuple[np.ndarray, str]:
+    """Apply Unicode NFC to a column; returns the object array and its NUL-joined text."""
     arr = _objects(values)
     joined = _SEP.join(arr)
     if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)  # NUL is a starter: values never merge
         arr = np.array(joined.split(_SEP), dtype=object)
+    return arr, joined
+
+
+def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Apply Unicode NFC and trim whitespace; returns an object array, "" meaning missing."""
+    arr, joined = _nfc(values)
     if _needs_strip(joined):
         arr = pd.Series(arr, dtype=object).str.strip().to_numpy(dtype=object)
     return arr
@@ -596,8 +610,18 @@ def _to_string(arr: np.ndarray) -> pd.Series:
     return pd.Series(out, copy=False)
 
 
+def _valid_emails(low: np.ndarray) -> np.ndarray:
+    """Check lower-cased addresses against the email pattern and the 254-character limit."""
+    valid: np.ndarray = pd.Series(low, dtype=object).str.fullmatch(_EMAIL_RE).to_numpy(dtype=bool)
+    return valid & (np.fromiter(map(len, low), dtype=np.int64, count=len(low)) <= 254)
+
+
 def _emails(parts: list[np.ndarray], lines: np.ndarray, report: _Report, n: int) -> np.ndarray:
-    """First valid address among ``parts`` (cleaned), lower-cased; invalid ones counted and warned."""
+    """First valid address among ``parts`` (NFC, not yet trimmed), lower-cased.
+
+    Values that fail the check are trimmed and stripped of "mailto:" and checked again (so
+    the common, clean case costs one pass); those still invalid are counted and warned.
+    """
     result = np.full(n, "", dtype=object)
     for part in parts:
         idx = np.flatnonzero(part != "")
@@ -605,12 +629,20 @@ def _emails(parts: list[np.ndarray], lines: np.ndarray, report: _Report, n: int)
             continue
         raw = part[idx]
         low = _lower(raw)
-        if "mailto:" in _SEP.join(low):
-            low = pd.Series(low, dtype=object).str.replace(r"^mailto:\s*", "", regex=True).to_numpy(object)
-        valid = pd.Series(low, dtype=object).str.fullmatch(_EMAIL_RE).to_numpy(dtype=bool)
-        valid = valid & (np.fromiter(map(len, low), dtype=np.int64, count=len(low)) <= 254)
+        valid = _valid_emails(low)
+        if not valid.all():
+            retry = np.flatnonzero(~valid)
+            fixed = (pd.Series(low[retry], dtype=object).str.strip()
+                     .str.replace(r"^mailto:\s*", "", regex=True).to_numpy(dtype=object))
+            low[retry] = fixed
+            valid[retry] = _valid_emails(fixed)
+            blank = retry[fixed == ""]  # whitespace only: missing, not invalid
+            keep = np.ones(len(idx), dtype=bool)
+            keep[blank] = False
+            idx, raw, low, valid = idx[keep], raw[keep], low[keep], valid[keep]
         for i in np.flatnonzero(~valid):  # loops over invalid addresses only
-            report.warn(int(lines[idx[i]]), "email", f"{raw[i]!r} is not a valid email address; left out")
+            report.warn(int(lines[idx[i]]), "email",
+                        f"{raw[i].strip()!r} is not a valid email address; left out")
         report.invalid_emails += int((~valid).sum())
         take, take_values = idx[valid], low[valid]
         free = result[take] == ""
@@ -638,8 +670,8 @@ def _profile_urls(arr: np.ndarray, linkedin_only: bool) -> np.ndarray:
     """
     present = arr != ""
     if linkedin_only and present.any():
-        present &= pd.Series(arr, dtype=object).str.contains("linkedin.com", case=False, regex=False).to_numpy(
-            dtype=bool)
+        on_linkedin = pd.Series(arr, dtype=object).str.contains("linkedin.com", case=False, regex=False)
+        present &= on_linkedin.to_numpy(dtype=bool)
     if not present.any():
         return np.full(len(arr), "", dtype=object)
     idx = np.flatnonzero(present)
@@ -727,7 +759,8 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
             out[mask] = parsed.astype("datetime64[ns]")
 
     def todo() -> np.ndarray:
-        return out.isna().to_numpy(dtype=bool).copy()
+        mask: np.ndarray = out.isna().to_numpy(dtype=bool).copy()
+        return mask
 
     def matches(pattern: str) -> np.ndarray:
         mask = todo()
@@ -746,7 +779,8 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
         long_year = (day.str.len() >= 8).to_numpy(dtype=bool)
         md = pd.Series(pd.NaT, index=day.index, dtype="datetime64[ns]")
         dm = md.copy()
-        for sel, fmt_md, fmt_dm in ((long_year, "%m/%d/%Y", "%d/%m/%Y"), (~long_year, "%m/%d/%y", "%d/%m/%y")):
+        for sel, fmt_md, fmt_dm in ((long_year, "%m/%d/%Y", "%d/%m/%Y"),
+                                    (~long_year, "%m/%d/%y", "%d/%m/%y")):
             if sel.any():
                 md[sel] = pd.to_datetime(day[sel], format=fmt_md, errors="coerce").astype("datetime64[ns]")
                 dm[sel] = pd.to_datetime(day[sel], format=fmt_dm, errors="coerce").astype("datetime64[ns]")
@@ -760,7 +794,8 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
     if serial.any():
         days = pd.to_numeric(s[serial].astype(object), errors="coerce").astype(float)
         days = days.where((days > 20000) & (days < 80000))
-        out[serial] = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce").astype("datetime64[ns]")
+        excel = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce")  # Excel day numbers
+        out[serial] = excel.astype("datetime64[ns]")
     return out.dt.normalize()
 
 
@@ -825,8 +860,8 @@ def _assemble(fields: Mapping[str, list[pd.Series | np.ndarray]], lines: np.ndar
         split_first, split_last = _split_full_name(text("name"))
         first, last = np.where(no_name, split_first, first), np.where(no_name, split_last, last)
         no_name = (first == "") & (last == "")
-    email = _emails([q for p in fields.get("email", []) for q in _split_multi(_clean(p))], lines, report, n)
-    urls = [_profile_urls(_clean(p), url_linkedin_only) for p in fields.get("profile_url", [])]
+    email = _emails([q for p in fields.get("email", []) for q in _split_multi(_nfc(p)[0])], lines, report, n)
+    urls = [_profile_urls(_nfc(p)[0], url_linkedin_only) for p in fields.get("profile_url", [])]
     date_parts = fields.get("connected_on", [])
     connected = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
                  else pd.Series(np.full(n, _NAT)))
@@ -870,8 +905,10 @@ def _resolve_targets(header: _Header, fmt: str, mapping: Mapping[str, str] | Non
             targets["profile_url"] = [i for i, n in enumerate(header.names) if _GOOGLE_WEBSITE.fullmatch(n)]
     elif not mapping:
         targets = {t: [i] for t, i in _plain_targets(header.names).items()}
-    for their, ours in (mapping or {}).items():
-        targets[ours] = [pos[_norm_col(their)]]
+    chosen: dict[str, list[int]] = {}
+    for their, ours in (mapping or {}).items():  # several columns may feed one target, in order
+        chosen.setdefault(ours, []).append(pos[_norm_col(their)])
+    targets.update(chosen)
     return targets
 
 
@@ -881,7 +918,8 @@ def _read_csv_text(text: str, utf8: bytes | None, name: str, path: str, fmt: str
     header = _find_header(text, name, path, fmt, mapping)
     fmt_used = header.layout or "csv"
     report = _Report(fmt_used)
-    logger.debug("%s: %s layout, header on line %d, delimiter %r", name, fmt_used, header.line, header.delimiter)
+    logger.debug("%s: %s layout, header on line %d, delimiter %r", name, fmt_used, header.line,
+                 header.delimiter)
     ncols = len(header.names)
     offset = _line_offset(text, header.end_line + 1)
     body = text[offset:]
@@ -1072,7 +1110,8 @@ def _read_vcard_text(text: str, name: str, path: str) -> pd.DataFrame:
     report = _Report("vcard")
     cards = _split_cards(text, name, path, report)
     if not cards:
-        raise InputFormatError(f"{name}, line 1: no BEGIN:VCARD found; expected a vCard file", path=path, line=1)
+        raise InputFormatError(f"{name}, line 1: no BEGIN:VCARD found; expected a vCard file", path=path,
+                               line=1)
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     failed: list[tuple[int, str]] = []
@@ -1089,8 +1128,8 @@ def _read_vcard_text(text: str, name: str, path: str) -> pd.DataFrame:
         lines.append(start)
     if not rows:
         line, why = failed[0]
-        raise InputFormatError(f"{name}, line {line}: malformed vCard ({why}); expected a vCard 2.1, 3.0 or 4.0 "
-                               f"file", path=path, line=line)
+        raise InputFormatError(f"{name}, line {line}: malformed vCard ({why}); expected a vCard 2.1, 3.0 "
+                               f"or 4.0 file", path=path, line=line)
     for line, why in failed:
         report.rows_read += 1
         report.skip(line, f"malformed vCard, not readable ({why})")
@@ -1115,19 +1154,43 @@ def _read_vcard_text(text: str, name: str, path: str) -> pd.DataFrame:
 # Entry point
 # --------------------------------------------------------------------------------------------------
 
+_VC_START = re.compile(r"\s*BEGIN[ \t]*:[ \t]*VCARD", re.IGNORECASE)
+
+
 def _is_vcard(text: str) -> bool:
-    return text.lstrip()[:11].upper() == "BEGIN:VCARD"
+    return _VC_START.match(text) is not None
 
 
 def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
                   mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Read a contacts export into one normalized DataFrame, one row per person.
 
-    The format is detected from the content: LinkedIn ``Connections.csv`` (current layout
-    with its "Notes:" preamble, or the older one with the header on line 1), Google
-    Contacts CSV (current and older UTF-16 layouts), Outlook CSV, vCard 2.1/3.0/4.0, or
-    any CSV given ``mapping=``. Encodings: UTF-8 with or without BOM, UTF-16/32 with BOM,
-    else Windows-1252; delimiters comma, semicolon or tab.
+    The format is detected from the content, not the file name: LinkedIn
+    ``Connections.csv`` (current layout with its "Notes:" preamble, or the older one with
+    the header on line 1, with or without URL), Google Contacts CSV (current layout, and the
+    older ``Given Name``/``Family Name`` one, often UTF-16), Outlook CSV, vCard 2.1/3.0/4.0,
+    a CSV whose header already uses our column names, or any CSV given ``mapping=``.
+    Encodings: UTF-8 with or without BOM, UTF-16/32 with BOM (UTF-16 without BOM is
+    recognized too), else Windows-1252. Delimiters: comma, semicolon or tab, found from the
+    header. Line ends: LF, CRLF or CR.
+
+    Normalization: Unicode NFC, whitespace trimmed, "" -> NA; names kept as written;
+    emails lower-cased and checked with a pattern (dot-atom @ dotted domain with a
+    letter TLD, Unicode allowed, at most 254 characters) — an invalid one is left out,
+    counted and warned about; several emails (Google's ``a ::: b``, Outlook's E-mail 2/3,
+    vCard's EMAIL lines) give the first valid one, vCard ``PREF`` first; profile URLs lose
+    whitespace, get ``https://`` (``http://`` upgraded, missing scheme added) and are
+    otherwise kept as given. Dates: see the accepted forms below.
+
+    Decisions: LinkedIn rows with no name, or named "LinkedIn Member" as LinkedIn writes
+    hidden members, are skipped; other formats skip records with no name and no valid
+    email (e.g. Apple's company cards). Slash dates are month first (``03/12/2024`` is 12
+    March, as LinkedIn and US Excel write them) unless a value in the column only makes
+    sense day first (``25/03/2024``), then the whole column is day first; also accepted:
+    ``12 Mar 2024``, ``12-Mar-24``, ``Mar 12, 2024``, ISO (a time is dropped),
+    ``12.03.2024`` and Excel day numbers. Ragged CSV rows are read (missing fields empty,
+    extra fields ignored) with a warning. A vCard that vobject cannot parse is skipped and
+    reported; a file where none parses is an error.
 
     Parameters
     ----------
@@ -1139,34 +1202,38 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
         For other CSV files, ``{their_column: our_column}`` (header names compared
         case-insensitively); ``our_column`` is one of first_name, last_name, email, company,
         position, profile_url, connected_on, or ``name`` for a full name (split on its last
-        space when there are no first/last columns). On a known layout it overrides the
-        built-in column choice for the targets it names. A CSV whose header already uses
-        our column names needs no mapping.
+        space when there are no first/last values). Several columns may map to one target:
+        the first non-empty (for email: first valid) wins. On a known layout the mapping
+        overrides the built-in column choice for the targets it names.
 
     Returns
     -------
     pandas.DataFrame
         Columns, in order: ``first_name, last_name, email, company, position, profile_url``
-        (pandas "string" dtype, NA when missing), ``connected_on`` (datetime64[ns] at
-        midnight, NaT when missing or unreadable), ``source`` (the format name) and ``line``
-        (int64, 1-based line where the record starts). ``email`` is the first valid address,
-        lower-cased; ``profile_url`` is https (for Google/Outlook/vCard only LinkedIn URLs are
-        kept). ``df.attrs["report"]`` holds ``format``, ``rows_read`` (records found, skipped
-        ones included), ``skipped`` (list of ``{line, reason}``: hidden LinkedIn members,
-        records with no name and no valid email), ``warnings`` (list of ``{line, field,
-        message}``) and ``invalid_emails`` (count).
+        (pandas "string" dtype, NA when missing — never "" or "nan"), ``connected_on``
+        (datetime64[ns] at midnight, NaT when missing or unreadable), ``source`` (string: the
+        format name) and ``line`` (int64: the 1-based physical line where the record starts,
+        counting lines inside quoted fields). For Google, Outlook and vCard, ``profile_url``
+        is the LinkedIn URL if there is one. ``df.attrs["report"]`` is a dict:
+        ``format``; ``rows_read`` (records found, blank lines not counted, skipped ones
+        counted, so ``len(df) == rows_read - len(skipped)``); ``skipped`` (list of ``{line,
+        reason}``); ``warnings`` (list of ``{line, field, message}``, field being an output
+        column or "row"); ``invalid_emails`` (count of addresses left out).
 
     Raises
     ------
     InputFormatError
-        For a missing, empty, binary, truncated, unknown or malformed file; the message names
-        the file, the line, and what was expected. No other exception escapes for any file
-        content.
+        For a missing, empty, binary, truncated, unknown or malformed file, or bad ``fmt``
+        / ``mapping``; the message names the file, the line where it applies and what was
+        expected ("Connections.csv, line 4: no 'First Name' column (found ...); expected a
+        LinkedIn, Google, Outlook or vCard export, or pass mapping=..."), and ``path`` and
+        ``line`` are set. No other exception escapes, whatever the bytes.
     """
     p = os.fspath(path)
     name = os.path.basename(p) or p
     if fmt is not None and fmt not in FORMATS:
-        raise InputFormatError(f"fmt={fmt!r} is not a format; use one of {', '.join(FORMATS)} or None", path=p)
+        raise InputFormatError(f"fmt={fmt!r} is not a format; use one of {', '.join(FORMATS)} or None",
+                               path=p)
     if mapping is not None:
         bad = [v for v in mapping.values() if v not in _MAPPING_TARGETS]
         if bad:
@@ -1181,8 +1248,8 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
         if fmt == "vcard" or (fmt is None and _is_vcard(text)):
             df = _read_vcard_text(text, name, p)
         elif _is_vcard(text):
-            raise InputFormatError(f"{name}, line 1: this is a vCard file, not a {fmt} CSV; pass fmt='vcard' "
-                                   f"or fmt=None", path=p, line=1)
+            raise InputFormatError(f"{name}, line 1: fmt={fmt!r} was given but this is a vCard file; pass "
+                                   f"fmt='vcard' or leave fmt out", path=p, line=1)
         else:
             df = _read_csv_text(text, utf8, name, p, fmt, mapping)
     except InputFormatError:

@@ -151,5 +151,6 @@ def demo_parameters() -> dict[str, dict[str, str]]:
             "meeting": "Helen Whitaker", "log_start": "2026-11-24T14:02", "log_end": "2026-11-24T14:29",
             "log_notes": "Insurers hire analysts in spring after budgets are set; SQL tests are standard.",
             "log_advice": "Apply to the spring analyst cohort and practise timed SQL tests.",
-            "log_next_steps": "Alex: practise timed SQL tests. Helen: share the cohort opening date."},
+            "log_next_steps": "Alex: sign up for the cohort alert and do one timed SQL test a week. "
+                              "Helen: share the cohort opening date."},
     }

@@ -150,6 +150,10 @@ def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -
     profile = wb.profile()
     name = " ".join(x for x in (_text(contact.get("first_name")), _text(contact.get("last_name"))) if x)
     stamp = dt.datetime.fromisoformat(msg["sent_at"] or msg["drafted_at"])
+    if profile.get("timezone"):
+        from zoneinfo import ZoneInfo
+
+        stamp = stamp.astimezone(ZoneInfo(profile["timezone"]))  # the Date header in the user's own time
     eml = build_message(subject=msg["subject"], body=msg["body"], to_name=name, to_addr=contact.get("email"),
                         from_name=profile.get("name"), from_addr=profile.get("email") or None, date=stamp,
                         msgid_domain="drafts.infoview-kit.local")

@@ -105,12 +105,21 @@ def to_html(notebook: Path) -> Path:
     return target
 
 
+def _title(notebook: Path) -> str:
+    """The notebook's own title: the first heading of its first cell, else its file name."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    first = cells[0].source.splitlines()[0] if cells and cells[0].source else ""
+    return first.lstrip("# ").strip() or notebook.stem
+
+
 def write_index(result: RunResult, *, today: dt.date, title: str) -> Path:
     """Write ``index.html`` linking each notebook's page and every file the notebooks wrote."""
     out = result.out_dir
     esc = html.escape
-    items = "\n".join(f'<li><a href="{esc(p.name)}">{esc(p.stem.replace("_", " "))}</a></li>'
-                      for p in result.html)
+    items = "\n".join(f'<li><a href="{esc(h.name)}">{esc(_title(nb))}</a></li>'
+                      for nb, h in zip(result.notebooks, result.html, strict=True))
     extra = sorted(p for p in (out / "files").rglob("*") if p.is_file())
     listed = "\n".join(f'<li><a href="{esc(p.relative_to(out).as_posix())}">'
                        f'{esc(p.relative_to(out / "files").as_posix())}</a></li>' for p in extra)
@@ -119,9 +128,9 @@ def write_index(result: RunResult, *, today: dt.date, title: str) -> Path:
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5}} h1{{font-size:1.5rem}} li{{margin:.2rem 0}}</style></head>
 <body><h1>{esc(title)}</h1><p>For {today.strftime("%A %d %B %Y")}.</p>
-<h2>Notebooks</h2><ol>
+<h2>Notebooks</h2><ul>
 {items}
-</ol>
+</ul>
 <h2>Files to take away</h2>
 {f"<ul>{listed}</ul>" if listed else "<p>None this time.</p>"}
 </body></html>

@@ -356,6 +356,20 @@ def test_mapping_overrides_a_known_layout(tmp_path):
     assert read_contacts(path, mapping={"work email": "email"})["email"].iloc[0] == "ana@work.example"
 
 
+def test_mapping_several_columns_to_one_target(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Who,Work mail,Home mail\nAna Ruiz,,ana@home.example\nBo Chen,bo@work.example,bo@home.example\n",
+                    encoding="utf-8")
+    df = read_contacts(path, mapping={"Who": "name", "Work mail": "email", "Home mail": "email"})
+    assert df["email"].tolist() == ["ana@home.example", "bo@work.example"]
+
+
+def test_utf16_without_bom(tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_bytes((LINKEDIN_HEADER + "Zoë,Ångström,,,,,01 Apr 2021\n").encode("utf-16-le"))
+    assert read_contacts(path)["last_name"].tolist() == ["Ångström"]
+
+
 def test_mapping_with_full_name_column(tmp_path):
     path = tmp_path / "people.csv"
     path.write_text("Name\tMail\nMary Ann Smith\tmary@example.org\nPrince\t\n", encoding="utf-8")
@@ -377,7 +391,7 @@ def test_mapping_with_full_name_column(tmp_path):
     ("truncated_quote.csv", {}, 3, "never closed"),
     ("custom_mapping.csv", {}, 1, "no 'First Name' column"),
     ("custom_mapping.csv", {"mapping": {"Vorname": "first_name", "Telefon": "email"}}, 1, "'Telefon'"),
-    ("google_current.csv", {"fmt": "linkedin"}, 1, "no a LinkedIn header"),
+    ("google_current.csv", {"fmt": "linkedin"}, 1, "no LinkedIn header (First Name, Last Name, Connected On)"),
     ("linkedin_old_layout.csv", {"fmt": "vcard"}, 1, "no BEGIN:VCARD"),
     ("apple_v3.vcf", {"fmt": "outlook"}, 1, "vCard file"),
 ])
@@ -390,6 +404,16 @@ def test_bad_files_raise_input_format_error(name, kwargs, line, words):
     assert err.line == line
     assert err.path == str(FIXTURES / name)
     assert pickle.loads(pickle.dumps(err)).line == line
+
+
+def test_error_points_at_the_likeliest_header_line(tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text('Notes:\n"Exported"\n\nPrénom,Nom,URL,Adresse e-mail,Entreprise,Poste,Date\nA,B,,,,,\n',
+                    encoding="utf-8")
+    with pytest.raises(InputFormatError) as info:
+        read_contacts(path)
+    assert str(info.value).startswith("Connections.csv, line 4: no 'First Name' column (found 'Prénom', 'Nom'")
+    assert info.value.line == 4
 
 
 def test_unknown_header_message_says_what_was_expected():
