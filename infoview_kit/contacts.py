@@ -171,8 +171,8 @@ def company_key(name: str | None) -> str:
 
     Casefolds, strips accents (as :func:`name_key`), turns "&" into "and", replaces
     punctuation with spaces, drops a leading "the" and any trailing legal-form words
-    (Inc, Ltd, Limited, LLC, GmbH, Corp, Corporation, Co., Company, plc, AG, SA, BV, ...),
-    and collapses whitespace. A name made only of such words keeps them.
+    (Inc, Ltd, Limited, LLC, GmbH, Corp, Corporation, Co., "& Co.", Company, plc, AG, SA,
+    BV, ...), and collapses whitespace. A name made only of such words keeps them.
 
     Parameters
     ----------
@@ -191,6 +191,8 @@ def company_key(name: str | None) -> str:
         words = words[1:]
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
+        if len(words) > 1 and words[-1] == "and":  # "Acme & Co." -> "acme"
+            words.pop()
     if words and words[-1] in _LEGAL_SUFFIXES and len(words) == 1 and len(full) > 1:
         words = full  # "The Company" -> keep it whole rather than return "company"
     return " ".join(words)

@@ -878,6 +878,39 @@ class Workbook:
             self._event("meeting_scheduled", stamp, contact_id, mid)
         return mid
 
+    def reschedule_meeting(self, meeting_id: int, start: dt.datetime | str, *, duration_min: int | None = None,
+                           place: str | None = None, at: dt.datetime | str | None = None) -> int:
+        """Move a meeting; it keeps its UID and its SEQUENCE goes up, so calendars update the
+        event instead of adding a second one. Return the new sequence number."""
+        m = self.meeting(meeting_id)
+        if m["status"] in ("held", "cancelled"):
+            raise InputFormatError(f"meeting {meeting_id} is {m['status']}; schedule a new one instead")
+        starts = utc_iso(_aware(start, m["timezone"]))
+        minutes = int(duration_min or m["duration_min"])
+        if not 5 <= minutes <= 240:
+            raise InputFormatError(f"duration {minutes} min: expected 5 to 240 (20 or 30 is usual)")
+        if (starts, minutes, place or m["place"]) == (m["starts_at"], m["duration_min"], m["place"]):
+            return int(m["sequence"])
+        with self.transaction() as c:
+            c.execute("UPDATE meetings SET starts_at = ?, duration_min = ?, place = coalesce(?, place), "
+                      "sequence = sequence + 1 WHERE id = ?", (starts, minutes, place, meeting_id))
+            self._event("meeting_rescheduled", utc_iso(at), m["contact_id"], meeting_id)
+        return int(m["sequence"]) + 1
+
+    def cancel_meeting(self, meeting_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Cancel a meeting (its SEQUENCE goes up for the METHOD:CANCEL calendar file); True if it
+        was not cancelled already."""
+        m = self.meeting(meeting_id)
+        if m["status"] == "cancelled":
+            return False
+        if m["status"] == "held":
+            raise InputFormatError(f"meeting {meeting_id} was already held; it cannot be cancelled")
+        with self.transaction() as c:
+            c.execute("UPDATE meetings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?",
+                      (meeting_id,))
+            self._event("meeting_cancelled", utc_iso(at), m["contact_id"], meeting_id)
+        return True
+
     def log_meeting(self, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
                     actual_end: dt.datetime | str | None = None, notes: str | None = None,
                     advice: str | None = None, next_steps: str | None = None,

@@ -547,7 +547,8 @@ def test_name_key(first, last, expected):
     ("Stark Industries, Ltd.", "stark industries"), ("Globex Co.", "globex"), ("Hooli plc", "hooli"),
     ("Müller & Söhne GmbH", "muller and sohne"), ("The Boeing Company", "boeing"),
     ("Co-operative Bank", "co operative bank"), ("Inc.", "inc"), ("The Company", "the company"),
-    ("Acme Holdings Co., Ltd.", "acme holdings"), ("数据科技有限公司", "数据科技有限公司"), (None, ""),
+    ("Acme Holdings Co., Ltd.", "acme holdings"), ("Acme & Co.", "acme"),
+    ("Johnson & Johnson", "johnson and johnson"), ("数据科技有限公司", "数据科技有限公司"), (None, ""),
 ])
 def test_company_key(name, expected):
     assert company_key(name) == expected

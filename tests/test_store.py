@@ -304,3 +304,18 @@ def test_profile_refuses_bad_values_and_keeps_the_old_ones(new_wb, field, value,
     with pytest.raises(InputFormatError, match=message):
         new_wb.set_profile(**{field: value})
     assert new_wb.profile() == before
+
+
+def test_reschedule_keeps_the_uid_and_raises_the_sequence_and_cancel_too(new_wb):
+    cid = new_wb.add_contact("Ada", "Lovelace")
+    mid = new_wb.schedule_meeting(cid, "2026-12-01T10:00", timezone="Europe/London")
+    uid = new_wb.meeting(mid)["uid"]
+    assert new_wb.reschedule_meeting(mid, "2026-12-02T11:00") == 1
+    assert new_wb.reschedule_meeting(mid, "2026-12-02T11:00") == 1  # no change, no new sequence
+    m = new_wb.meeting(mid)
+    assert (m["uid"], m["sequence"], m["starts_at"]) == (uid, 1, "2026-12-02T11:00:00+00:00")
+    assert new_wb.cancel_meeting(mid) is True and new_wb.cancel_meeting(mid) is False
+    m = new_wb.meeting(mid)
+    assert (m["uid"], m["sequence"], m["status"]) == (uid, 2, "cancelled")
+    with pytest.raises(InputFormatError, match="cancelled"):
+        new_wb.reschedule_meeting(mid, "2026-12-03T11:00")
