@@ -28,8 +28,9 @@ _NOTES = (
 )
 _HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
 _FIRST = ["Amélie", "Bruno", "Chiara", "Dmitri", "Élodie", "Farid", "Greta", "Hiroshi", "Ines", "João",
-          "Kwame", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Søren", "Tomás", "小明", "Zoë",
-          "Aarav", "Bea", "Chen", "Dalia", "Emeka", "Fatima", "Goran", "Hana", "Ilse", "Jonas", "Keiko", "Luis"]
+          "Kwame", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Søren", "Tomás", "小明",
+          "Zoë", "Aarav", "Bea", "Chen", "Dalia", "Emeka", "Fatima", "Goran", "Hana", "Ilse", "Jonas",
+          "Keiko", "Luis"]
 _SYLLABLES = ["ab", "ber", "cas", "dor", "el", "fon", "gar", "hof", "iv", "jen", "kow", "lind", "mor", "nov",
               "os", "pet", "quist", "ros", "sa", "ter", "ul", "van", "wen", "yil", "zur", "é", "ñ"]
 _COMPANY_WORDS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Wayne", "Stark", "Tyrell",
@@ -66,7 +67,8 @@ def make_linkedin_export(path: Path, rows: int, seed: int = SEED) -> Path:
             first, last = _person_name(rng)
             slug = f"{last.lower()}-{i:06d}-{rng.randrange(16**6):06x}"
             email = f"{last.lower()}.{i}@example.org" if rng.random() < 0.3 else ""
-            company = f"{rng.choice(_COMPANY_WORDS)} {rng.choice(_COMPANY_KINDS)}{rng.choice(_COMPANY_SUFFIXES)}"
+            company = (f"{rng.choice(_COMPANY_WORDS)} {rng.choice(_COMPANY_KINDS)}"
+                       f"{rng.choice(_COMPANY_SUFFIXES)}")
             position = f"{rng.choice(_SENIORITY)}{rng.choice(_ROLES)}{rng.choice(_TEAMS)}"
             day = start + dt.timedelta(days=rng.randrange(4500))
             writer.writerow([first, last, f"https://www.linkedin.com/in/{slug}", email, company, position,

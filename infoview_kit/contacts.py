@@ -241,8 +241,9 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise InputFormatError(f"{p}: no such file; check the path", path=p) from None
     except IsADirectoryError:
         raise InputFormatError(f"{p}: is a folder; expected a contacts file (.csv or .vcf)", path=p) from None
-    except OSError as exc:
-        raise InputFormatError(f"{p}: cannot be read ({exc.strerror or exc})", path=p) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        raise InputFormatError(f"{p!r}: cannot be read ({getattr(exc, 'strerror', None) or exc})",
+                               path=p) from None
 
 
 def _line_of(data: bytes, pos: int, unit: int = 1) -> int:
@@ -376,7 +377,7 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
                 if not any(f.strip() for f in record):
                     continue
                 names = [_norm_col(f) for f in record]
-                if len(names) > len(first_names) or (len(names) == len(first_names) and start < (first_line or 0)):
+                if len(names) > len(first_names):
                     # the likeliest header (most fields, earliest): where an error message points
                     first_line, first_names, first_raw = start, names, [f.strip() for f in record]
                 layout = _detect_layout(names)
@@ -816,7 +817,8 @@ def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report, fiel
     parsed = _parse_named_month(distinct)
     rest = np.flatnonzero(np.isnat(parsed) & (distinct != ""))
     if len(rest):
-        parsed[rest] = _parse_date_values(pd.Series(distinct[rest], dtype="string")).to_numpy("datetime64[ns]")
+        others = _parse_date_values(pd.Series(distinct[rest], dtype="string"))
+        parsed[rest] = others.to_numpy("datetime64[ns]")
         bad = rest[np.isnat(parsed[rest])]
         for i in np.flatnonzero(np.isin(codes, bad)):  # loops over unreadable dates only
             report.warn(int(lines[i]), field,
@@ -865,6 +867,8 @@ def _assemble(fields: Mapping[str, list[pd.Series | np.ndarray]], lines: np.ndar
     email = _emails([q for p in fields.get("email", []) for q in _split_multi(_nfc(p)[0])], lines, report, n)
     urls = [_profile_urls(_nfc(p)[0], url_linkedin_only) for p in fields.get("profile_url", [])]
     date_parts = fields.get("connected_on", [])
+    if len(date_parts) > 1:  # several mapped columns: the first non-empty one
+        date_parts = [_first_present([_clean(p) for p in date_parts], n)]
     connected = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
                  else pd.Series(np.full(n, _NAT)))
     if fmt == "linkedin":

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import secrets
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from infoview_kit.demo import build_demo
+from infoview_kit.report import notebooks_dir
 from infoview_kit.store import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +60,134 @@ def new_wb(tmp_path):
 
 def file_bytes(path: os.PathLike[str]) -> bytes:
     return Path(path).read_bytes()
+
+
+# ---------------------------------------------------------------- real browser (JupyterLab + Chromium)
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def need_browser() -> None:
+    """Skip (or, under CI=true, fail) when Debian's chromium or Playwright is missing."""
+    missing = not Path(CHROMIUM).exists()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        why = f"{CHROMIUM} or playwright missing: apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why + " (required under CI=true)")
+        pytest.skip(why)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where browser tests save screenshots: $ARTIFACTS_DIR or test-artifacts/ (git-ignored)."""
+    folder = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "test-artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def lab(tmp_path) -> Iterator[Callable[[str, Path], str]]:
+    """Start JupyterLab on 127.0.0.1 (free port, token, throw-away config, a root holding a *copy*
+    of the notebook, INFOVIEW_WORKBOOK on the given workbook); return the notebook's URL. Each
+    server is stopped by its PID after the test."""
+    need_browser()
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(notebook: str, workbook: Path) -> str:
+        base = tmp_path / f"lab-{len(procs)}"
+        root = base / "root"
+        root.mkdir(parents=True)
+        shutil.copy(notebooks_dir() / notebook, root / notebook)  # Lab autosaves: never the original
+        env = dict(os.environ, INFOVIEW_WORKBOOK=str(workbook), PYTHONUNBUFFERED="1")
+        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR",
+                     "JUPYTERLAB_WORKSPACES_DIR", "IPYTHONDIR"):
+            (base / name.lower()).mkdir()
+            env[name] = str(base / name.lower())
+        labconfig = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig"
+        labconfig.mkdir()
+        (labconfig / "page_config.json").write_text(json.dumps(
+            {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+        port, token = _free_port(), secrets.token_hex(16)
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               "--LabApp.extension_manager=readonly"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        log = base / "lab.log"
+        with open(log, "wb") as fh:
+            proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("JupyterLab did not start:\n" + log.read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        return f"{url}/lab/tree/{notebook}?token={token}&reset"
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page(artifacts, request):
+    """A Playwright page in Debian's headless Chromium; only 127.0.0.1 is reachable."""
+    need_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=90_000)  # JupyterLab on a loaded 2-core machine is slow to start
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.route("**/*", lambda route: route.continue_()
+                 if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+                 else route.abort())
+        try:
+            yield pg
+        finally:
+            pg.screenshot(path=str(artifacts / f"last_{request.node.name}.png"))  # evidence, pass or fail
+            browser.close()
+
+
+def run_all_cells(page, url: str) -> None:
+    """Open a notebook in JupyterLab, run all cells, wait until the kernel is idle again, and
+    check that no cell printed a traceback."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")).to_be_visible()
+    idle = re.compile(r"\(ipykernel\) \| Idle")
+    expect(page.locator(".jp-StatusBar-TextItem", has_text=idle)).to_be_visible()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    expect(page.locator(".jp-CodeCell .jp-InputPrompt").last).to_have_text(re.compile(r"^\[\d+\]:$"))
+    expect(page.locator(".jp-StatusBar-TextItem", has_text=idle)).to_be_visible()
+    expect(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+                        has_text="Traceback")).to_have_count(0)

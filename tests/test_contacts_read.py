@@ -120,7 +120,8 @@ EXPECTED_ROWS = [
     ("linkedin_quoted_newlines.csv", 0, dict(
         company="Bianchi, Rossi\n& Partners", position='Head of "Growth"\nEMEA', line=2)),
     ("linkedin_quoted_newlines.csv", 1, dict(first_name="Oskar", line=5)),
-    ("linkedin_quoted_newlines.csv", 2, dict(first_name="Lena", position="Engineer,\nPlatform,\nInfra", line=7)),
+    ("linkedin_quoted_newlines.csv", 2, dict(first_name="Lena", position="Engineer,\nPlatform,\nInfra",
+                                             line=7)),
     ("linkedin_ragged_rows.csv", 1, dict(first_name="Ines", email="ines@example.pt", company=NA, line=3)),
     ("linkedin_ragged_rows.csv", 2, dict(first_name="Farid", position="Chef", connected_on=ts("2020-01-02"),
                                          line=4)),
@@ -143,7 +144,8 @@ EXPECTED_ROWS = [
         position="Teamleiterin", connected_on=ts("2023-05-17"), line=2)),
     ("plain_columns.csv", 0, dict(first_name="Maya", email="maya@levi.example", company="Levi Labs")),
     ("android_qp.vcf", 0, dict(
-        first_name="小明", last_name="王", email="xiaoming.wang@example.cn", company="数据科技有限公司", line=1)),
+        first_name="小明", last_name="王", email="xiaoming.wang@example.cn", company="数据科技有限公司",
+        line=1)),
     ("android_qp.vcf", 1, dict(
         first_name="Anaïs", last_name="Lefèvre", company="Café Luna, S.A.",
         position="Responsable des ventes, région Sud-Ouest", line=13)),
@@ -332,7 +334,8 @@ def test_connected_on_forms(tmp_path, raw, expected):
 
 @pytest.mark.parametrize(("raw", "valid"), [
     ("Ana.Ruiz@Example.COM", "ana.ruiz@example.com"), ("mailto:ana@example.org", "ana@example.org"),
-    ("ana+jobs@sub.example.co.uk", "ana+jobs@sub.example.co.uk"), ("josé@correo.example", "josé@correo.example"),
+    ("ana+jobs@sub.example.co.uk", "ana+jobs@sub.example.co.uk"),
+    ("josé@correo.example", "josé@correo.example"),
     ("ana@example", None), ("ana@@example.org", None), ("ana example.org", None), ("ana@.example.org", None),
     (".ana@example.org", None), ("ana..ruiz@example.org", None), ("ana@example.o", None),
 ])
@@ -358,8 +361,8 @@ def test_mapping_overrides_a_known_layout(tmp_path):
 
 def test_mapping_several_columns_to_one_target(tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("Who,Work mail,Home mail\nAna Ruiz,,ana@home.example\nBo Chen,bo@work.example,bo@home.example\n",
-                    encoding="utf-8")
+    path.write_text("Who,Work mail,Home mail\nAna Ruiz,,ana@home.example\n"
+                    "Bo Chen,bo@work.example,bo@home.example\n", encoding="utf-8")
     df = read_contacts(path, mapping={"Who": "name", "Work mail": "email", "Home mail": "email"})
     assert df["email"].tolist() == ["ana@home.example", "bo@work.example"]
 
@@ -391,7 +394,7 @@ def test_mapping_with_full_name_column(tmp_path):
     ("truncated_quote.csv", {}, 3, "never closed"),
     ("custom_mapping.csv", {}, 1, "no 'First Name' column"),
     ("custom_mapping.csv", {"mapping": {"Vorname": "first_name", "Telefon": "email"}}, 1, "'Telefon'"),
-    ("google_current.csv", {"fmt": "linkedin"}, 1, "no LinkedIn header (First Name, Last Name, Connected On)"),
+    ("google_current.csv", {"fmt": "linkedin"}, 1, "no LinkedIn header (First Name, Last Name, Connected"),
     ("linkedin_old_layout.csv", {"fmt": "vcard"}, 1, "no BEGIN:VCARD"),
     ("apple_v3.vcf", {"fmt": "outlook"}, 1, "vCard file"),
 ])
@@ -412,7 +415,8 @@ def test_error_points_at_the_likeliest_header_line(tmp_path):
                     encoding="utf-8")
     with pytest.raises(InputFormatError) as info:
         read_contacts(path)
-    assert str(info.value).startswith("Connections.csv, line 4: no 'First Name' column (found 'Prénom', 'Nom'")
+    assert str(info.value).startswith(
+        "Connections.csv, line 4: no 'First Name' column (found 'Prénom', 'Nom'")
     assert info.value.line == 4
 
 
@@ -475,7 +479,8 @@ def _check_any(path: Path) -> None:
     assert df["line"].between(1, data.count(b"\n") + data.count(b"\r") + 1).all()
 
 
-PROPERTY = settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=70, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @PROPERTY
@@ -518,8 +523,9 @@ def test_any_body_after_a_linkedin_header(tmp_path, body, notes):
     ("Talent Acquisition Partner", True), ("Head of Talent Acquisition", True), ("Talent Partner", True),
     ("Headhunter", True), ("Head-hunter", True), ("Sourcer", True), ("Talent Sourcing Specialist", True),
     ("Recruitment Consultant", True), ("Executive Search Consultant", True),
-    ("Recruitment Marketing Analyst", False), ("Strategic Sourcing Manager", False), ("Talent Manager", False),
-    ("Software Engineer", False), ("Recruitmentarian", False), ("Unrecruited", False), ("", False), (None, False),
+    ("Recruitment Marketing Analyst", False), ("Strategic Sourcing Manager", False),
+    ("Talent Manager", False), ("Software Engineer", False), ("Recruitmentarian", False),
+    ("Unrecruited", False), ("", False), (None, False),
     (pd.NA, False), (float("nan"), False),
 ])
 def test_is_recruiter(position, expected):
