@@ -30,20 +30,22 @@ def person_keys(people: pd.DataFrame) -> list[str]:
     """Return the natural key of each person: profile URL, else email, else name and company."""
     from .contacts import company_key, name_key
 
-    def text(col: str) -> list[Any]:
-        if col not in people.columns:
-            return [None] * len(people)
-        return [None if pd.isna(v) else v for v in people[col].astype(object)]
+    def col(name: str) -> pd.Series:
+        if name not in people.columns:
+            return pd.Series([None] * len(people), index=people.index, dtype=object)
+        s = people[name].astype(object)
+        return s.where(s.notna(), None)
 
-    keys = []
-    for url, email, first, last, company in zip(text("profile_url"), text("email"), text("first_name"),
-                                                text("last_name"), text("company"), strict=True):
-        if (u := url_key(url)) is not None:
-            keys.append("url:" + u)
-        elif email:
-            keys.append("email:" + str(email).lower())
-        else:
-            keys.append(f"name:{name_key(first, last)}|{company_key(company) if company else ''}")
+    url = col("profile_url").astype("string").str.strip().str.replace(_URL_PREFIX, "", regex=True)
+    url = url.str.split("?").str[0].str.split("#").str[0].str.rstrip("/").str.lower()
+    url = url.where(url.str.len() > 0)
+    email = col("email").astype("string").str.lower()
+    keys = ("url:" + url).fillna("email:" + email).astype(object)
+    keys = keys.where(keys.notna(), None).tolist()
+    first, last, company = col("first_name").tolist(), col("last_name").tolist(), col("company").tolist()
+    for i, k in enumerate(keys):  # name and company only where there is no link and no email
+        if k is None:
+            keys[i] = f"name:{name_key(first[i], last[i])}|{company_key(company[i]) if company[i] else ''}"
     return keys
 
 
@@ -84,3 +86,61 @@ def blanks_in(text: str) -> list[str]:
         if name not in found:
             found.append(name)
     return found
+
+
+#: How alike two company names must be (rapidfuzz token_set_ratio, 0-100) for two people with
+#: the same name to count as one person.
+COMPANY_MATCH = 85.0
+
+
+class PeopleIndex:
+    """Find the contact an incoming record is: by natural key, email, or name and company.
+
+    Names and companies are passed as keys (``contacts.name_key``, ``contacts.company_key``),
+    computed once per record. Ids may be negative for people not yet inserted (pending rows of
+    the same import).
+    """
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, list[tuple[int, str]]] = {}
+        self.url_of: dict[int, str] = {}
+
+    def add(self, cid: int, key: str, email: Any, name: str, company: str) -> None:
+        """Index a contact under its natural key, email, and name key (with its company key)."""
+        self.by_key.setdefault(key, cid)
+        if key.startswith("url:"):
+            self.url_of.setdefault(cid, key)
+        if email:
+            self.by_email.setdefault(str(email).lower(), cid)
+        if name:
+            bucket = self.by_name.setdefault(name, [])
+            if (cid, company) not in bucket:
+                bucket.append((cid, company))
+
+    def match(self, key: str, email: Any, name: str, company: str) -> tuple[int, str, float] | None:
+        """Return (contact id, how it matched, score) for the contact this record is, or None.
+
+        Matched by: "key" (same profile URL, email or name+company key), "email" (same email
+        address), or "name and company" (same name key and company keys at least COMPANY_MATCH
+        alike by rapidfuzz's token_set_ratio). Two people with the same name and no company are
+        not merged, nor two with different profile links (a link names one person).
+        """
+        if key in self.by_key:
+            return self.by_key[key], "key", 100.0
+        if email and str(email).lower() in self.by_email:
+            return self.by_email[str(email).lower()], "email", 100.0
+        if name and company and name in self.by_name:
+            from rapidfuzz import fuzz
+
+            best: tuple[int, str, float] | None = None
+            mine = key if key.startswith("url:") else None
+            for cid, ours in self.by_name[name]:
+                if not ours or (mine and self.url_of.get(cid, mine) != mine):
+                    continue
+                score = float(fuzz.token_set_ratio(ours, company))
+                if score >= COMPANY_MATCH and (best is None or score > best[2]):
+                    best = (cid, "name and company", score)
+            return best
+        return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import logging
 import os
@@ -126,6 +127,8 @@ def is_recruiter(position: str | None) -> bool:
 
 def _strip_accents(text: str) -> str:
     """Remove accents from Latin, Greek and Cyrillic letters; leave other scripts' marks alone."""
+    if text.isascii():  # most names: nothing to strip
+        return text
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", text):
         if unicodedata.combining(ch) and out and (out[-1] < "\u0530" or "\u1e00" <= out[-1] <= "\u1fff"):
@@ -166,6 +169,7 @@ _LEGAL_SUFFIXES = frozenset({
 })
 
 
+@functools.lru_cache(maxsize=65536)  # company names repeat across thousands of connections
 def company_key(name: str | None) -> str:
     """Build a key for matching companies by name.
 
@@ -886,7 +890,7 @@ def _assemble(fields: Mapping[str, list[pd.Series | np.ndarray]], lines: np.ndar
         "connected_on": connected,
         "source": pd.Series(pd.array(np.full(n, fmt, dtype=object), dtype="string")),
         "line": pd.Series(lines, dtype="int64"),
-    })
+    }, copy=False)
     if drop.any():
         for i in np.flatnonzero(drop):  # loops over skipped rows only
             report.skip(int(lines[i]), reason)

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ log = logging.getLogger("infoview_kit")
 #: ``PRAGMA application_id`` of every workbook ("IVWB"): tells a workbook from any other SQLite file.
 APPLICATION_ID = 0x49565742
 #: The newest schema this code understands (``PRAGMA user_version``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -165,6 +165,23 @@ _MIGRATIONS: list[str] = [
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     """,
 ]
+_MIGRATIONS.append("""
+    -- v2: every source keeps the record as it was read (no field is lost in a merge), and
+    -- merges of one person from two sources are listed so they can be reviewed and undone
+    ALTER TABLE contact_sources ADD COLUMN data TEXT;   -- JSON of the imported record
+    CREATE TABLE merges (
+        id          INTEGER PRIMARY KEY,
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        source      TEXT NOT NULL,
+        source_key  TEXT NOT NULL,
+        matched_by  TEXT NOT NULL,               -- email, profile link, name and company
+        score       REAL,
+        filled      TEXT,                        -- JSON: the fields this source filled in
+        at          TEXT NOT NULL,
+        undone_at   TEXT,
+        UNIQUE (source, source_key)
+    );
+    """)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 #: Profile fields and their kinds ("list" values are lists of strings).
@@ -189,6 +206,7 @@ STAGE_OF_EVENT = {
 MESSAGE_KINDS = ("outreach", "nudge", "thank_you", "update", "referral_ask", "checkin")
 RESEARCH_KINDS = ("experience", "education", "accomplishment", "article", "interest", "note")
 
+_IMPORT_FIELDS = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on"]
 _CONTACT_FIELDS = ("first_name", "last_name", "email", "company", "position", "profile_url",
                    "connected_on", "how_known", "where_found", "notes")
 
@@ -217,14 +235,16 @@ class ImportReport:
     format: str
     added: int = 0
     merged: int = 0
+    updated: int = 0
     unchanged: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     invalid_emails: int = 0
+    merges: list[dict[str, Any]] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = (f"{self.file} ({self.format}): {self.added} added, {self.merged} merged, "
-                f"{self.unchanged} unchanged, {len(self.skipped)} skipped, "
+                f"{self.updated} updated, {self.unchanged} unchanged, {len(self.skipped)} skipped, "
                 f"{len(self.warnings)} warnings")
         return text
 
@@ -318,6 +338,8 @@ class Workbook:
         c = self._conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA synchronous = NORMAL")  # with WAL: crash-safe; skips an fsync per commit
+        c.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache for large imports
         version = c.execute("PRAGMA user_version").fetchone()[0]
         app_id = c.execute("PRAGMA application_id").fetchone()[0]
         if app_id == 0 and version == 0:
@@ -456,8 +478,8 @@ class Workbook:
 
     # ---------------------------------------------------------------- contacts
     def import_contacts(self, path: str | os.PathLike[str], *, fmt: str | None = None,
-                        mapping: Mapping[str, str] | None = None,
-                        at: dt.datetime | str | None = None) -> ImportReport:
+                        mapping: Mapping[str, str] | None = None, at: dt.datetime | str | None = None,
+                        progress: bool = False) -> ImportReport:
         """Read a contacts export and store it in one transaction; see :func:`read_contacts`.
 
         Importing the same file again adds nothing: a person is matched by profile URL, then
@@ -481,54 +503,150 @@ class Workbook:
                               skipped=list(info.get("skipped", [])),
                               warnings=list(info.get("warnings", [])),
                               invalid_emails=int(info.get("invalid_emails", 0)))
-        self._store_people(people, report, file=os.fspath(path), at=utc_iso(at))
+        self._store_people(people, report, file=os.fspath(path), at=utc_iso(at), progress=progress)
         log.info("%s", report)
         return report
 
-    def _store_people(self, people: pd.DataFrame, report: ImportReport, *, file: str, at: str) -> None:
-        from ._people import person_keys
+    def _store_people(self, people: pd.DataFrame, report: ImportReport, *, file: str, at: str,
+                      progress: bool = False) -> None:
+        """Match every record to a contact (see ``_people.PeopleIndex``), then write inserts,
+        filled-in fields, sources, merges and events in one transaction."""
+        from ._people import PeopleIndex, person_keys
+        from .contacts import company_key, name_key
 
         if people.empty:
             return
         people = people.copy()
         people["person_key"] = person_keys(people)
         people["connected_on"] = people["connected_on"].dt.strftime("%Y-%m-%d")
-        cols = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on"]
-        rows = people[["person_key", *cols, "source", "line"]].astype(object)
-        rows = rows.where(rows.notna(), None).itertuples(index=False, name=None)
+        cols = _IMPORT_FIELDS
+        frame = people[["person_key", *cols, "source", "line"]].astype(object)
+        frame = frame.where(frame.notna(), None)
+        frame["name_key"] = [name_key(f, la) for f, la in zip(frame["first_name"], frame["last_name"], strict=True)]
+        frame["company_key"] = [company_key(co) if co else "" for co in frame["company"]]
+        rows = frame.itertuples(index=False, name=None)
+        fname = os.path.basename(file)
+        email = cols.index("email")
         with self.transaction() as c:
-            existing = {k: (i, tuple(rest)) for k, i, *rest in c.execute(
-                f"SELECT person_key, id, {', '.join(cols)} FROM contacts")}
-            inserts, updates, sources, seen = [], [], [], set()
-            for key, *values, source, line in rows:
-                vals = tuple(values)
-                if key in seen:
+            index, values = PeopleIndex(), {}
+            for cid, key, *vals in c.execute(f"SELECT id, person_key, {', '.join(cols)} FROM contacts"):
+                values[cid] = vals
+                index.add(cid, key, vals[email], name_key(vals[0], vals[1]),
+                          company_key(vals[3]) if vals[3] else "")
+            known = {(s, k): cid for cid, s, k in c.execute("SELECT contact_id, source, source_key "
+                                                            "FROM contact_sources")}
+            pending: dict[int, str] = {}  # negative temporary id -> person_key, for people added now
+            changed: set[int] = set()
+            sources: list[tuple[int, str, str, int, str | None]] = []
+            merges: list[tuple[int, str, str, str, float, str]] = []
+            for key, *vals, source, line, nk, ck in _progress(rows, len(frame), progress, "matching"):
+                hit = ((known[(source, key)], "source", 100.0) if (source, key) in known
+                       else index.match(key, vals[email], nk, ck))
+                if hit is None:  # someone new: the contact row is the record as read
+                    cid = -(len(pending) + 1)
+                    pending[cid], values[cid] = key, list(vals)
+                    index.add(cid, key, vals[email], nk, ck)
+                    sources.append((cid, source, key, line, None))
+                    continue
+                # joins someone already here: keep the record as read, so no field is lost
+                data = json.dumps(dict(zip(cols, vals, strict=True)), ensure_ascii=False)
+                cid, matched_by, score = hit
+                if matched_by == "key" and cid > 0:  # a new source for someone already here
+                    matched_by = {"url": "profile link", "email": "email"}.get(key.split(":")[0], "name and company")
+                old = values[cid]
+                filled = {k: new for k, o, new in zip(cols, old, vals, strict=True) if o is None and new is not None}
+                for k, new in filled.items():
+                    old[cols.index(k)] = new
+                if filled and cid > 0:
+                    changed.add(cid)
+                if matched_by == "key" and cid < 0:  # the very same record again in this file
                     report.skipped.append({"line": line, "reason": "same person twice in this file"})
                     continue
-                seen.add(key)
-                sources.append((key, source, key, file, line))
-                if key not in existing:
-                    inserts.append((key, *vals, at))
-                    continue
-                cid, old = existing[key]
-                merged = tuple(o if o is not None else n for o, n in zip(old, vals, strict=True))
-                if merged != old:
-                    updates.append((*merged, cid))
-                    report.merged += 1
+                if matched_by in ("source", "key"):
+                    if filled:
+                        report.updated += 1
+                    else:
+                        report.unchanged += 1
                 else:
-                    report.unchanged += 1
-            c.executemany(
-                f"INSERT INTO contacts (person_key, {', '.join(cols)}, created_at) "
-                f"VALUES (?, {', '.join('?' * len(cols))}, ?)", inserts)
-            c.executemany(f"UPDATE contacts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?", updates)
-            ids = dict(c.execute("SELECT person_key, id FROM contacts"))
-            c.executemany("INSERT INTO contact_sources (contact_id, source, source_key, file, line) "
-                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                          [(ids[k], s, sk, os.path.basename(f), ln) for k, s, sk, f, ln in sources])
+                    merges.append((cid, source, key, matched_by, score, json.dumps(filled, ensure_ascii=False)))
+                    report.merged += 1
+                    report.merges.append({"contact_id": cid if cid > 0 else None, "line": line,
+                                          "matched_by": matched_by, "score": score, "filled": sorted(filled)})
+                if (source, key) not in known:
+                    sources.append((cid, source, key, line, data))
+                    known[(source, key)] = cid
+                index.add(cid, key, vals[email], nk, ck)
+            c.executemany(f"INSERT INTO contacts (person_key, {', '.join(cols)}, created_at) "
+                          f"VALUES (?, {', '.join('?' * len(cols))}, ?)",
+                          [(key, *values[tid], at) for tid, key in sorted(pending.items(), reverse=True)])
+            ids = dict(c.execute("SELECT person_key, id FROM contacts")) if pending else {}
+            real = {tid: ids[key] for tid, key in pending.items()}
+            for cid in sorted(changed):
+                merged = [v for v in values[cid]]
+                c.execute(f"UPDATE contacts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?", (*merged, cid))
+            c.executemany("INSERT INTO contact_sources (contact_id, source, source_key, file, line, data) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          [(real.get(cid, cid), s_, k, fname, ln, d) for cid, s_, k, ln, d in sources])
+            merges = [(real.get(m[0], m[0]), *m[1:]) for m in merges]  # merged into someone new: real id
+            c.executemany("INSERT INTO merges (contact_id, source, source_key, matched_by, score, filled, at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          [(*m, at) for m in merges])
             c.executemany("INSERT INTO events (at, kind, contact_id, detail) VALUES (?, 'contact_added', ?, ?)",
-                          [(at, ids[row[0]], json.dumps({"source": "import"})) for row in inserts])
+                          [(at, real[tid], '{"source": "import"}') for tid in sorted(pending, reverse=True)])
+            c.executemany("INSERT INTO events (at, kind, contact_id, detail) VALUES (?, 'contacts_merged', ?, ?)",
+                          [(at, m[0], json.dumps({"matched_by": m[3]})) for m in merges])
             self._flag_recruiters(c)
-            report.added = len(inserts)
+            report.added = len(pending)
+
+    def merges(self) -> pd.DataFrame:
+        """Return the merges of one person from two sources, newest first, to review or undo.
+
+        Columns: id, contact_id, name, source, file, line, matched_by (email, name and company),
+        score (0-100), filled (fields the second source filled in), at, undone_at.
+        """
+        df = self._df("""
+            SELECT m.id, m.contact_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
+                   AS name, m.source, s.file, s.line, m.matched_by, m.score, m.filled, m.at, m.undone_at
+            FROM merges m JOIN contacts c ON c.id = m.contact_id
+            LEFT JOIN contact_sources s ON s.source = m.source AND s.source_key = m.source_key
+            ORDER BY m.at DESC, m.id DESC""")
+        df["filled"] = [", ".join(sorted(json.loads(f))) if isinstance(f, str) else "" for f in df["filled"]]
+        for col in ("at", "undone_at"):
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+        df["line"] = df["line"].astype("Int64")
+        return df
+
+    def undo_merge(self, merge_id: int, *, at: dt.datetime | str | None = None) -> int | None:
+        """Split a merged record back into a contact of its own; return that contact's id (None if
+        the merge was already undone). Fields the record filled in are taken back from the contact
+        it was merged into, unless they were changed since."""
+        row = self._conn.execute("SELECT contact_id, source, source_key, filled, undone_at FROM merges "
+                                 "WHERE id = ?", (int(merge_id),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no merge with id {merge_id} in {self.path}")
+        cid, source, key, filled, undone = row
+        if undone:
+            return None
+        data = self._conn.execute("SELECT data FROM contact_sources WHERE source = ? AND source_key = ?",
+                                  (source, key)).fetchone()
+        record = json.loads(data[0]) if data and data[0] else {}
+        stamp = utc_iso(at)
+        cols = [k for k in _IMPORT_FIELDS if k in record]
+        with self.transaction() as c:
+            for k, v in json.loads(filled or "{}").items():
+                c.execute(f"UPDATE contacts SET {k} = NULL WHERE id = ? AND {k} IS ?", (cid, v))
+            taken = c.execute("SELECT 1 FROM contacts WHERE person_key = ?", (key,)).fetchone()
+            new = _rowid(c.execute(
+                f"INSERT INTO contacts (person_key, {', '.join(cols)}, created_at) "
+                f"VALUES (?, {', '.join('?' * len(cols))}, ?)",
+                (f"{key}#split-{merge_id}" if taken else key, *[record[k] for k in cols], stamp)))
+            c.execute("UPDATE contact_sources SET contact_id = ? WHERE source = ? AND source_key = ?",
+                      (new, source, key))
+            c.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (stamp, merge_id))
+            self._event("merge_undone", stamp, cid, merge_id, split_into=new)
+            self._event("contact_added", stamp, new, source="undo merge")
+            self._flag_recruiters(c)
+        return new
 
     @staticmethod
     def _flag_recruiters(c: sqlite3.Connection) -> None:
@@ -1059,6 +1177,15 @@ class Workbook:
         df[["contact_id", "ref_id"]] = df[["contact_id", "ref_id"]].astype("Int64")
         df["detail"] = [json.loads(d) if isinstance(d, str) else {} for d in df["detail"]]
         return df
+
+
+def _progress(rows: Iterable[Any], total: int, show: bool, desc: str) -> Iterable[Any]:
+    """Wrap `rows` in a progress bar when asked and the work is large enough to wait for."""
+    if not show or total < 5000:
+        return rows
+    from tqdm.auto import tqdm
+
+    return tqdm(rows, total=total, desc=desc, unit="people")
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:

@@ -81,33 +81,47 @@ def test_refuses_foreign_or_newer_file_and_leaves_it_untouched(tmp_path, make, m
     assert not (tmp_path / "thing.sqlite-wal").exists() or message == "newer infoview_kit"
 
 
-def test_migration_runs_on_open_and_a_failing_one_changes_nothing(tmp_path, monkeypatch):
-    path = tmp_path / "wb.sqlite"
-    with Workbook.open(path) as wb:
-        wb.add_contact("Ada", "Byron")
+def _checkpointed(path):
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
-    before = path.read_bytes()
-    # a version-2 migration that fails halfway: the file stays at version 1, as it was
+    return path.read_bytes()
+
+
+def test_a_failing_migration_changes_nothing_and_a_good_one_upgrades_in_place(tmp_path, monkeypatch):
+    path = tmp_path / "wb.sqlite"
+    with Workbook.open(path) as wb:
+        wb.add_contact("Ada", "Byron")
+    before = _checkpointed(path)
+    now = store.SCHEMA_VERSION
+    # a next migration that fails halfway: the file stays at the current version, as it was
     monkeypatch.setattr(store, "_MIGRATIONS", [*store._MIGRATIONS,
                                                "ALTER TABLE contacts ADD COLUMN pronouns TEXT; SELECT nope();"])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", now + 1)
     with pytest.raises(WorkbookError):
         Workbook.open(path)
+    assert _checkpointed(path) == before
+    # and a good one upgrades the file in place, keeping the data
+    monkeypatch.setattr(store, "_MIGRATIONS", [*store._MIGRATIONS[:now], "ALTER TABLE contacts ADD COLUMN pronouns TEXT;"])
+    with Workbook.open(path) as wb:
+        assert wb.schema_version == now + 1
+        assert wb._conn.execute("SELECT first_name, pronouns FROM contacts").fetchall() == [("Ada", None)]
+
+
+def test_a_version_1_workbook_is_migrated_on_open(tmp_path, monkeypatch):
+    path = tmp_path / "old.sqlite"
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
     monkeypatch.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:1])
     with Workbook.open(path) as wb:
-        assert wb.schema_version == 1
-        assert "pronouns" not in wb.contacts().columns
-        assert len(wb.contacts()) == 1
-    # and a good migration upgrades the file in place, keeping the data
-    monkeypatch.setattr(store, "_MIGRATIONS", [*store._MIGRATIONS, "ALTER TABLE contacts ADD COLUMN pronouns TEXT;"])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+        wb.add_contact("Dana", "Whitfield", company="Bluefin Analytics")
+    monkeypatch.undo()
     with Workbook.open(path) as wb:
-        assert wb.schema_version == 2
-        assert wb._conn.execute("SELECT pronouns FROM contacts").fetchall() == [(None,)]
-    assert before != path.read_bytes()
+        assert wb.schema_version == store.SCHEMA_VERSION >= 2
+        assert wb.merges().empty  # the v2 table exists
+        report = wb.import_contacts(SAMPLE)
+        # Dana (hand-entered in v1) and her LinkedIn row are one person: same name, same company
+        assert (report.added, report.merged) == (58, 1)
+        assert len(wb.contacts()) == 59
 
 
 def test_failed_multi_row_change_rolls_back(new_wb, monkeypatch):
