@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from .research import common_ground as common_ground
     from .research import online_facts as online_facts
     from .store import Workbook as Workbook
+    from .targets import apply_ratings as apply_ratings
     from .targets import choose_targets as choose_targets
+    from .targets import lamp_list as lamp_list
     from .targets import pick_contact as pick_contact
     from .targets import rank_people as rank_people
+    from .targets import starter_contacts as starter_contacts
 
 # Public names and the module each lives in: imported on first use (PEP 562), so that
 # `infoview --help` and `import infoview_kit` do not pay for pandas and matplotlib up front.
@@ -37,6 +40,7 @@ _LAZY = {
     "read_contacts": "contacts", "compose": "drafting", "save_composed": "drafting",
     "common_ground": "research", "online_facts": "research", "Workbook": "store",
     "choose_targets": "targets", "pick_contact": "targets", "rank_people": "targets",
+    "apply_ratings": "targets", "lamp_list": "targets", "starter_contacts": "targets",
 }
 
 

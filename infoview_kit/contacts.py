@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -591,11 +592,86 @@ def _nfc(values: pd.Series | np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Apply Unicode NFC and trim whitespace; returns an object array, "" meaning missing."""
+    """Apply Unicode NFC and trim whitespace; returns an object array, "" meaning missing.
+
+    A value that :func:`write_contacts` neutralized for spreadsheets (``'=...``) gets its value back.
+    """
     arr, joined = _nfc(values)
     if _needs_strip(joined):
         arr = pd.Series(arr, dtype=object).str.strip().to_numpy(dtype=object)
+    if "'" in joined:
+        s = pd.Series(arr, dtype=object)
+        arr = s.where(~s.str.match(r"'[=+\-@\t\r]", na=False), s.str[1:]).to_numpy(dtype=object)
     return arr
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: object) -> object:
+    """Return `value` made safe for a spreadsheet: text starting with ``= + - @``, a tab or a CR
+    gets a leading apostrophe, so Excel and LibreOffice show it instead of running it as a formula
+    (OWASP's advice for CSV injection). :func:`read_contacts` takes the apostrophe off again."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_contacts(people: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write contacts to ``.csv`` (UTF-8 with BOM, so Excel reads accents) or ``.xlsx``, with
+    formula-like cells neutralized (:func:`neutralize`); :func:`read_contacts` reads it back.
+
+    Raises
+    ------
+    InputFormatError
+        If the file name does not end in .csv or .xlsx.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputFormatError(f"{target.name}: expected a file name ending in .csv or .xlsx", path=target)
+    out = people.copy()
+    for col in out.columns:
+        if out[col].dtype.kind == "M":
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out[col] = out[col].astype(object).where(out[col].notna(), None).map(neutralize)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        out.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    else:
+        from openpyxl import Workbook as XlsxBook
+
+        book = XlsxBook()
+        sheet = book.active
+        sheet.title = "contacts"
+        sheet.append([str(c) for c in out.columns])
+        for row in out.itertuples(index=False, name=None):
+            sheet.append(["" if v is None else str(v) if not isinstance(v, (int, float)) else v for v in row])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula, whatever it starts with
+        book.save(target)
+    return target
+
+
+def _xlsx_as_csv(data: bytes, path: str, name: str) -> str:
+    """Return the first sheet of an .xlsx file as CSV text (one line per row)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow(["" if v is None else v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else v
+                             for v in row])
+        book.close()
+    except Exception as exc:  # a damaged zip or not a workbook at all
+        raise InputFormatError(f"{name}: not a readable Excel workbook ({type(exc).__name__}); {_EXPECTED}",
+                               path=path) from None
+    return buf.getvalue()
 
 
 def _first_present(parts: list[np.ndarray], n: int) -> np.ndarray:
@@ -1252,7 +1328,10 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
     data = _read_bytes(p)
     if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=p, line=1)
-    text, encoding, utf8 = _decode(data, p, name)
+    if data.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook; its first sheet is read as CSV
+        text, encoding, utf8 = _xlsx_as_csv(data, p, name), "xlsx", None
+    else:
+        text, encoding, utf8 = _decode(data, p, name)
     logger.debug("%s: decoded as %s", name, encoding)
     try:
         if fmt == "vcard" or (fmt is None and _is_vcard(text)):

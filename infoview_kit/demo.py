@@ -18,7 +18,7 @@ from .store import Workbook
 
 log = logging.getLogger("infoview_kit")
 
-ACTIONS = ("import", "target", "research", "contact", "draft", "send", "reply", "schedule", "held", "done")
+ACTIONS = ("import", "rate", "target", "research", "contact", "draft", "send", "reply", "schedule", "held", "done")
 
 
 def sample_dir() -> Path:
@@ -92,6 +92,11 @@ def _apply(wb: Workbook, sample: Path, step: dict[str, Any], at: dt.datetime, tz
         raise KeyError(f"unknown action {do!r}; expected one of {', '.join(ACTIONS)}")
     if do == "import":
         wb.import_contacts(sample / step["file"], at=at)
+        return
+    if do == "rate":
+        from .targets import apply_ratings
+
+        apply_ratings(wb, step["ratings"])
         return
     if do == "contact":
         fields = {k: v for k, v in step.items() if k not in ("at", "do")}

@@ -596,6 +596,7 @@ class Workbook:
             c.executemany("INSERT INTO events (at, kind, contact_id, detail) VALUES (?, 'contacts_merged', ?, ?)",
                           [(at, m[0], json.dumps({"matched_by": m[3]})) for m in merges])
             self._flag_recruiters(c)
+            self._sync_employers(c)
             report.added = len(pending)
 
     def merges(self) -> pd.DataFrame:
@@ -647,6 +648,130 @@ class Workbook:
             self._event("contact_added", stamp, new, source="undo merge")
             self._flag_recruiters(c)
         return new
+
+    @staticmethod
+    def _sync_employers(c: sqlite3.Connection) -> None:
+        """Give every company a contact works at a row in the employers list (to rate it)."""
+        from .contacts import company_key
+
+        have = {k for (k,) in c.execute("SELECT name_key FROM employers")}
+        new: dict[str, str] = {}
+        for (company,) in c.execute("SELECT DISTINCT company FROM contacts WHERE company IS NOT NULL"):
+            key = company_key(company)
+            if key and key not in have:
+                new.setdefault(key, company)
+        c.executemany("INSERT INTO employers (name, name_key, origin) VALUES (?, ?, 'contacts')",
+                      [(name, key) for key, name in sorted(new.items())])
+
+    # ---------------------------------------------------------------- employers (LAMP)
+    def add_employer(self, name: str, *, motivation: int | None = None, posting: int | None = None,
+                     notes: str | None = None) -> int:
+        """Add an employer you want to work for (a dream employer, one with postings); return its id.
+        Adding one that is already listed returns its id and keeps its ratings."""
+        from .contacts import company_key
+
+        clean = (name or "").strip()
+        key = company_key(clean)
+        if not key:
+            raise InputFormatError("an employer needs a name")
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM employers WHERE name_key = ?", (key,)).fetchone()
+            if row is None:
+                row = (_rowid(c.execute("INSERT INTO employers (name, name_key, origin, notes) "
+                                        "VALUES (?, ?, 'added', ?)", (clean, key, notes))),)
+            self.rate_employer(int(row[0]), motivation=motivation, posting=posting)
+        return int(row[0])
+
+    def employer_id(self, employer: int | str) -> int:
+        """Return the id of an employer given by id or by name (matched like company names).
+
+        Raises
+        ------
+        NotFoundError
+            If no employer has that id or name.
+        """
+        from .contacts import company_key
+
+        if isinstance(employer, int) and not isinstance(employer, bool):
+            row = self._conn.execute("SELECT id FROM employers WHERE id = ?", (employer,)).fetchone()
+        else:
+            row = self._conn.execute("SELECT id FROM employers WHERE name_key = ?",
+                                     (company_key(str(employer)),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no employer {employer!r} in {self.path}: add it with add_employer")
+        return int(row[0])
+
+    def rate_employer(self, employer: int | str, *, motivation: int | None = None, posting: int | None = None,
+                      advocacy: bool | None = None, pinned: bool | None = None,
+                      excluded: bool | None = None) -> None:
+        """Rate an employer the LAMP way; arguments left as None keep their value.
+
+        Parameters
+        ----------
+        motivation
+            Your gut feeling, 0 (none) to 3 (dream employer).
+        posting
+            1 no relevant posting, 2 some postings, 3 a posting for your target role.
+        advocacy
+            Override the automatic Advocacy (someone there shares your school or former employer,
+            or is a warm contact); ``rate_employer(x, advocacy=None)`` keeps the current setting.
+        pinned, excluded
+            Keep it at the top of the list, or out of it.
+        """
+        eid = self.employer_id(employer)
+        checks = {"motivation": (motivation, range(0, 4), "0 to 3"), "posting": (posting, range(1, 4), "1 to 3")}
+        for name, (value, allowed, text) in checks.items():
+            if value is not None and (isinstance(value, bool) or value not in allowed):
+                raise InputFormatError(f"{name} = {value!r}: expected a whole number from {text}")
+        sets = {k: v for k, v in (("motivation", motivation), ("posting", posting)) if v is not None}
+        sets |= {k: int(bool(v)) for k, v in (("advocacy", advocacy), ("pinned", pinned), ("excluded", excluded))
+                 if v is not None}
+        if sets:
+            with self.transaction() as c:
+                c.execute(f"UPDATE employers SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+                          (*sets.values(), eid))
+
+    def employers(self) -> pd.DataFrame:
+        """Return the employers list (from your contacts' companies, plus those you added).
+
+        Columns: id, name, name_key, motivation (Int64, 0-3), posting (Int64, 1-3), advocacy
+        (boolean override, NA = automatic), pinned, excluded (bool), origin (contacts or added),
+        notes, contacts (how many of your contacts work there).
+        """
+        from .contacts import company_key
+
+        df = self._df("SELECT id, name, name_key, motivation, posting, advocacy, pinned, excluded, origin, notes "
+                      "FROM employers ORDER BY name_key")
+        companies = [company_key(c) for (c,) in self._conn.execute(
+            "SELECT company FROM contacts WHERE company IS NOT NULL AND excluded = 0")]
+        df["contacts"] = df["name_key"].map(pd.Series(companies, dtype=object).value_counts()).fillna(0).astype(int)
+        df[["motivation", "posting"]] = df[["motivation", "posting"]].astype("Int64")
+        df["advocacy"] = df["advocacy"].astype("boolean")
+        df[["pinned", "excluded"]] = df[["pinned", "excluded"]].astype(bool)
+        df[["name", "name_key", "origin", "notes"]] = df[["name", "name_key", "origin", "notes"]].astype("string")
+        return df
+
+    def export_contacts(self, path: str | os.PathLike[str]) -> Path:
+        """Write every contact to ``.csv`` or ``.xlsx`` (by the file name) with the columns of
+        :func:`read_contacts` first, then how_known, where_found, notes, is_recruiter, stage and
+        sources; formula-like cells are neutralized, and ``read_contacts`` reads the file back.
+        """
+        from .contacts import write_contacts
+
+        people = self.contacts()
+        cols = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on",
+                "how_known", "where_found", "notes", "is_recruiter", "stage", "sources"]
+        return write_contacts(people[cols], path)
+
+    def set_contact_flags(self, contact_id: int, *, pinned: bool | None = None,
+                          excluded: bool | None = None) -> None:
+        """Pin a person to the top of your lists, or exclude them from rankings."""
+        self.contact(contact_id)
+        sets = {k: int(bool(v)) for k, v in (("pinned", pinned), ("excluded", excluded)) if v is not None}
+        if sets:
+            with self.transaction() as c:
+                c.execute(f"UPDATE contacts SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+                          (*sets.values(), contact_id))
 
     @staticmethod
     def _flag_recruiters(c: sqlite3.Connection) -> None:
@@ -706,6 +831,7 @@ class Workbook:
             c.execute("INSERT INTO contact_sources (contact_id, source, source_key) VALUES (?, ?, ?) "
                       "ON CONFLICT DO NOTHING", (cid, source, key))
             self._flag_recruiters(c)
+            self._sync_employers(c)
         return cid
 
     def contacts(self) -> pd.DataFrame:
@@ -729,7 +855,7 @@ class Workbook:
         text = ["first_name", "last_name", "email", "company", "position", "profile_url",
                 "how_known", "where_found", "notes", "sources"]
         df[text] = df[text].astype("string")
-        df["connected_on"] = pd.to_datetime(df["connected_on"], format="%Y-%m-%d")
+        df["connected_on"] = pd.to_datetime(df["connected_on"], format="%Y-%m-%d").astype("datetime64[ns]")
         df["created_at"] = pd.to_datetime(df["created_at"], utc=True, format="ISO8601")
         df["referred_by"] = df["referred_by"].astype("Int64")
         for col in ("is_recruiter", "pinned", "excluded"):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .exceptions import NotFoundError
+from .exceptions import InputFormatError, NotFoundError
 
 log = logging.getLogger("infoview_kit")
 
@@ -110,3 +110,127 @@ def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", req
         raise NotFoundError(message)
     at_stage = chosen[chosen["stage"] == stage]
     return int((at_stage if not at_stage.empty else chosen)["id"].iloc[0])
+
+
+LAMP_COLUMNS = ["rank", "id", "name", "motivation", "posting", "advocacy", "why_advocacy", "contacts", "pinned",
+                "origin", "active"]
+#: How many employers the method works on at a time, and how long a list it asks for.
+ACTIVE_EMPLOYERS = 5
+LIST_TARGET = 40
+
+
+def lamp_list(wb: Workbook) -> pd.DataFrame:
+    """Return the target employers, ranked the LAMP way career centres teach.
+
+    List (from your contacts' companies plus those you added), Advocacy (yes when someone there
+    shares your school or former employer, or is a warm contact: referred, known personally, or
+    already replied; you can override it), Motivation (0-3, your gut) and Posting (1-3). Sorted:
+    pinned first, then Motivation, Posting and Advocacy, highest first (unrated last); excluded
+    employers are left out. The top ACTIVE_EMPLOYERS are the active ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: rank, id, name, motivation, posting, advocacy (bool), why_advocacy, contacts,
+        pinned, origin, active (bool).
+    """
+    from .contacts import company_key
+
+    employers = wb.employers()
+    employers = employers[~employers["excluded"]].copy()
+    people = wb.contacts()
+    people = people[~people["excluded"] & people["company"].notna()].copy()
+    people["key"] = [company_key(c) for c in people["company"]]
+    research = wb.research()
+    profile = wb.profile()
+    schools = {company_key(x) for x in profile.get("schools") or []}
+    former = {company_key(x) for x in profile.get("employers") or []}
+    shared: dict[int, str] = {}
+    for item in research[research["kind"].isin(["education", "experience"])].to_dict("records"):
+        org = company_key(item["organization"]) if pd.notna(item["organization"]) else ""
+        if item["kind"] == "education" and org in schools:
+            shared.setdefault(int(item["contact_id"]), f"studied at {item['organization']} like you")
+        elif item["kind"] == "experience" and org in former:
+            shared.setdefault(int(item["contact_id"]), f"worked at {item['organization']} like you")
+    warm_stages = {"replied", "met", "thanked", "kept_in_touch"}
+    reasons: dict[str, str] = {}
+    for p in people.to_dict("records"):
+        name = f"{p['first_name'] if pd.notna(p['first_name']) else ''} " \
+               f"{p['last_name'] if pd.notna(p['last_name']) else ''}".strip()
+        why = shared.get(int(p["id"]))
+        if why is None and pd.notna(p["referred_by"]):
+            why = "a referral"
+        elif why is None and pd.notna(p["how_known"]):
+            why = f"you know them ({p['how_known']})"
+        elif why is None and pd.notna(p["stage"]) and p["stage"] in warm_stages:
+            why = "has answered you"
+        if why:
+            reasons.setdefault(p["key"], f"{name}: {why}")
+    for key in employers["name_key"]:
+        if key in schools:
+            reasons.setdefault(key, "your school")
+        elif key in former:
+            reasons.setdefault(key, "your former employer")
+    auto = employers["name_key"].map(lambda k: k in reasons)
+    employers["advocacy"] = employers["advocacy"].fillna(auto).astype(bool)
+    employers["why_advocacy"] = [
+        reasons.get(k, "") if adv == a else ("set by you" if adv else "set by you: no")
+        for k, adv, a in zip(employers["name_key"], employers["advocacy"], auto, strict=True)]
+    employers = employers.sort_values(
+        ["pinned", "motivation", "posting", "advocacy", "contacts", "name_key"],
+        ascending=[False, False, False, False, False, True], na_position="last", kind="stable")
+    employers["rank"] = range(1, len(employers) + 1)
+    employers["active"] = employers["rank"] <= ACTIVE_EMPLOYERS
+    return employers[LAMP_COLUMNS].reset_index(drop=True)
+
+
+def starter_contacts(wb: Workbook, employers: pd.DataFrame | None = None, *, per_employer: int = 2) -> pd.DataFrame:
+    """Return up to `per_employer` people to contact first at each active employer, best first,
+    ranked as :func:`rank_people` does (target role, shared history or warm tie, recruiter).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage.
+    """
+    from .contacts import company_key
+
+    lamp = lamp_list(wb) if employers is None else employers
+    active = lamp[lamp["active"]]
+    ranked = rank_people(wb.contacts(), wb.profile(), top=None)
+    ranked["key"] = [company_key(c) if pd.notna(c) else "" for c in ranked["company"]]
+    keys = {company_key(n): (n, r) for n, r in zip(active["name"], active["rank"], strict=True)}
+    picked = ranked[ranked["key"].isin(keys)].groupby("key", sort=False).head(per_employer).copy()
+    picked["employer"] = [keys[k][0] for k in picked["key"]]
+    picked["employer_rank"] = [keys[k][1] for k in picked["key"]]
+    picked = picked.sort_values(["employer_rank", "score"], ascending=[True, False], kind="stable")
+    return picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
+                   "stage"]].reset_index(drop=True)
+
+
+def apply_ratings(wb: Workbook, ratings: str) -> int:
+    """Rate employers from text, the headless path of the rating widget; return how many.
+
+    Format: ``"Bluefin Analytics: 3/2; Cobalt Health: 2/1"`` (employer: motivation/posting), one
+    employer per ``;`` or line. An employer not yet listed is added.
+
+    Raises
+    ------
+    InputFormatError
+        Naming the part that is not ``name: motivation/posting``.
+    """
+    import re
+
+    parsed = []
+    for part in re.split(r"[;\n]", ratings or ""):
+        if not part.strip():
+            continue
+        m = re.fullmatch(r"\s*(.+?)\s*:\s*([0-3])\s*/\s*([1-3])\s*", part)
+        if m is None:
+            raise InputFormatError(f"ratings: {part.strip()!r}: expected 'Employer: motivation/posting', "
+                                   "motivation 0-3 and posting 1-3, e.g. 'Bluefin Analytics: 3/2'")
+        parsed.append((m.group(1), int(m.group(2)), int(m.group(3))))
+    with wb.transaction():  # all of them or none
+        for name, motivation, posting in parsed:
+            wb.add_employer(name, motivation=motivation, posting=posting)
+    return len(parsed)

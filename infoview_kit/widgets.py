@@ -28,10 +28,16 @@ def _text(description: str, placeholder: str = "") -> w.Text:
 class _Form:
     """A form: controls, a button, and a status line that shows the result or the error."""
 
-    def __init__(self, title: str, controls: list[w.Widget], button: str) -> None:
-        self._button = w.Button(description=button, button_style="primary", icon="check")
+    def __init__(self, title: str, controls: list[w.Widget], button: str,
+                 extra: dict[str, Callable[[], str]] | None = None) -> None:
+        self._button = w.Button(description=button, button_style="primary", icon="check", layout={"width": "auto"})
         self._status = w.HTML()
-        self._root = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), *controls, self._button, self._status])
+        buttons = [self._button]
+        for label, action in (extra or {}).items():
+            b = w.Button(description=label, layout={"width": "auto"})
+            b.on_click(lambda _b, act=action: self._run(act))
+            buttons.append(b)
+        self._root = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), *controls, w.HBox(buttons), self._status])
         self._button.on_click(lambda _b: self._run(self.submit))
 
     def _run(self, action: Callable[[], str]) -> None:
@@ -124,7 +130,8 @@ class ResearchForm(_Form):
 
 
 class TargetPicker(_Form):
-    """Choose whom to contact next from a ranked list: calls :meth:`Workbook.set_target`."""
+    """Choose whom to contact next from a ranked list: calls :meth:`Workbook.set_target`; pin or
+    exclude a person with :meth:`Workbook.set_contact_flags`."""
 
     def __init__(self, wb: Workbook, ranked: pd.DataFrame) -> None:
         self._wb = wb
@@ -132,11 +139,126 @@ class TargetPicker(_Form):
         options = [(f"{n} · {c} · {why}", int(i)) for i, n, c, why in zip(
             ranked["id"], labels["name"], labels["company"], labels["why"], strict=True)]
         self._pick = w.Dropdown(description="Person", options=options, layout={"width": "44rem"}, style=_STYLE)
-        super().__init__("Choose whom to contact next", [self._pick], "Contact this person")
+        super().__init__("Choose whom to contact next", [self._pick], "Contact this person",
+                         extra={"Pin": self.pin, "Exclude": self.exclude})
+
+    def _chosen(self) -> int:
+        if self._pick.value is None:
+            raise InfoviewError("the ranked list is empty: import contacts first")
+        return int(self._pick.value)
 
     def submit(self) -> str:
         """Mark the chosen person as someone to contact (funnel stage 'identified')."""
-        if self._pick.value is None:
-            raise InfoviewError("the ranked list is empty: import contacts first")
-        new = self._wb.set_target(self._pick.value)
+        new = self._wb.set_target(self._chosen())
         return "Added to your outreach list." if new else "Already on your outreach list."
+
+    def pin(self) -> str:
+        """Keep the chosen person at the top of your lists."""
+        self._wb.set_contact_flags(self._chosen(), pinned=True)
+        return "Pinned: they stay at the top of your lists."
+
+    def exclude(self) -> str:
+        """Leave the chosen person out of rankings from now on."""
+        self._wb.set_contact_flags(self._chosen(), excluded=True)
+        return "Excluded: they no longer appear in rankings."
+
+
+class ProfileForm(_Form):
+    """Your profile, which every later step reads: calls :meth:`Workbook.set_profile`."""
+
+    _LABELS = {
+        "name": "Your name", "email": "Your email", "status": "Status",
+        "school_status": "You are currently", "current_employer": "Working at", "target_industry": "Target industry",
+        "target_roles": "Target roles", "change_wanted": "The change you want", "schools": "Schools",
+        "employers": "Former employers", "city": "City", "region": "Region", "interests": "Interests",
+        "groups": "Groups", "signature": "Email signature", "country": "Country (holidays)",
+        "timezone": "Time zone",
+    }
+    _HINTS = {
+        "school_status": "a recent Economics graduate of Lakeside University",
+        "change_wanted": "get into the data analytics industry", "target_roles": "comma-separated",
+        "schools": "comma-separated", "employers": "comma-separated", "interests": "comma-separated",
+        "groups": "comma-separated", "country": "ISO code, e.g. US, GB, DE", "timezone": "e.g. America/Chicago",
+    }
+
+    def __init__(self, wb: Workbook) -> None:
+        from .store import PROFILE_FIELDS
+
+        self._wb = wb
+        profile = wb.profile()
+        self._fields: dict[str, w.ValueWidget] = {}
+        for key, kind in PROFILE_FIELDS.items():
+            value = profile.get(key)
+            text = ", ".join(value or []) if kind == "list" else (value or "")
+            if key == "status":
+                ctl = w.Dropdown(options=[("graduate", "graduate"), ("working", "working"), ("-", "")],
+                                 value=text if text in ("graduate", "working") else "")
+            elif key == "signature":
+                ctl = w.Textarea(value=text)
+            else:
+                ctl = w.Text(value=text, placeholder=self._HINTS.get(key, ""))
+            ctl.description, ctl.layout, ctl.style = self._LABELS[key], w.Layout(**_LAYOUT), _STYLE
+            self._fields[key] = ctl
+        super().__init__("Your profile", list(self._fields.values()), "Save profile")
+
+    def submit(self) -> str:
+        """Save every field of the form (lists are comma-separated)."""
+        self._wb.set_profile(**{k: c.value for k, c in self._fields.items()})
+        return "Profile saved."
+
+
+class EmployerRater(_Form):
+    """Rate employers the LAMP way, quickly: calls :meth:`Workbook.rate_employer` and
+    :meth:`Workbook.add_employer`."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self._wb = wb
+        employers = wb.employers()
+        options = [(f"{n} ({c} contacts)", int(i)) for i, n, c in zip(
+            employers["id"], employers["name"].astype(object), employers["contacts"], strict=True)]
+        self._employer = w.Dropdown(description="Employer", options=options, layout=_LAYOUT, style=_STYLE)
+        self._motivation = w.ToggleButtons(description="Motivation", options=[("0", 0), ("1", 1), ("2", 2),
+                                                                              ("3", 3)], value=None, style=_STYLE)
+        self._posting = w.ToggleButtons(description="Posting", options=[("none", 1), ("some", 2),
+                                                                        ("target role", 3)], value=None, style=_STYLE)
+        self._new = _text("Or add one", "a dream employer, one with postings")
+        super().__init__("Rate your target employers", [self._employer, self._motivation, self._posting, self._new],
+                         "Save rating", extra={"Pin": self.pin, "Exclude": self.exclude})
+        self._employer.observe(self._show, names="value")
+        self._show()
+
+    def _show(self, _change: object = None) -> None:
+        if self._employer.value is None:
+            return
+        row = self._wb.employers().set_index("id").loc[self._employer.value]
+        self._motivation.value = None if _isna(row["motivation"]) else int(row["motivation"])
+        self._posting.value = None if _isna(row["posting"]) else int(row["posting"])
+
+    def submit(self) -> str:
+        """Save the rating (adding the employer typed in "Or add one", if any)."""
+        if self._new.value.strip():
+            eid = self._wb.add_employer(self._new.value, motivation=self._motivation.value,
+                                        posting=self._posting.value)
+            self._new.value = ""
+            return f"Added employer {eid}."
+        if self._employer.value is None:
+            raise InfoviewError("choose an employer, or type one in 'Or add one'")
+        self._wb.rate_employer(self._employer.value, motivation=self._motivation.value, posting=self._posting.value)
+        return "Rating saved."
+
+    def pin(self) -> str:
+        """Keep the chosen employer at the top of the list."""
+        self._wb.rate_employer(self._employer.value, pinned=True)
+        return "Pinned."
+
+    def exclude(self) -> str:
+        """Leave the chosen employer out of the list."""
+        self._wb.rate_employer(self._employer.value, excluded=True)
+        return "Excluded."
+
+
+def _isna(value: Any) -> bool:
+    """True for None, NaN and pandas' NA."""
+    import pandas as pd
+
+    return bool(pd.isna(value))

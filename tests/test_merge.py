@@ -80,3 +80,15 @@ def test_people_added_by_hand_merge_with_their_export(new_wb):
     report = new_wb.import_contacts(FIX + "google_same_people.csv")
     assert (report.added, report.merged) == (1, 1)
     assert new_wb.merges().iloc[0]["contact_id"] == cid
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "whitespace_only.csv", "binary.csv", "truncated.vcf",
+                                  "truncated_quote.csv", "unknown_header.csv"])
+def test_a_failed_import_leaves_the_workbook_exactly_as_it_was(demo_wb, name):
+    from infoview_kit.exceptions import InputFormatError
+
+    before = list(demo_wb._conn.iterdump())
+    with pytest.raises(InputFormatError) as info:
+        demo_wb.import_contacts("tests/fixtures/contacts/" + name)
+    assert name in str(info.value)
+    assert list(demo_wb._conn.iterdump()) == before

@@ -102,7 +102,8 @@ def test_a_failing_migration_changes_nothing_and_a_good_one_upgrades_in_place(tm
         Workbook.open(path)
     assert _checkpointed(path) == before
     # and a good one upgrades the file in place, keeping the data
-    monkeypatch.setattr(store, "_MIGRATIONS", [*store._MIGRATIONS[:now], "ALTER TABLE contacts ADD COLUMN pronouns TEXT;"])
+    monkeypatch.setattr(store, "_MIGRATIONS",
+                        [*store._MIGRATIONS[:now], "ALTER TABLE contacts ADD COLUMN pronouns TEXT;"])
     with Workbook.open(path) as wb:
         assert wb.schema_version == now + 1
         assert wb._conn.execute("SELECT first_name, pronouns FROM contacts").fetchall() == [("Ada", None)]

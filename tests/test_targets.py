@@ -1,0 +1,73 @@
+"""Whom to ask: the LAMP employer list, starter contacts, ratings and the people ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+import infoview_kit as ik
+from infoview_kit.exceptions import InputFormatError, NotFoundError
+
+
+def test_lamp_list_of_the_demo(demo_wb):
+    lamp = ik.lamp_list(demo_wb)
+    # 12 companies among the sample connections + 6 employers added in history.jsonl's ratings
+    assert len(lamp) == 18
+    # Motivation first, then Posting, then Advocacy: the three 3/3 and 3/2 employers, then the 3/1 ones
+    # (Open Transit Lab before Prairie Data Co-op: neither has advocacy or contacts, so by name)
+    assert lamp["name"].head(5).tolist() == ["Bluefin Analytics", "Cobalt Health", "Riverton Transit Authority",
+                                             "Open Transit Lab", "Prairie Data Co-op"]
+    assert lamp["active"].sum() == 5
+    row = lamp.set_index("name").loc["Bluefin Analytics"]
+    assert (row["motivation"], row["posting"], bool(row["advocacy"])) == (3, 3, True)
+    assert "Dana Whitfield" in row["why_advocacy"]
+    # Northwind Foods is the user's former employer: advocacy, even with motivation 1
+    assert lamp.set_index("name").loc["Northwind Foods", "advocacy"]
+    assert not lamp.set_index("name").loc["Prairie Data Co-op", "advocacy"]
+
+
+def test_overrides_pins_and_exclusions(demo_wb):
+    demo_wb.rate_employer("Harbor Books", pinned=True)
+    demo_wb.rate_employer("Bluefin Analytics", excluded=True)
+    demo_wb.rate_employer("Cobalt Health", advocacy=False)
+    lamp = ik.lamp_list(demo_wb).set_index("name")
+    assert lamp.index[0] == "Harbor Books" and "Bluefin Analytics" not in lamp.index
+    assert not lamp.loc["Cobalt Health", "advocacy"] and lamp.loc["Cobalt Health", "why_advocacy"] == "set by you: no"
+
+
+def test_starter_contacts_are_at_most_two_per_active_employer(demo_wb):
+    starters = ik.starter_contacts(demo_wb)
+    assert starters.groupby("employer").size().max() <= 2
+    assert set(starters["employer"]) <= set(ik.lamp_list(demo_wb).query("active")["name"])
+    cobalt = starters[starters["employer"] == "Cobalt Health"]
+    assert cobalt["name"].iloc[0] == "Jordan Pike"  # target role + a warm introduction from Priya
+    assert "warm introduction" in cobalt["why"].iloc[0]
+
+
+@pytest.mark.parametrize("text, message", [("Bluefin: 4/2", "motivation 0-3"), ("Bluefin 3/2", "Employer: "),
+                                           ("Bluefin: 3/0", "posting 1-3")])
+def test_bad_ratings_are_named_and_change_nothing(demo_wb, text, message):
+    before = demo_wb.employers()
+    with pytest.raises(InputFormatError, match=message):
+        ik.apply_ratings(demo_wb, "Cobalt Health: 0/1; " + text)
+    assert demo_wb.employers().equals(before)  # not even Cobalt Health's valid rating
+
+
+def test_ratings_apply_and_add_employers(new_wb):
+    assert ik.apply_ratings(new_wb, "Acme Corp: 3/2\nGlobex: 1/1;") == 2
+    assert ik.apply_ratings(new_wb, "ACME Corporation: 2/3") == 1  # the same employer, by company key
+    emp = new_wb.employers().set_index("name")
+    assert (emp.loc["Acme Corp", "motivation"], emp.loc["Acme Corp", "posting"]) == (2, 3)
+    with pytest.raises(NotFoundError):
+        new_wb.rate_employer("Nobody Inc", motivation=1)
+    with pytest.raises(InputFormatError, match="0 to 3"):
+        new_wb.rate_employer("Acme Corp", motivation=True)
+
+
+def test_recruiters_are_flagged_and_ranked_for_the_market(demo_wb):
+    ranked = ik.rank_people(demo_wb.contacts(), demo_wb.profile(), top=None).set_index("name")
+    assert ranked.loc["Grace Abernathy", "is_recruiter"]
+    assert "recruiter" in ranked.loc["Grace Abernathy", "why"]
+    demo_wb.set_contact_flags(demo_wb.find_contact("Ryan Kerrigan"), pinned=True)
+    demo_wb.set_contact_flags(demo_wb.find_contact("Dana Whitfield"), excluded=True)
+    ranked = ik.rank_people(demo_wb.contacts(), demo_wb.profile(), top=None)
+    assert ranked["name"].iloc[0] == "Ryan Kerrigan" and "Dana Whitfield" not in set(ranked["name"])
