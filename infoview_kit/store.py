@@ -1141,6 +1141,26 @@ class Workbook:
             self._event("meeting_rescheduled", utc_iso(at), m["contact_id"], meeting_id)
         return int(m["sequence"]) + 1
 
+    def confirm_meeting(self, meeting_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Mark a proposed meeting confirmed (SEQUENCE goes up so calendars update the entry);
+        True if it was proposed, False if it was confirmed already.
+
+        Raises
+        ------
+        InputFormatError
+            If the meeting was held or cancelled.
+        """
+        m = self.meeting(meeting_id)
+        if m["status"] == "confirmed":
+            return False
+        if m["status"] != "proposed":
+            raise InputFormatError(f"meeting {meeting_id} is {m['status']}; only a proposed meeting can be confirmed")
+        with self.transaction() as c:
+            c.execute("UPDATE meetings SET status = 'confirmed', sequence = sequence + 1 "
+                      "WHERE id = ? AND status = 'proposed'", (int(meeting_id),))
+            self._event("meeting_confirmed", utc_iso(at), m["contact_id"], int(meeting_id))
+        return True
+
     def cancel_meeting(self, meeting_id: int, *, at: dt.datetime | str | None = None) -> bool:
         """Cancel a meeting (its SEQUENCE goes up for the METHOD:CANCEL calendar file); True if it
         was not cancelled already."""
