@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .drafting import save_composed as save_composed
     from .research import common_ground as common_ground
     from .research import online_facts as online_facts
+    from .research import readiness as readiness
     from .store import Workbook as Workbook
     from .targets import apply_ratings as apply_ratings
     from .targets import choose_targets as choose_targets
@@ -38,7 +39,7 @@ _LAZY = {
     "moment": "_paths", "resolve_today": "_paths",
     "activity_chart": "charts", "activity_data": "charts", "funnel_chart": "charts", "funnel_data": "charts",
     "read_contacts": "contacts", "compose": "drafting", "save_composed": "drafting",
-    "common_ground": "research", "online_facts": "research", "Workbook": "store",
+    "common_ground": "research", "online_facts": "research", "readiness": "research", "Workbook": "store",
     "choose_targets": "targets", "pick_contact": "targets", "rank_people": "targets",
     "apply_ratings": "targets", "lamp_list": "targets", "starter_contacts": "targets",
 }

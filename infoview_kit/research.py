@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .store import Workbook
 
 COMMON_GROUND_COLUMNS = ["kind", "score", "evidence", "clause", "sentence", "source_url"]
 # How much each kind of similarity builds rapport (higher first).
@@ -107,3 +110,44 @@ def online_facts(research: pd.DataFrame) -> list[str]:
         org = "" if org is None or pd.isna(org) else f" at {org}"
         facts.append(f"{item['title']}{org}{' ' + span if span else ''}")
     return facts
+
+
+READINESS_COLUMNS = ["id", "name", "company", "stage", "accomplishment", "common_ground", "reachable", "missing",
+                     "ready"]
+
+
+def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Return, per contact, what is still missing before you write to them.
+
+    Ready means: research found something they attained (for "Given that you have attained ___"),
+    there is common ground to open with, and there is a way to reach them (an email address or a
+    profile link to message them through).
+
+    Parameters
+    ----------
+    contact_ids
+        Whom to check; None means everyone on your outreach list (contacts with a funnel stage).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: id, name, company, stage, accomplishment, common_ground, reachable (bool),
+        missing (what to do, "" when ready), ready (bool).
+    """
+    people = wb.contacts().set_index("id")
+    ids = list(contact_ids) if contact_ids is not None else list(people.index[people["stage"].notna()])
+    research = wb.research()
+    rows = []
+    for cid in ids:
+        c = people.loc[cid]
+        done = {"accomplishment": bool(((research["contact_id"] == cid)
+                                        & (research["kind"] == "accomplishment")).any()),
+                "common_ground": not wb.common_ground(int(cid)).empty,
+                "reachable": bool(pd.notna(c["email"]) or pd.notna(c["profile_url"]))}
+        todo = {"accomplishment": "find what they have attained", "common_ground": "find common ground",
+                "reachable": "find an email address or profile link"}
+        name = " ".join(str(x) for x in (c["first_name"], c["last_name"]) if pd.notna(x))
+        rows.append({"id": int(cid), "name": name, "company": c["company"], "stage": c["stage"], **done,
+                     "missing": "; ".join(todo[k] for k, ok in done.items() if not ok),
+                     "ready": all(done.values())})
+    return pd.DataFrame(rows, columns=READINESS_COLUMNS)

@@ -1014,6 +1014,12 @@ class Workbook:
         blanks = blanks_in(msg["subject"] + "\n" + msg["body"])
         if blanks:
             raise InputFormatError(f"message {message_id} still has blanks to fill: {', '.join(blanks)}")
+        if msg["kind"] == "nudge" and self._conn.execute(
+                "SELECT 1 FROM messages n WHERE n.contact_id = ? AND n.kind = 'nudge' AND n.status != 'draft' "
+                "AND n.sent_at > coalesce((SELECT max(o.sent_at) FROM messages o WHERE o.contact_id = n.contact_id "
+                "AND o.kind = 'outreach' AND o.status != 'draft'), '')", (msg["contact_id"],)).fetchone():
+            raise InputFormatError(f"message {message_id}: one nudge was sent already; never more than two "
+                                   "attempts per person (the first email and one nudge). Try someone else there")
         stamp = utc_iso(at)
         cid = msg["contact_id"]
         with self.transaction() as c:

@@ -109,13 +109,17 @@ class ResearchForm(_Form):
                                 layout=_LAYOUT, style=_STYLE)
         self._title = _text("Title or fact", "role, degree, accomplishment, article title...")
         self._org = _text("Organization")
+        self._outlet = _text("Outlet", "for an article or talk: journal, blog, conference")
+        self._start = _text("From / date", "e.g. 2021 or 2025-03-04")
+        self._end = _text("To", "for a role or degree; empty if current")
         self._url = _text("Link", "paste the article's or profile's link")
         self._relation = w.Dropdown(description="Article is", options=[("-", None), ("by them", "by"),
                                                                        ("about them", "about")],
                                     layout=_LAYOUT, style=_STYLE)
         self._notes = w.Textarea(description="Notes", layout=_LAYOUT, style=_STYLE)
-        super().__init__("Add a research note", [self._contact, self._kind, self._title, self._org,
-                                                 self._url, self._relation, self._notes], "Save fact")
+        super().__init__("Add a research note", [self._contact, self._kind, self._title, self._org, self._outlet,
+                                                 self._start, self._end, self._url, self._relation, self._notes],
+                         "Save fact")
 
     def submit(self) -> str:
         """Record the fact from the form's fields; the link is kept as its source."""
@@ -124,6 +128,8 @@ class ResearchForm(_Form):
         url = self._url.value.strip() or None
         self.last_id = self._wb.add_research(
             self._contact.value, self._kind.value, self._title.value, organization=self._org.value or None,
+            outlet=self._outlet.value.strip() or None, start=self._start.value.strip() or None,
+            end=self._end.value.strip() or None,
             url=url if self._kind.value == "article" else None, source_url=url,
             relation=self._relation.value, notes=self._notes.value or None)
         return f"Saved research note {self.last_id}."
