@@ -35,6 +35,20 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("file", type=Path)
     i.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
                                                   "data/private/workbook.sqlite)")
+
+    u = sub.add_parser("due", help="print what is due (overdue, today, the coming week) as a table")
+    u.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
+                                                  "data/private/workbook.sqlite)")
+    u.add_argument("--today", help="the date to judge by, as YYYY-MM-DD (default: today)")
+    u.add_argument("--days", type=int, default=7, help="how many days ahead to look (default: 7)")
+
+    o = sub.add_parser("report", help="run notebook 05 alone and write a dated HTML report: what is due, "
+                                      "the drafts, the charts")
+    o.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
+                                                  "data/private/workbook.sqlite)")
+    o.add_argument("--today", help="the date the report is for, as YYYY-MM-DD (default: today)")
+    o.add_argument("--out", type=Path, help="output folder (default: reports/<today>-follow-up/)")
+    o.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
 
@@ -103,14 +117,51 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from .store import Workbook
 
     with Workbook.open(args.workbook) as wb:
-        report = wb.import_contacts(args.file)
+        report = wb.import_contacts(args.file, progress=sys.stderr.isatty())
         print(f"{report}  ->  {wb.path}")
         for w in report.to_frame().itertuples():
             print(f"  line {w.line}: {w.kind}: {w.message}")
     return 0
 
 
-_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import}
+def _existing_workbook(path: Path | None) -> Path:
+    from ._paths import resolve_workbook
+    from .exceptions import NotFoundError
+
+    workbook = resolve_workbook(path)
+    if not workbook.exists():
+        raise NotFoundError(f"{workbook}: no such workbook; pass --workbook PATH, or create one in notebook 01 "
+                            "or with 'infoview import FILE --workbook PATH'", path=workbook)
+    return workbook
+
+
+def _cmd_due(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .followups import due, due_table
+    from .store import Workbook
+
+    with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
+        items = due(wb, args.today, horizon_days=args.days)
+        width = shutil.get_terminal_size((120, 24)).columns
+        print(due_table(items, width=max(width, 80), horizon_days=args.days))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ._paths import project_root, resolve_today
+    from .report import run_notebooks
+
+    workbook = _existing_workbook(args.workbook)
+    today = resolve_today(args.today)
+    out = args.out or project_root() / "reports" / f"{today.isoformat()}-follow-up"
+    result = run_notebooks(workbook, today, out, notebooks=["05_follow_up_progress.ipynb"], progress=not args.quiet,
+                           title=f"Follow-up and progress, {today.isoformat()}")
+    print(f"report written in {result.seconds:.1f} s: {result.html[0]}")
+    return 0
+
+
+_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report}
 
 if __name__ == "__main__":
     sys.exit(main())
