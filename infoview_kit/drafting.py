@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .interviews import indefinite
 from .research import common_ground
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ def progress_items(wb: Workbook, contact_id: int) -> str | None:
     lines = []
     for cid in held["contact_id"].dropna():
         c = contacts.loc[int(cid)]
-        role = _text(c["position"]) or "someone"
-        lines.append(f"- I spoke with a {role.lower()} at {_text(c['company']) or 'a new employer'}.")
+        role = (_text(c["position"]) or "person in the field").lower()
+        lines.append(f"- I spoke with {indefinite(role)} {role} at {_text(c['company']) or 'a new employer'}.")
     return "\n".join(lines)
 
 

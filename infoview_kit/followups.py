@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,7 +262,20 @@ def _plan_for(t: Tables, today: dt.date | str | None) -> _Plan:
             t._cache[key] = _plan(t, today)
         plan: _Plan = t._cache[key]
         return plan
-    return _plan(t, today)
+    from .store import Workbook
+
+    return _plan(_Involved(t) if isinstance(t, Workbook) else t, today)
+
+
+class _Involved(Snapshot):
+    """A snapshot that reads only the contacts follow-ups can concern: people with a message, a
+    meeting, a follow-up or a referral (what :func:`due` needs, without the other connections)."""
+
+    def contacts(self) -> pd.DataFrame:
+        """The contacts involved in any follow-up (see :meth:`Workbook.contacts`)."""
+        if "contacts" not in self._cache:
+            self._cache["contacts"] = self.wb.contacts(involved_only=True)
+        return self._cache["contacts"]
 
 
 def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
@@ -347,14 +359,7 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
     met = met.drop_duplicates("cid")
     met = met[np.isin(met["cid"].to_numpy(), active)].sort_values("cid").reset_index(drop=True)
     met_cid = met["cid"].to_numpy()
-    people_cols = getattr(people, "columns", [])
-    if "checkin_days" in people_cols:
-        every = people.set_index("id")["checkin_days"].reindex(met_cid)
-    elif hasattr(t, "contact"):  # Workbook.contacts() does not list checkin_days yet: ask per person met
-        one = t.contact
-        every = pd.Series([one(int(c)).get("checkin_days") for c in met_cid], dtype="Float64")
-    else:
-        every = pd.Series(pd.NA, index=range(len(met_cid)), dtype="Float64")
+    every = people.set_index("id")["checkin_days"].reindex(met_cid)
     every_n = pd.to_numeric(every, errors="coerce").fillna(DEFAULT_CHECKIN_DAYS).clip(lower=1).to_numpy("int64")
     met_last = _take(last_touch, met_cid)
     steps = len(ends) - np.searchsorted(ends, _take(since, met_cid), side="right")
@@ -710,7 +715,7 @@ def progress_steps(wb: Workbook, contact_id: int, *, extra: Sequence[str] = ()) 
     from .drafting import progress_items
 
     spoke = (progress_items(wb, contact_id) or "").splitlines()
-    lines = [re.sub(r"\ba (?=[aeiouAEIOU])", "an ", line.removeprefix("- ")) for line in spoke if line]
+    lines = [line.removeprefix("- ") for line in spoke if line]
     people = wb.contacts()
     mine = people[people["referred_by"].eq(contact_id).fillna(False).astype(bool)]
     if not mine.empty:

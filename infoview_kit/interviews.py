@@ -489,11 +489,11 @@ def _placeholder_values(personal: Mapping[str, Any]) -> dict[str, str]:
         if value:
             values[key] = value
     if "role" in values:
-        values["a_role"] = f"{_indefinite(values['role'])} {values['role']}"
+        values["a_role"] = f"{indefinite(values['role'])} {values['role']}"
     return values
 
 
-def _indefinite(noun: str) -> str:
+def indefinite(noun: str) -> str:
     """Return "a" or "an" for ``noun`` by how it is said ("an engineer", "a UX designer")."""
     word = noun.split()[0]
     if word.isupper() and 1 < len(word) <= 5:  # an acronym, said letter by letter

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -234,10 +233,7 @@ def test_per_contact_check_in_days_and_a_sent_referral_ask(new_wb):
     assert "referral_ask:1" not in set(followups.open_followups(wb, "2026-11-02")["key"])
     # the ask is a real interaction too: 30 days after Mon 2 Nov is Wed 2 Dec
     assert followups.keep_in_touch(wb, "2026-11-26").iloc[0]["next_due"].date() == dt.date(2026, 12, 2)
-    con = sqlite3.connect(wb.path)  # no API sets checkin_days yet: the column exists in the schema
-    con.execute("UPDATE contacts SET checkin_days = 24 WHERE id = ?", (cid,))
-    con.commit()
-    con.close()
+    wb.set_checkin_days(cid, 24)
     # 24 days after Mon 2 Nov is Thu 26 Nov, Thanksgiving: rolled to Fri 27 Nov
     item = followups.due(wb, "2026-11-26").set_index("key").loc["keep_in_touch:1@2026-11-27"]
     assert (item["status"], item["days"], item["due_at"].date()) == ("upcoming", 1, dt.date(2026, 11, 27))

@@ -149,7 +149,7 @@ def test_reads_are_dataframes_with_documented_columns_and_real_missing_values(de
     people = demo_wb.contacts()
     assert list(people.columns) == ["id", "first_name", "last_name", "email", "company", "position",
                                     "profile_url", "connected_on", "how_known", "where_found", "notes",
-                                    "referred_by", "is_recruiter", "pinned", "excluded", "stage", "sources",
+                                    "referred_by", "is_recruiter", "pinned", "excluded", "stage", "sources", "checkin_days",
                                     "created_at"]
     assert people["email"].isna().sum() > 40
     assert not (people.astype(str) == "nan").any().any()
@@ -334,3 +334,13 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence_and_cancel_too(new_wb)
     assert (m["uid"], m["sequence"], m["status"]) == (uid, 2, "cancelled")
     with pytest.raises(InputFormatError, match="cancelled"):
         new_wb.reschedule_meeting(mid, "2026-12-03T11:00")
+
+
+def test_checkin_days_per_person(new_wb):
+    cid = new_wb.add_contact("Ada", "Lovelace")
+    new_wb.set_checkin_days(cid, 14)
+    assert new_wb.contacts().loc[0, "checkin_days"] == 14
+    new_wb.set_checkin_days(cid, None)
+    assert new_wb.contacts()["checkin_days"].isna().all()
+    with pytest.raises(InputFormatError, match="7 to 365"):
+        new_wb.set_checkin_days(cid, 2)
