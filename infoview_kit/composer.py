@@ -17,7 +17,7 @@ import ipywidgets as w
 from . import drafting, emails
 from ._people import blanks_in
 from .exceptions import InfoviewError, InputFormatError
-from .widgets import _STYLE, _Form
+from .widgets import _ERROR, _OK, _STYLE, _Form
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,8 +40,6 @@ __all__ = [
 log = logging.getLogger("infoview_kit")
 
 _NARROW = {"description_width": "4.5rem"}
-_ERROR = '<span style="color:#b00020">{}</span>'
-_OK = '<span style="color:#00703c">{}</span>'
 
 
 # ------------------------------------------------------------------------ package functions (the buttons)
@@ -506,13 +504,6 @@ class Composer(_Form):
 
     def _args(self) -> tuple[int, str, str, str]:
         return self._chosen(), self._template.value, self._subject.value, self._body.value
-
-    def _run(self, action: Callable[[], str]) -> None:
-        try:
-            super()._run(action)
-        except Exception as exc:  # not an InfoviewError: a bug, but the user must see it
-            log.exception("composer")
-            self._status.value = _ERROR.format(html.escape(f"Unexpected error: {type(exc).__name__}: {exc}"))
 
     def submit(self) -> str:
         """Save the edited text as the contact's draft (saving again updates it)."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import followups
 from .exceptions import InfoviewError
+from .widgets import run_with_status
 
 if TYPE_CHECKING:
     from .store import Workbook
@@ -140,12 +141,7 @@ class FollowupBoard:
         return row
 
     def _run(self, action: Callable[[], str]) -> None:
-        try:
-            message = action()
-        except InfoviewError as exc:  # shown, never lost in the kernel log
-            self._status.value = f'<span style="color:#b00020">{html.escape(str(exc))}</span>'
-        else:
-            self._status.value = f'<span style="color:#00703c">{html.escape(message)}</span>'
+        run_with_status(self._status, action)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self._root._repr_mimebundle_(**kwargs)

@@ -30,7 +30,6 @@ log = logging.getLogger("infoview_kit")
 
 _WIDE = {"width": "44rem"}
 _SMALL = {"width": "2.6rem"}
-_ERROR = '<span style="color:#b00020">{}</span>'
 _NEW = 0  # the schedule form's "New meeting" (meeting ids start at 1; None would show as no choice)
 
 
@@ -53,13 +52,6 @@ class _Panel(_Form):
         for b in more:
             b.layout.width = "auto"  # never cut a label short
         self._root.children = (header, *controls, w.HBox([self._button, *more]), self._status)
-
-    def _run(self, action: Callable[[], str]) -> None:
-        try:
-            super()._run(action)
-        except Exception as exc:  # not an InfoviewError: a bug, but the user must see it
-            log.exception("step 4 form")
-            self._status.value = _ERROR.format(html.escape(f"Unexpected error: {type(exc).__name__}: {exc}"))
 
 
 # ------------------------------------------------------------------------ scheduling

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +18,33 @@ if TYPE_CHECKING:
 
     from .store import Workbook
 
+log = logging.getLogger("infoview_kit")
+
 _LAYOUT = {"width": "28rem"}
 _STYLE = {"description_width": "9rem"}
 
 
 def _text(description: str, placeholder: str = "") -> w.Text:
     return w.Text(description=description, placeholder=placeholder, layout=_LAYOUT, style=_STYLE)
+
+
+_OK = '<span style="color:#00703c">{}</span>'
+_ERROR = '<span style="color:#b00020">{}</span>'
+
+
+def run_with_status(status: w.HTML, action: Callable[[], str]) -> None:
+    """Run what a button does and show the outcome in `status`, escaped: its message, the
+    InfoviewError's message, or for a bug the unexpected error (also logged). In JupyterLab an
+    exception in a widget callback is otherwise lost silently."""
+    try:
+        message = action()
+    except InfoviewError as exc:
+        status.value = _ERROR.format(html.escape(str(exc)))
+    except Exception as exc:
+        log.exception("a widget's action failed")
+        status.value = _ERROR.format(html.escape(f"Unexpected error: {type(exc).__name__}: {exc}"))
+    else:
+        status.value = _OK.format(html.escape(message))
 
 
 class _Form:
@@ -41,12 +63,7 @@ class _Form:
         self._button.on_click(lambda _b: self._run(self.submit))
 
     def _run(self, action: Callable[[], str]) -> None:
-        try:
-            message = action()
-        except InfoviewError as exc:  # shown, never lost in the kernel log
-            self._status.value = f'<span style="color:#b00020">{html.escape(str(exc))}</span>'
-        else:
-            self._status.value = f'<span style="color:#00703c">{html.escape(message)}</span>'
+        run_with_status(self._status, action)
 
     def submit(self) -> str:
         """Do what the button does; return the message for the status line."""

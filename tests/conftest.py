@@ -58,6 +58,18 @@ def new_wb(tmp_path):
         yield wb
 
 
+def ok(widget) -> str:
+    """Assert a form's status line shows success; return it."""
+    assert "#00703c" in widget.status, widget.status
+    return widget.status
+
+
+def failed(widget) -> str:
+    """Assert a form's status line shows an error; return it."""
+    assert "#b00020" in widget.status, widget.status
+    return widget.status
+
+
 def file_bytes(path: os.PathLike[str]) -> bytes:
     return Path(path).read_bytes()
 

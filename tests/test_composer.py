@@ -13,6 +13,8 @@ from infoview_kit import composer, drafting
 from infoview_kit.composer import Composer
 from infoview_kit.exceptions import InputFormatError
 
+from .conftest import failed, ok
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 SENT_AT = dt.datetime(2026, 11, 25, 16, 0, tzinfo=dt.UTC)  # a Wednesday
@@ -25,16 +27,6 @@ def tariq(demo_wb) -> int:
     cid = demo_wb.find_contact("Tariq Rahman")
     demo_wb.set_target(cid)
     return cid
-
-
-def ok(widget) -> str:
-    assert "#00703c" in widget.status, widget.status
-    return widget.status
-
-
-def failed(widget) -> str:
-    assert "#b00020" in widget.status, widget.status
-    return widget.status
 
 
 def button(c: Composer, label: str):

@@ -14,6 +14,8 @@ from infoview_kit import planning
 from infoview_kit.calendars import read_ics
 from infoview_kit.meeting_widgets import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
 
+from .conftest import failed, ok
+
 CHICAGO = ZoneInfo("America/Chicago")
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -37,16 +39,6 @@ def helen(wb) -> int:
     mid = planning.pick_meeting(wb, "Helen Whitaker")
     assert mid is not None
     return mid
-
-
-def ok(widget) -> str:
-    assert "#00703c" in widget.status, widget.status
-    return widget.status
-
-
-def failed(widget) -> str:
-    assert "#b00020" in widget.status, widget.status
-    return widget.status
 
 
 # ------------------------------------------------------------------ schedule

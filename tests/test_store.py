@@ -149,8 +149,8 @@ def test_reads_are_dataframes_with_documented_columns_and_real_missing_values(de
     people = demo_wb.contacts()
     assert list(people.columns) == ["id", "first_name", "last_name", "email", "company", "position",
                                     "profile_url", "connected_on", "how_known", "where_found", "notes",
-                                    "referred_by", "is_recruiter", "pinned", "excluded", "stage", "sources", "checkin_days",
-                                    "created_at"]
+                                    "referred_by", "is_recruiter", "pinned", "excluded", "stage", "sources",
+                                    "checkin_days", "created_at"]
     assert people["email"].isna().sum() > 40
     assert not (people.astype(str) == "nan").any().any()
     assert people["connected_on"].dtype.kind == "M"
