@@ -93,20 +93,17 @@ def draft_fields(wb: Workbook, contact_id: int) -> dict[str, str | None]:
 def progress_items(wb: Workbook, contact_id: int) -> str | None:
     """Return a bulleted list of the steps the user took since they last wrote to this contact
     (people met, by role and employer only: never another contact's name)."""
-    events = wb.events()
-    mine = events[(events["contact_id"] == contact_id)
-                  & events["kind"].isin(["meeting_held", "update_sent", "thank_you_sent"])]
+    mine = wb.events(contact_id=contact_id, kinds=["meeting_held", "update_sent", "thank_you_sent"])
     if mine.empty:
         return None
     since = mine["at"].max()
-    held = events[(events["kind"] == "meeting_held") & (events["at"] > since)
-                  & (events["contact_id"] != contact_id)]
+    held = wb.events(kinds=["meeting_held"])
+    held = held[(held["at"] > since) & (held["contact_id"] != contact_id)]
     if held.empty:
         return None
-    contacts = wb.contacts().set_index("id")
     lines = []
     for cid in held["contact_id"].dropna():
-        c = contacts.loc[int(cid)]
+        c = wb.contact(int(cid))
         role = (_text(c["position"]) or "person in the field").lower()
         lines.append(f"- I spoke with {indefinite(role)} {role} at {_text(c['company']) or 'a new employer'}.")
     return "\n".join(lines)

@@ -649,17 +649,19 @@ class Workbook:
             c.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (stamp, merge_id))
             self._event("merge_undone", stamp, cid, merge_id, split_into=new)
             self._event("contact_added", stamp, new, source="undo merge")
-            self._flag_recruiters(c)
+            self._flag_recruiters(c, [cid, new])
         return new
 
     @staticmethod
-    def _sync_employers(c: sqlite3.Connection) -> None:
-        """Give every company a contact works at a row in the employers list (to rate it)."""
+    def _sync_employers(c: sqlite3.Connection, companies: Iterable[str | None] | None = None) -> None:
+        """Give every company a contact works at (or only `companies`) a row in the employers list."""
         from .contacts import company_key
 
         have = {k for (k,) in c.execute("SELECT name_key FROM employers")}
         new: dict[str, str] = {}
-        for (company,) in c.execute("SELECT DISTINCT company FROM contacts WHERE company IS NOT NULL"):
+        names = (c.execute("SELECT DISTINCT company FROM contacts WHERE company IS NOT NULL") if companies is None
+                 else [(x,) for x in companies if x])
+        for (company,) in names:
             key = company_key(company)
             if key and key not in have:
                 new.setdefault(key, company)
@@ -798,10 +800,15 @@ class Workbook:
                           (*sets.values(), contact_id))
 
     @staticmethod
-    def _flag_recruiters(c: sqlite3.Connection) -> None:
+    def _flag_recruiters(c: sqlite3.Connection, ids: Sequence[int] | None = None) -> None:
+        """Set is_recruiter from the position, for every contact or only `ids`."""
         from .contacts import is_recruiter
 
-        rows = c.execute("SELECT id, position, is_recruiter FROM contacts").fetchall()
+        if ids is None:
+            rows = c.execute("SELECT id, position, is_recruiter FROM contacts").fetchall()
+        else:
+            rows = c.execute(f"SELECT id, position, is_recruiter FROM contacts WHERE id IN "
+                             f"({', '.join('?' * len(ids))})", list(ids)).fetchall()
         c.executemany("UPDATE contacts SET is_recruiter = ? WHERE id = ?",
                       [(int(is_recruiter(pos)), cid) for cid, pos, flag in rows
                        if int(is_recruiter(pos)) != flag])
@@ -854,8 +861,8 @@ class Workbook:
                           (*[fields[k] for k in names], referred_by, cid))
             c.execute("INSERT INTO contact_sources (contact_id, source, source_key) VALUES (?, ?, ?) "
                       "ON CONFLICT DO NOTHING", (cid, source, key))
-            self._flag_recruiters(c)
-            self._sync_employers(c)
+            self._flag_recruiters(c, [cid])  # only this person changed: no scan of every contact
+            self._sync_employers(c, [fields.get("company")])
         return cid
 
     def contacts(self, *, involved_only: bool = False) -> pd.DataFrame:
@@ -1347,12 +1354,22 @@ class Workbook:
         df[["message_id", "meeting_id"]] = df[["message_id", "meeting_id"]].astype("Int64")
         return df
 
-    def events(self) -> pd.DataFrame:
-        """Return the append-only activity log, oldest first.
+    def events(self, *, contact_id: int | None = None, kinds: Sequence[str] | None = None) -> pd.DataFrame:
+        """Return the append-only activity log, oldest first: all of it, or only one contact's
+        events and/or only some kinds (filtered in SQL, so a narrow question stays fast).
 
         Columns: id, at (UTC datetime64), kind, contact_id (Int64), ref_id (Int64), detail (dict).
         """
-        df = self._df("SELECT id, at, kind, contact_id, ref_id, detail FROM events ORDER BY at, id")
+        where: list[str] = []
+        params: list[int | str] = []
+        if contact_id is not None:
+            where.append("contact_id = ?")
+            params.append(int(contact_id))
+        if kinds is not None:
+            where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            params.extend(kinds)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        df = self._df(f"SELECT id, at, kind, contact_id, ref_id, detail FROM events {clause} ORDER BY at, id", params)
         df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601")
         df["kind"] = df["kind"].astype("string")
         df[["contact_id", "ref_id"]] = df[["contact_id", "ref_id"]].astype("Int64")

@@ -126,7 +126,7 @@ def test_a_version_1_workbook_is_migrated_on_open(tmp_path, monkeypatch):
 
 
 def test_failed_multi_row_change_rolls_back(new_wb, monkeypatch):
-    def boom(_conn):
+    def boom(*_args):
         raise RuntimeError("disk on fire")
 
     before = new_wb.table_counts()
@@ -344,3 +344,11 @@ def test_checkin_days_per_person(new_wb):
     assert new_wb.contacts()["checkin_days"].isna().all()
     with pytest.raises(InputFormatError, match="7 to 365"):
         new_wb.set_checkin_days(cid, 2)
+
+
+def test_events_can_be_read_for_one_contact_and_some_kinds(demo_wb):
+    dana = demo_wb.find_contact("Dana Whitfield")
+    everything = demo_wb.events()
+    narrow = demo_wb.events(contact_id=dana, kinds=["email_sent", "nudge_sent"])
+    expected = everything[(everything["contact_id"] == dana) & everything["kind"].isin(["email_sent", "nudge_sent"])]
+    assert narrow["id"].tolist() == expected["id"].tolist() and len(narrow) == 2
