@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -732,7 +733,7 @@ def progress_steps(wb: Workbook, contact_id: int, *, extra: Sequence[str] = ()) 
 
 def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | os.PathLike[str] | None = None, *,
               kinds: Sequence[str] = ("update", "checkin", "referral_ask"), keys: Sequence[str] | None = None,
-              extra_steps: Sequence[str] = (), refresh: bool = False,
+              extra_steps: str | Sequence[str] = (), refresh: bool = False,
               at: dt.datetime | str | None = None) -> pd.DataFrame:
     """Draft a message for every follow-up due by today (overdue or due) that one template writes.
 
@@ -749,7 +750,8 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
     keys
         Only these keys of :func:`due` (then any status).
     extra_steps
-        Steps the workbook does not record (applications, new skills), added to every update.
+        Steps the workbook does not record (applications, new skills), added to every update: a
+        list, or one text with the steps separated by ";" or line breaks.
 
     Returns
     -------
@@ -762,6 +764,9 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
     from ._people import blanks_in
     from .drafting import TEMPLATE_KIND, draft_fields, export_eml, mailto_for, save_composed, user_templates
     from .emails import check, fill
+
+    parts = re.split(r"[;\n]", extra_steps) if isinstance(extra_steps, str) else list(extra_steps)
+    extra = [x.strip() for x in parts if x and x.strip()]
 
     columns = ["key", "contact_id", "name", "kind", "message_id", "subject", "body", "missing", "fixes", "eml",
                "mailto"]
@@ -782,7 +787,7 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
             mid = int(existing["id"].iloc[0])
         elif template == "update":
             fields = draft_fields(wb, cid)
-            steps = progress_steps(wb, cid, extra=extra_steps)
+            steps = progress_steps(wb, cid, extra=extra)
             fields["progress_items"] = "\n".join(f"- {step}" for step in steps) or None
             draft = fill("update", fields, user_dir=user_templates(wb))
             mid = wb.save_draft(cid, kind, draft.subject, draft.body, template="update", at=at)

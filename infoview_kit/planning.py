@@ -733,6 +733,18 @@ def log_meeting_notes(wb: Workbook, meeting_id: int, *, actual_start: dt.datetim
     return MeetingLog(meeting_id, held, ids, new, close_the_loop(wb, meeting_id, at=at) if held else None)
 
 
+def log_from_parameters(wb: Workbook, meeting_id: int | None, *, start: str = "", end: str = "", notes: str = "",
+                        advice: str = "", next_steps: str = "", resources: str = "", referrals: str = "",
+                        at: dt.datetime | str | None = None) -> MeetingLog | None:
+    """The headless path of the log form (notebook 04's ``log_*`` parameters): empty text means
+    "not given"; None when there is no meeting or nothing was given, else :func:`log_meeting_notes`."""
+    if meeting_id is None or not any([start, end, notes, advice, next_steps, resources, referrals]):
+        return None
+    return log_meeting_notes(wb, meeting_id, actual_start=start or None, actual_end=end or None,
+                             notes=notes or None, advice=advice or None, next_steps=next_steps or None,
+                             resources=resources or None, referrals=referrals, at=at)
+
+
 # ------------------------------------------------------------------------ closing the loop
 
 

@@ -442,3 +442,9 @@ def test_people_without_a_first_name_or_added_after_today(new_wb):
     due = followups.due(new_wb, TODAY)  # on 25 Nov, Late Comer was not in the workbook yet
     assert due["name"].tolist() == ["Okafor"]
     assert followups.due(new_wb, "2026-11-30")["name"].tolist() == ["Late Comer", "Okafor"]  # same time: by name
+
+
+def test_draft_due_takes_extra_steps_as_one_text(demo_wb):
+    as_text = followups.draft_due(demo_wb, "2026-11-25", extra_steps="Applied to Bluefin; finished the dbt course\n")
+    bodies = " ".join(as_text["body"])
+    assert "Applied to Bluefin." in bodies and "finished the dbt course." in bodies

@@ -496,3 +496,15 @@ def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_e
     result = run_notebooks(empty, NOW.date(), tmp_path / "empty", notebooks=[name], progress=False)
     page = result.html[0].read_text(encoding="utf-8")
     assert "No meetings yet" in page and "No confirmed meeting yet" in page
+
+
+def test_log_from_parameters_logs_only_what_was_given(demo_wb):
+    mid = planning.pick_meeting(demo_wb, "Helen Whitaker")
+    assert planning.log_from_parameters(demo_wb, mid) is None  # nothing given: nothing logged
+    assert planning.log_from_parameters(demo_wb, None, notes="x") is None
+    assert demo_wb.meeting(mid)["status"] == "confirmed"
+    logged = planning.log_from_parameters(demo_wb, mid, start="2026-11-24T14:02", end="2026-11-24T14:29",
+                                          advice="Practise timed SQL tests.", referrals="Rui Ferreira")
+    assert logged is not None and logged.held
+    m = demo_wb.meeting(mid)
+    assert (m["status"], m["advice"], m["notes"]) == ("held", "Practise timed SQL tests.", None)
