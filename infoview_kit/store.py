@@ -293,7 +293,8 @@ class Workbook:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Workbook:
+    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True,
+             read_only: bool = False) -> Workbook:
         """Open the workbook at `path`, creating it (and its folder) if missing.
 
         Parameters
@@ -303,6 +304,10 @@ class Workbook:
             ``data/private/workbook.sqlite`` in the project.
         create
             Create the file when it does not exist (otherwise raise NotFoundError).
+        read_only
+            Open for reading only (a coach reading a participant's file): the file must exist
+            and is never written; any write raises. A workbook of an older schema is copied
+            into memory and upgraded there, so the file itself stays as it was.
 
         Raises
         ------
@@ -313,6 +318,8 @@ class Workbook:
         p = resolve_workbook(path)
         if p.is_dir():
             raise WorkbookError(f"{p} is a folder; pass the path of a workbook file", path=p)
+        if read_only:
+            return cls._open_read_only(p)
         if p.exists():
             _check_header(p)
         elif not create:
@@ -336,6 +343,40 @@ class Workbook:
             conn.close()
             raise
         return wb
+
+    @classmethod
+    def _open_read_only(cls, p: Path) -> Workbook:
+        if not p.exists():
+            raise NotFoundError(f"{p}: no such workbook", path=p)
+        _check_header(p)
+        try:
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables or version:
+                    raise WorkbookError(f"{p} is an SQLite database but not an infoview workbook", path=p)
+            if version < SCHEMA_VERSION:  # upgrade a copy in memory; the file stays as it was
+                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+                wb = cls(conn, p)
+                wb._migrate(version)
+            conn.execute("PRAGMA query_only = ON")
+            return cls(conn, p)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
+        except BaseException:
+            conn.close()
+            raise
 
     def _prepare(self) -> None:
         c = self._conn
@@ -402,6 +443,9 @@ class Workbook:
         try:
             c.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc):
+                raise WorkbookError(f"{self.path} was opened read-only; nothing was changed",
+                                    path=self.path) from exc
             if "locked" in str(exc) or "busy" in str(exc):
                 raise WorkbookBusyError(
                     f"{self.path} is busy: another program kept it locked for more than "
@@ -409,6 +453,12 @@ class Workbook:
             raise
         try:
             yield c
+        except sqlite3.OperationalError as exc:
+            c.execute("ROLLBACK")
+            if "readonly" in str(exc) or "query_only" in str(exc):
+                raise WorkbookError(f"{self.path} was opened read-only; nothing was changed",
+                                    path=self.path) from exc
+            raise
         except BaseException:
             c.execute("ROLLBACK")
             raise

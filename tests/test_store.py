@@ -125,6 +125,31 @@ def test_a_version_1_workbook_is_migrated_on_open(tmp_path, monkeypatch):
         assert len(wb.contacts()) == 59
 
 
+def test_read_only_reads_and_never_writes_even_an_older_schema(tmp_path, demo_path, monkeypatch):
+    before = _checkpointed(demo_path)
+    with Workbook.open(demo_path, read_only=True) as wb:
+        assert len(wb.contacts()) == 60
+        with pytest.raises(WorkbookError, match="read-only"):
+            wb.add_contact("Ada", "Byron")
+    assert demo_path.read_bytes() == before
+    old = tmp_path / "old.sqlite"
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:1])
+    with Workbook.open(old) as wb:
+        wb.add_contact("Dana", "Whitfield", company="Bluefin Analytics")
+    monkeypatch.undo()
+    old_bytes = _checkpointed(old)
+    with Workbook.open(old, read_only=True) as wb:
+        assert wb.schema_version == store.SCHEMA_VERSION  # upgraded in memory
+        assert wb.merges().empty and list(wb.contacts()["last_name"]) == ["Whitfield"]
+    assert old.read_bytes() == old_bytes
+    with pytest.raises(NotFoundError):
+        Workbook.open(tmp_path / "missing.sqlite", read_only=True)
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(WorkbookError):
+        Workbook.open(tmp_path / "notes.txt", read_only=True)
+
+
 def test_failed_multi_row_change_rolls_back(new_wb, monkeypatch):
     def boom(*_args):
         raise RuntimeError("disk on fire")
