@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -255,8 +256,9 @@ def _take(table: pd.Series, keys: np.ndarray) -> np.ndarray:
 _NAT = np.datetime64("NaT", "ns")
 
 
-def _plan_for(t: Tables, today: dt.date | str | None) -> _Plan:
-    """The plan for `today`, computed once per :class:`Snapshot` (always afresh for a Workbook)."""
+def _plan_for(t: Tables, today: dt.date | str | None, *, history: bool = False) -> _Plan:
+    """The plan for `today`, computed once per :class:`Snapshot` (always afresh for a Workbook, from
+    the lean read of :class:`_Lean` unless the `history` is wanted)."""
     if isinstance(t, Snapshot):
         key = ("plan", _context(t, today)[2])
         if key not in t._cache:
@@ -265,7 +267,15 @@ def _plan_for(t: Tables, today: dt.date | str | None) -> _Plan:
         return plan
     from .store import Workbook
 
-    return _plan(_Involved(t) if isinstance(t, Workbook) else t, today)
+    if not isinstance(t, Workbook):
+        return _plan(t, today)
+    if history:
+        return _plan(_Involved(t), today)
+    return dataclasses.replace(_plan(_Lean(t, today), today), _history=_no_history)
+
+
+def _no_history() -> pd.DataFrame:
+    raise AssertionError("a plan from the lean read has no history: ask _plan_for(..., history=True)")
 
 
 class _Involved(Snapshot):
@@ -277,6 +287,37 @@ class _Involved(Snapshot):
         if "contacts" not in self._cache:
             self._cache["contacts"] = self.wb.contacts(involved_only=True)
         return self._cache["contacts"]
+
+
+class _Lean(Snapshot):
+    """A snapshot of only the rows and columns the open follow-ups come from
+    (:meth:`Workbook.due_inputs`): what :func:`due` reads from a Workbook. Not for the history."""
+
+    def __init__(self, wb: Workbook, today: dt.date | str | None) -> None:
+        super().__init__(wb)
+        self._today = today
+
+    def _input(self, name: str) -> pd.DataFrame:
+        if "inputs" not in self._cache:
+            self._cache["inputs"] = self.wb.due_inputs(_context(self, self._today)[3].to_pydatetime())
+        frame: pd.DataFrame = self._cache["inputs"][name]
+        return frame
+
+    def contacts(self) -> pd.DataFrame:
+        """The people follow-ups can concern, with the columns due reads."""
+        return self._input("contacts")
+
+    def followups(self) -> pd.DataFrame:
+        """Stored follow-ups, less the no-reply routine closed before the end of `today`."""
+        return self._input("followups")
+
+    def meetings(self) -> pd.DataFrame:
+        """Every meeting, with the columns due reads."""
+        return self._input("meetings")
+
+    def messages(self) -> pd.DataFrame:
+        """Sent messages, with the columns due reads."""
+        return self._input("messages")
 
 
 def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
@@ -626,7 +667,7 @@ def followup_history(wb: Tables, today: dt.date | str | None = None) -> pd.DataF
         its due time, or by the end of its due day for a derived one; late; overdue: not done
         and its day has passed; open: not done and not yet past).
     """
-    plan = _plan_for(wb, today)
+    plan = _plan_for(wb, today, history=True)
     return plan.history[["kind", "due_at", "done_at", "due_day", "outcome"]]
 
 

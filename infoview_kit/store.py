@@ -666,7 +666,7 @@ class Workbook:
             ORDER BY m.at DESC, m.id DESC""")
         df["filled"] = [", ".join(sorted(json.loads(f))) if isinstance(f, str) else "" for f in df["filled"]]
         for col in ("at", "undone_at"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
         df["line"] = df["line"].astype("Int64")
         return df
 
@@ -895,6 +895,56 @@ class Workbook:
         stamp = utc_iso(at)
         with self.transaction() as c:
             row = c.execute("SELECT id FROM contacts WHERE person_key = ?", (key,)).fetchone()
+    def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]:
+        """Return the rows and columns :func:`infoview_kit.followups.due` works from, and only those.
+
+        A lean read for speed on a large workbook (see ``benchmarks/report_bench.py``): what is
+        due needs neither the stage of every connection nor the text of every message.
+
+        Parameters
+        ----------
+        closed_since
+            The no-reply routine (second contacts and nudges) closed before this moment is left
+            out: only the history of follow-ups needs it.
+
+        Returns
+        -------
+        dict of pandas.DataFrame
+            ``contacts``: the people follow-ups can concern (as ``contacts(involved_only=True)``),
+            with id, first_name, last_name, company, referred_by, excluded, checkin_days,
+            created_at. ``messages``: sent ones, with id, contact_id, kind, sent_at, replied_at.
+            ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
+            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id.
+            Moments are UTC datetime64, ids that may be missing are Int64.
+        """
+        routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
+        frames = {
+            "contacts": self._df("""
+                WITH refs AS MATERIALIZED (SELECT id, referred_by FROM contacts WHERE referred_by IS NOT NULL),
+                     ids(id) AS (SELECT contact_id FROM messages UNION SELECT contact_id FROM meetings
+                                 UNION SELECT contact_id FROM followups UNION SELECT referred_by FROM refs
+                                 UNION SELECT id FROM refs)
+                SELECT c.id, c.first_name, c.last_name, c.company, c.referred_by, c.excluded, c.checkin_days,
+                       c.created_at
+                FROM ids JOIN contacts c ON c.id = ids.id ORDER BY c.id"""),
+            "messages": self._df("SELECT id, contact_id, kind, sent_at, replied_at FROM messages "
+                                 "WHERE sent_at IS NOT NULL ORDER BY id"),
+            "meetings": self._df("SELECT id, contact_id, status, starts_at, duration_min, actual_end FROM meetings "
+                                 "ORDER BY id"),
+            "followups": self._df(f"""
+                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id FROM followups
+                WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
+                                  (utc_iso(closed_since),)),
+        }
+        for df in frames.values():
+            for col in df.columns:
+                if col.endswith("_at"):
+                    df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
+                elif col in ("referred_by", "checkin_days", "message_id", "meeting_id"):
+                    df[col] = df[col].astype("Int64")
+        frames["contacts"]["excluded"] = frames["contacts"]["excluded"].astype(bool)
+        return frames
+
             names = [k for k in _CONTACT_FIELDS if k in fields]
             if row is None:
                 cur = c.execute(
@@ -1178,7 +1228,7 @@ class Workbook:
             ["kind", "template", "subject", "body", "status"]].astype("string")
         df["meeting_id"] = df["meeting_id"].astype("Int64")
         for col in ("drafted_at", "sent_at", "replied_at"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
         return df
 
     # ---------------------------------------------------------------- meetings
@@ -1323,7 +1373,7 @@ class Workbook:
                    m.status, m.actual_start, m.actual_end, m.notes, m.advice, m.next_steps, m.resources
             FROM meetings m JOIN contacts c ON c.id = m.contact_id ORDER BY m.starts_at, m.id""")
         for col in ("starts_at", "actual_start", "actual_end"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
         df.insert(13, "actual_min", (df["actual_end"] - df["actual_start"]).dt.total_seconds() / 60)
         text = ["name", "company", "uid", "timezone", "place", "status", "notes", "advice", "next_steps",
                 "resources"]
@@ -1399,7 +1449,7 @@ class Workbook:
                    AS name, f.kind, f.due_at, f.done_at, f.reason, f.message_id, f.meeting_id
             FROM followups f JOIN contacts c ON c.id = f.contact_id ORDER BY f.due_at, f.id""")
         for col in ("due_at", "done_at"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
         df[["name", "kind", "reason"]] = df[["name", "kind", "reason"]].astype("string")
         df[["message_id", "meeting_id"]] = df[["message_id", "meeting_id"]].astype("Int64")
         return df

@@ -126,6 +126,18 @@ def test_a_past_today_shows_the_list_as_it_was(demo_wb):
         pd.Timestamp("2026-09-21 09:00", tz="America/Chicago")}
 
 
+def test_the_lean_read_of_a_workbook_gives_what_the_full_tables_give(demo_wb):
+    # due() on a Workbook reads only what it needs (Workbook.due_inputs); on a Snapshot it reads
+    # every table whole. Every third day of the story and after, they must agree to the row.
+    for day in pd.date_range("2026-08-30", "2026-12-31", freq="3D").date:
+        lean = followups.due(demo_wb, day, horizon_days=90)
+        full = followups.due(followups.Snapshot(demo_wb), day, horizon_days=90)
+        pd.testing.assert_frame_equal(lean, full, obj=f"due on {day}")
+        pd.testing.assert_frame_equal(followups.keep_in_touch(demo_wb, day),
+                                      followups.keep_in_touch(followups.Snapshot(demo_wb), day))
+    assert len(followups.due(demo_wb, "2026-09-22")) == 6  # the second contacts closed later were open then
+
+
 def test_the_update_to_whoever_introduced_you(demo_wb):
     # Priya introduced Jordan Pike on Wed 23 Sep 13:00: the update to her is due 14 days later,
     # Wed 7 Oct 09:00. No referral ask for her: she already introduced someone.
