@@ -11,6 +11,10 @@ from pathlib import Path
 # Heavy modules (pandas, papermill) are imported inside the commands, so `infoview --help` is quick.
 
 
+_REDACT_HELP = ("replace names, emails, companies and free text with placeholders (Person 7, Company 3), to share "
+                "the report with a coach or mentor; your workbook is left as it is")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="infoview",
@@ -30,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "demo, the day its story ends)")
     r.add_argument("--out", type=Path, help="output folder (default: reports/<today>/)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--redact", action="store_true", help=_REDACT_HELP)
 
     i = sub.add_parser("import", help="import a contacts export (LinkedIn, Google, Outlook, vCard, CSV)")
     i.add_argument("file", type=Path)
@@ -49,6 +54,67 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--today", help="the date the report is for, as YYYY-MM-DD (default: today)")
     o.add_argument("--out", type=Path, help="output folder (default: reports/<today>-follow-up/)")
     o.add_argument("--quiet", action="store_true", help="no progress bar")
+    o.add_argument("--redact", action="store_true", help=_REDACT_HELP)
+
+    n = sub.add_parser("init", help="set up your private workbook and fill in your profile (in the terminal, "
+                                    "or from a profile file your coach gave you)")
+    n.add_argument("--workbook", type=Path, help="the workbook to create (default: $INFOVIEW_WORKBOOK or "
+                                                  "data/private/workbook.sqlite)")
+    n.add_argument("--profile", type=Path, metavar="FILE",
+                   help="take the profile from this YAML or JSON file instead of asking (see --print-template)")
+    n.add_argument("--force", action="store_true", help="replace the profile of a workbook that already has one")
+    n.add_argument("--print-template", action="store_true",
+                   help="print a commented profile template (YAML) to fill in, and exit")
+
+    a = sub.add_parser("app", help="open the notebooks without code (Voila): the same forms, your workbook")
+    a.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
+                                                  "data/private/workbook.sqlite)")
+    a.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
+    a.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
+    h = sub.add_parser("share-progress", help="write your progress as counts only (no names, emails, companies or "
+                                              "notes) to a small JSON file you can hand to your coach")
+    h.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
+                                                  "data/private/workbook.sqlite); only read, never written")
+    h.add_argument("--alias", help="the name your coach sees (default: 'participant'; your own name only if you "
+                                   "put it here)")
+    h.add_argument("--today", help="the date the summary is for, as YYYY-MM-DD (default: today)")
+    h.add_argument("--out", type=Path, help="the file to write (default: progress-[ALIAS-]<today>.json here)")
+
+    c = sub.add_parser("cohort-report", help="for coaches: an HTML report of a workshop cohort from a folder of "
+                                             "participants' summaries (.json) or workbooks (.sqlite, read only)")
+    c.add_argument("folder", type=Path, help="the folder of summaries and/or workbooks")
+    c.add_argument("--today", help="the date the report is for, as YYYY-MM-DD (default: today)")
+    c.add_argument("--out", type=Path, help="output folder (default: reports/<today>-cohort/)")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    wb_help = "the workbook (default: $INFOVIEW_WORKBOOK or data/private/workbook.sqlite)"
+    b = sub.add_parser("backup", help="write a consistent copy of your workbook into its backups folder "
+                                      "(<stem>.backups/ beside it; the newest 10 are kept)")
+    b.add_argument("--workbook", type=Path, help=wb_help)
+    b.add_argument("--list", action="store_true", help="only list the backups there are")
+
+    s = sub.add_parser("restore", help="replace your workbook with a backup (lists the backups when none is "
+                                       "named); what it held before is backed up first")
+    s.add_argument("backup", nargs="?", help="a backup file, or its name in the backups folder")
+    s.add_argument("--workbook", type=Path, help=wb_help)
+    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    x = sub.add_parser("export", help="export every table of your workbook as xlsx, csv or json, readable "
+                                      "without this package")
+    x.add_argument("--format", dest="fmt", choices=["xlsx", "csv", "json"],
+                   help="xlsx: a sheet per table; csv: a folder, one file per table; json: one document "
+                        "(default: from --out, else xlsx)")
+    x.add_argument("--workbook", type=Path, help=wb_help)
+    x.add_argument("--out", type=Path, help="the file, or for csv the folder (default: beside the workbook, "
+                                            "<stem>-export-<date>)")
+
+    f = sub.add_parser("forget", help="remove a person and everything about them from your workbook (shows "
+                                      "what will go and asks first)")
+    f.add_argument("contact", help="the contact's id, or their full name")
+    f.add_argument("--workbook", type=Path, help=wb_help)
+    f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    f.add_argument("--drop-backups", action="store_true",
+                   help="also delete the backups that still hold them")
+
     return p
 
 
@@ -107,8 +173,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             raise NotFoundError(f"{workbook}: no such workbook; create one in notebook 01 or with "
                                 "'infoview import FILE --workbook PATH'", path=workbook)
         today = resolve_today(args.today)
-    out = args.out or project_root() / "reports" / today.isoformat()
-    result = run_notebooks(workbook, today, out, extra=extra, progress=not args.quiet)
+    out = args.out or project_root() / "reports" / f"{today.isoformat()}{'-redacted' if args.redact else ''}"
+    if args.redact:  # the demo's extra parameters name people: not passed
+        from ._redact import run_redacted
+
+        result = run_redacted(workbook, today, out, progress=not args.quiet)
+    else:
+        result = run_notebooks(workbook, today, out, extra=extra, progress=not args.quiet)
     print(f"report written in {result.seconds:.1f} s: {result.index}")
     return 0
 
@@ -154,14 +225,167 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     workbook = _existing_workbook(args.workbook)
     today = resolve_today(args.today)
-    out = args.out or project_root() / "reports" / f"{today.isoformat()}-follow-up"
-    result = run_notebooks(workbook, today, out, notebooks=["05_follow_up_progress.ipynb"], progress=not args.quiet,
-                           title=f"Follow-up and progress, {today.isoformat()}")
+    out = args.out or project_root() / "reports" / f"{today.isoformat()}-follow-up{'-redacted' if args.redact else ''}"
+    from ._redact import run_redacted
+
+    runner = run_redacted if args.redact else run_notebooks  # redacted: against a redacted copy of the workbook
+    result = runner(workbook, today, out, notebooks=["05_follow_up_progress.ipynb"], progress=not args.quiet,
+                    title=f"Follow-up and progress, {today.isoformat()}")
     print(f"report written in {result.seconds:.1f} s: {result.html[0]}")
     return 0
 
 
-_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report}
+def _cmd_init(args: argparse.Namespace) -> int:
+    from . import onboarding
+
+    if args.print_template:
+        print(onboarding.profile_template(), end="")
+        return 0
+    current = onboarding.check_can_init(args.workbook, force=args.force)  # refuse before asking anything
+    if args.profile is not None:
+        profile = onboarding.load_profile_file(args.profile)
+    else:
+        defaults = {"timezone": onboarding.guess_timezone(), **{k: v for k, v in current.items() if v}}
+        try:
+            with onboarding.nothing_written(args.workbook):
+                profile = onboarding.prompt_profile(defaults)
+        except KeyboardInterrupt:
+            print("\ninfoview init: cancelled; nothing was written", file=sys.stderr)
+            return 130
+    result = onboarding.init_workbook(args.workbook, profile, force=args.force)
+    print(onboarding.next_steps(result))
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app import serve
+
+    return serve(args.workbook, port=args.port, open_browser=not args.no_browser)
+
+
+def _cmd_share_progress(args: argparse.Namespace) -> int:
+    from ._paths import resolve_today
+    from .cohort import check_alias, default_summary_name, progress_summary, write_summary
+    from .store import Workbook
+
+    alias = check_alias(args.alias)  # a bad alias is refused before the workbook is read
+    with Workbook.open(_existing_workbook(args.workbook), read_only=True) as wb:
+        summary = progress_summary(wb, resolve_today(args.today) if args.today else None, alias=alias)
+    out = args.out or Path(default_summary_name(alias, resolve_today(summary["today"])))
+    write_summary(summary, out)
+    t = summary["totals"]
+    print(f"{out}: counts only, as '{alias}' for {summary['today']}: {t['emails_sent']} first emails, "
+          f"{t['meetings_held']} meetings held, {t['overdue_followups']} follow-ups overdue. Check it, then hand "
+          "it in.")
+    return 0
+
+
+def _cmd_cohort_report(args: argparse.Namespace) -> int:
+    from ._paths import project_root, resolve_today
+    from .cohort import run_report
+
+    today = resolve_today(args.today)
+    out = args.out or project_root() / "reports" / f"{today.isoformat()}-cohort"
+    result = run_report(args.folder, today, out, progress=not args.quiet)
+    for problem in result.problems:
+        print(f"warning: {problem.problem}; left out of the report", file=sys.stderr)
+    print(f"cohort report written in {result.seconds:.1f} s: {result.html}")
+    return 0
+
+
+_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report,
+             "init": _cmd_init, "app": _cmd_app,
+             "share-progress": _cmd_share_progress, "cohort-report": _cmd_cohort_report}
+
+def _confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; anything but yes (or no terminal at all) is no."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _print_backups(frame: object, folder: Path) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    if frame.empty:
+        print(f"no backups yet in {folder}")
+        return
+    print(f"backups in {folder}, newest first:")
+    for r in frame.itertuples():
+        print(f"  {r.name}  {r.taken_at:%Y-%m-%d %H:%M:%S} UTC  {r.reason}  {r.size / 1024:.0f} KiB")
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from .store import Workbook
+
+    with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
+        if not args.list:
+            print(f"backed up {wb.path} to {wb.backup('manual')}")
+        _print_backups(wb.backups(), wb.backup_dir)
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from ._paths import resolve_workbook
+    from .exceptions import NotFoundError
+    from .store import Workbook, backup_dir
+
+    workbook = resolve_workbook(args.workbook)
+    if args.backup is None:
+        with Workbook.open(_existing_workbook(args.workbook), create=False, read_only=True) as wb:
+            _print_backups(wb.backups(), wb.backup_dir)
+        print("restore one with: infoview restore NAME")
+        return 0
+    source = Path(args.backup).expanduser()
+    if not source.exists() and (backup_dir(workbook) / args.backup).exists():
+        source = backup_dir(workbook) / args.backup
+    if not source.exists():
+        raise NotFoundError(f"{args.backup}: no such backup file, nor one of that name in {backup_dir(workbook)}; "
+                            "run 'infoview restore' to list them", path=source)
+    info = Workbook.check_backup(source)
+    print(f"{source}: intact, schema {info['schema_version']}, "
+          + ", ".join(f"{n} {t}" for t, n in info["tables"].items() if t in ("contacts", "messages", "meetings",
+                                                                                "events")))
+    if not args.yes and not _confirm(f"Replace everything in {workbook} with this backup? (what it holds now is "
+                                     "backed up first)"):
+        print("nothing changed")
+        return 1
+    with Workbook.open(workbook) as wb:
+        before = wb.restore(source)
+        print(f"restored {wb.path} from {source}; what it held before is in {before}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_workbook
+    from .store import Workbook
+
+    with Workbook.open(_existing_workbook(args.workbook), create=False, read_only=True) as wb:
+        print(f"exported every table of {wb.path} to {export_workbook(wb, args.out, fmt=args.fmt)}")
+    return 0
+
+
+def _cmd_forget(args: argparse.Namespace) -> int:
+    from .store import Workbook
+
+    with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
+        text = args.contact.strip()
+        cid = int(text) if text.isdigit() else wb.find_contact(text)
+        plan = wb.forget(cid, dry_run=True, drop_backups=args.drop_backups)
+        print(plan)
+        if not args.yes and not _confirm("Forget them for good?"):
+            print("nothing changed")
+            return 1
+        print(wb.forget(cid, drop_backups=args.drop_backups))
+    return 0
+
+
+_COMMANDS |= {"backup": _cmd_backup, "restore": _cmd_restore, "export": _cmd_export, "forget": _cmd_forget}
+
 
 if __name__ == "__main__":
     sys.exit(main())

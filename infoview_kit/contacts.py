@@ -617,6 +617,21 @@ def neutralize(value: object) -> object:
     return value
 
 
+def write_tables_csv(folder: str | os.PathLike[str], frames: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write each frame as ``<name>.csv`` in `folder` (created if missing), text cells passed
+    through :func:`neutralize`; return the paths. For the data behind charts and reports."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in frames.items():
+        path = target / f"{name}.csv"
+        text = frame.select_dtypes(include=["object", "string"]).columns
+        frame.assign(**{c: frame[c].map(neutralize, na_action="ignore") for c in text}).to_csv(
+            path, index=False, lineterminator="\n")
+        paths.append(path)
+    return paths
+
+
 def write_contacts(people: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write contacts to ``.csv`` (UTF-8 with BOM, so Excel reads accents) or ``.xlsx``, with
     formula-like cells neutralized (:func:`neutralize`); :func:`read_contacts` reads it back.
@@ -910,7 +925,8 @@ def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report, fiel
 def _split_full_name(name: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split full names on the last space: "Mary Ann Smith" -> ("Mary Ann", "Smith")."""
     parts = pd.Series(name, dtype=object).str.rsplit(n=1)
-    return _clean(parts.str[0].fillna("")), _clean(parts.str[1].fillna(""))
+    # astype(object): when no name has a second part, .str[1] is all-NaN float64, and "" would not fit it
+    return _clean(parts.str[0].astype(object).fillna("")), _clean(parts.str[1].astype(object).fillna(""))
 
 
 def _empty_frame(report: _Report) -> pd.DataFrame:

@@ -54,3 +54,19 @@ class NotFoundError(InfoviewError, LookupError):
 
 class NotebookRunError(InfoviewError):
     """A notebook failed while running under papermill."""
+
+
+class SummaryFormatError(InputFormatError):
+    """A progress summary (``infoview share-progress``) is not JSON of the expected shape."""
+
+
+class ProfileExistsError(InfoviewError):
+    """``infoview init`` would overwrite a workbook's profile, and was not asked to (``--force``)."""
+
+
+class PortInUseError(InfoviewError):
+    """``infoview app`` cannot listen on the port asked for: something else is using it."""
+
+
+class SetupCancelledError(InfoviewError):
+    """``infoview init`` was stopped (Ctrl-D, end of input) before it wrote anything."""

@@ -37,24 +37,28 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
-def run_notebooks(workbook: str | os.PathLike[str], today: dt.date, out_dir: str | os.PathLike[str], *,
+def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_dir: str | os.PathLike[str], *,
                   notebooks: Sequence[str] = NOTEBOOKS, extra: Mapping[str, Mapping[str, Any]] | None = None,
-                  progress: bool = True, title: str = "Informational interviews: report") -> RunResult:
+                  progress: bool = True, title: str = "Informational interviews: report",
+                  source: str | os.PathLike[str] | None = None) -> RunResult:
     """Execute notebooks with papermill against a workbook, convert them to HTML, write an index.
 
     Parameters
     ----------
     workbook
-        The workbook every notebook reads and writes (passed as its ``workbook`` parameter).
+        The workbook every notebook reads and writes (passed as its ``workbook`` parameter);
+        None for notebooks that take none (the coach's cohort report).
     today
         The date the run is for (the ``today`` parameter): the same date gives the same report.
     out_dir
         Where the executed notebooks, their HTML and ``index.html`` go; files the notebooks
         write for the user (drafts, calendar files) go to ``out_dir/files``.
     notebooks
-        Which notebooks of ``notebooks/`` to run, in order.
+        Which notebooks of ``notebooks/`` (or of `source`) to run, in order.
     extra
         More parameters per notebook name, e.g. ``{"01_find_contacts.ipynb": {"contacts_file": ...}}``.
+    source
+        The folder the notebooks are in, and run from (default: ``notebooks/``).
 
     Raises
     ------
@@ -69,12 +73,12 @@ def run_notebooks(workbook: str | os.PathLike[str], today: dt.date, out_dir: str
     out = Path(out_dir).resolve()
     files = out / "files"
     files.mkdir(parents=True, exist_ok=True)
-    src_dir = notebooks_dir()
+    src_dir = Path(source).resolve() if source is not None else notebooks_dir()
     result = RunResult(out_dir=out, index=out / "index.html")
     for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
         target = out / name
-        params = {"workbook": str(Path(workbook).resolve()), "today": today.isoformat(),
-                  "out_dir": str(files), **dict((extra or {}).get(name, {}))}
+        params = {**({"workbook": str(Path(workbook).resolve())} if workbook is not None else {}),
+                  "today": today.isoformat(), "out_dir": str(files), **dict((extra or {}).get(name, {}))}
         try:
             pm.execute_notebook(str(src_dir / name), str(target), parameters=params, cwd=str(src_dir),
                                 progress_bar=False, kernel_name="python3", log_output=False)

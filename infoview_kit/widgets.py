@@ -285,3 +285,22 @@ def _isna(value: Any) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+class WidgetCheck(_Form):
+    """A button that shows widgets work here: the click reaches Python, which takes the workbook's
+    write lock (changing nothing) and answers in the status line."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self._wb = wb
+        self.clicks = 0
+        intro = w.HTML("Press the button. If a green line appears under it, forms work here and can save to "
+                       "your workbook. If you see no button, or <i>Loading widget...</i>, see the note above.")
+        super().__init__("Do forms work here?", [intro], "Check forms")
+
+    def submit(self) -> str:
+        """Check that the workbook takes a write (an empty transaction) and say so."""
+        with self._wb.transaction():
+            pass
+        self.clicks += 1
+        return f"Forms work, and your workbook ({self._wb.path.name}) can be saved to."
