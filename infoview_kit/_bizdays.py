@@ -66,7 +66,7 @@ def _calendar(cc: str, subdiv: str | None, year: int) -> holidays.HolidayBase:
 def _zone(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:  # OSError: "US" is a folder
         raise InputFormatError(
             f"Unknown time zone {tz!r}; expected an IANA time zone name such as "
             '"America/Los_Angeles", "Europe/London" or "UTC".'

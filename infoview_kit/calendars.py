@@ -502,7 +502,7 @@ def _is_iana(tzid: str) -> bool:
     """True when the time zone database knows ``tzid``, so a VTIMEZONE can be built for it."""
     try:
         ZoneInfo(tzid)
-    except (ValueError, ZoneInfoNotFoundError):
+    except (ValueError, ZoneInfoNotFoundError, OSError):  # OSError: "US" is a folder of the database
         return False
     return True
 

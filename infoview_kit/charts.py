@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +57,13 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
+def _md_text(value: object) -> str:
+    """Return `value` as Markdown that shows exactly that text: no HTML, link, emphasis or line break
+    of its own (a name such as ``<img src=x onerror=...>`` is shown, never run)."""
+    text = html.escape(" ".join(str(value).split()), quote=False)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)
+
+
 def _monday(days: np.ndarray) -> np.ndarray:
     """The Monday of each local date (datetime64[D])."""
     weekday = (days.astype("int64") + 3) % 7
@@ -79,7 +88,12 @@ def funnel_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
     events = _until(wb.events(), today)
     rank = {k: STAGES.index(s) for k, s in STAGE_OF_EVENT.items()}
     staged = events[events["kind"].isin(list(STAGE_OF_EVENT))]
-    furthest = staged["kind"].map(rank).groupby(staged["contact_id"]).max()
+    person = staged["contact_id"].astype(object)
+    forgotten = staged["contact_id"].isna().to_numpy()
+    if forgotten.any():  # a forgotten person's events keep a random pseudonym instead of their id (Workbook.forget)
+        person[forgotten] = [d.get("anonymized") if isinstance(d, dict) and isinstance(d.get("anonymized"), str)
+                             else None for d in staged["detail"][forgotten]]
+    furthest = staged["kind"].map(rank).groupby(person, sort=False).max()
     people = [int((furthest >= i).sum()) for i in range(len(STAGES))]
     df = pd.DataFrame({"stage": STAGES, "people": people})
     prev = df["people"].shift(1)
@@ -562,7 +576,8 @@ def reading(data: Mapping[str, pd.DataFrame], due: pd.DataFrame | None = None) -
         if len(overdue_now):
             oldest = overdue_now.sort_values("due_at").iloc[0]
             stuck.append(f"{len(overdue_now)} overdue today, the oldest since {oldest['due_at']:%a %d %b} "
-                         f"({str(oldest['kind']).replace('_', ' ')}, {oldest['name']}): do it or mark it done.")
+                         f"({_md_text(str(oldest['kind']).replace('_', ' '))}, {_md_text(oldest['name'])}): "
+                         "do it or mark it done.")
         today_n = int((due["status"] == "due").sum())
         if today_n:
             good.append(f"{_n(today_n, 'follow-up')} due today: on time if done today.")
@@ -604,15 +619,14 @@ def reading(data: Mapping[str, pd.DataFrame], due: pd.DataFrame | None = None) -
 
 
 def save_data(out_dir: str | os.PathLike[str], **frames: pd.DataFrame) -> list[Path]:
-    """Write each chart's data as ``chart-data/<name>.csv`` under `out_dir`; return the paths."""
-    folder = Path(out_dir) / "chart-data"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, frame in frames.items():
-        path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n")
-        paths.append(path)
-    return paths
+    """Write each chart's data as ``chart-data/<name>.csv`` under `out_dir`; return the paths.
+
+    Text cells that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-``,
+    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.contacts.neutralize`.
+    """
+    from .contacts import write_tables_csv
+
+    return write_tables_csv(Path(out_dir) / "chart-data", frames)
 
 
 def save_figures(out_dir: str | os.PathLike[str], dpi: int = 120, **figures: Figure) -> list[Path]:

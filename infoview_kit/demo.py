@@ -47,7 +47,7 @@ def build_demo(out: str | os.PathLike[str] | None = None, *,
     tmp = Path(tmp_name)
     tmp.unlink()
     try:
-        with Workbook.open(tmp) as wb:
+        with Workbook.open(tmp, keep_backups=0) as wb:  # built from scratch: nothing to back up
             replay(wb, src)
             wb._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):

@@ -888,7 +888,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
     try:
         zone = ZoneInfo(tzname)
-    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError; "US" is a folder: OSError
         raise InputFormatError(f"time zone {tzname!r}: expected an IANA name such as 'America/Chicago' "
                                "or 'Europe/London'") from None
     if isinstance(value, str):

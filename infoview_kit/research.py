@@ -83,7 +83,7 @@ def common_ground(profile: Mapping[str, Any], contact: Mapping[str, Any], resear
     experience = research[research["kind"] == "experience"] if not research.empty else research
     if not experience.empty and (target := profile.get("target_industry")):
         roles = [str(r).lower() for r in experience["title"].dropna()]
-        words = [w.lower() for w in (profile.get("target_roles") or [])] + [str(target).lower()]
+        words = [str(w).lower() for w in [*(profile.get("target_roles") or []), target] if str(w).strip()]
         now_in = any(any(w.split()[0] in role for w in words) for role in roles[:1])
         before = [r for r in roles[1:] if not any(w.split()[0] in r for w in words)]
         if now_in and before:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +25,10 @@ log = logging.getLogger("infoview_kit")
 #: ``PRAGMA application_id`` of every workbook ("IVWB"): tells a workbook from any other SQLite file.
 APPLICATION_ID = 0x49565742
 #: The newest schema this code understands (``PRAGMA user_version``).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
+#: How many backups of a workbook are kept (the newest); ``Workbook.open(..., keep_backups=n)`` overrides it.
+KEEP_BACKUPS = 10
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Each entry upgrades the schema from version i to i + 1; all run in one transaction on open.
@@ -182,6 +185,18 @@ _MIGRATIONS.append("""
         UNIQUE (source, source_key)
     );
     """)
+_MIGRATIONS.append("""
+    -- v3: the activity log stays append-only, except that forgetting a person (Workbook.forget)
+    -- may anonymize their events: id, at and kind stay as they were, contact_id and ref_id may only
+    -- be cleared, and the new detail must be JSON marked "anonymized". Deleting stays blocked.
+    DROP TRIGGER events_no_update;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        WHEN NOT (NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.kind IS OLD.kind
+                  AND (NEW.contact_id IS OLD.contact_id OR NEW.contact_id IS NULL)
+                  AND (NEW.ref_id IS OLD.ref_id OR NEW.ref_id IS NULL)
+                  AND json_valid(NEW.detail) AND json_extract(NEW.detail, '$.anonymized') IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'events are append-only (only forgetting a person may anonymize them)'); END;
+    """)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 #: Profile fields and their kinds ("list" values are lists of strings).
@@ -294,7 +309,7 @@ class Workbook:
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True,
-             read_only: bool = False) -> Workbook:
+             read_only: bool = False, keep_backups: int | None = None) -> Workbook:
         """Open the workbook at `path`, creating it (and its folder) if missing.
 
         Parameters
@@ -308,13 +323,21 @@ class Workbook:
             Open for reading only (a coach reading a participant's file): the file must exist
             and is never written; any write raises. A workbook of an older schema is copied
             into memory and upgraded there, so the file itself stays as it was.
+        keep_backups
+            How many backups to keep in the backups folder (see :meth:`backup`); default
+            :data:`KEEP_BACKUPS` (10). The oldest go first. 0 turns the automatic backups (before
+            a migration, an import, an undone merge) off, for a throw-away workbook such as the
+            demo while it is built.
 
         Raises
         ------
         WorkbookError
             If the file is not a workbook or was written by a newer schema; the file is left
             byte-for-byte untouched.
+        InputFormatError
+            If `keep_backups` is not a whole number of at least 0.
         """
+        keep = _keep_count(keep_backups, least=0)
         p = resolve_workbook(path)
         if p.is_dir():
             raise WorkbookError(f"{p} is a folder; pass the path of a workbook file", path=p)
@@ -335,6 +358,7 @@ class Workbook:
             raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
         try:
             wb = cls(conn, p)
+            wb._keep_backups = keep
             wb._prepare()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -349,8 +373,13 @@ class Workbook:
         if not p.exists():
             raise NotFoundError(f"{p}: no such workbook", path=p)
         _check_header(p)
+        # A file no program has open (no -wal beside it: a copy handed to a coach) is opened as
+        # immutable, so nothing is created beside it and a read-only folder works; a live one
+        # (a notebook has it open) is read through its write-ahead log.
+        idle = not Path(f"{p}-wal").exists()
         try:
-            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro{'&immutable=1' if idle else ''}", uri=True,
+                                   isolation_level=None,
                                    timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         except sqlite3.Error as exc:
             raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
@@ -399,6 +428,8 @@ class Workbook:
             self._migrate(version)
 
     def _migrate(self, version: int) -> None:
+        if version > 0:  # an existing workbook (not a new one, nor the in-memory copy): keep it as it was
+            self._safety_backup(f"before-migration-v{version}-to-v{SCHEMA_VERSION}")
         with self.transaction():
             # re-read inside the write lock: another process may have migrated meanwhile
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -482,6 +513,62 @@ class Workbook:
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         return {n: self._conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
+    def redacted_copy(self, dest: str | os.PathLike[str]) -> Path:
+        """Write a copy of the workbook with every personal value replaced by a placeholder.
+
+        For sharing a report with a coach or mentor: names become "Person 7", emails
+        "person7@example.invalid", companies and schools "Company 3", free text (notes, research,
+        message subjects and bodies, meeting notes and answers, reasons, event details) "[redacted
+        note]"; links, places and the files contacts came from are dropped. The same real value always
+        gets the same placeholder within one copy. Your own name and email become "Job Seeker" and
+        "me@example.invalid"; only your status, country and time zone are kept. Dates, counts, kinds
+        and stages are kept, so the charts and tables tell the same story. A table this code does not
+        know is emptied, and a column it does not know is cleared, so nothing new slips through. The
+        activity log's append-only guards are dropped in the copy only.
+
+        Parameters
+        ----------
+        dest
+            The new file (it must not exist); created readable by its owner only.
+
+        Returns
+        -------
+        Path
+            `dest`.
+
+        Raises
+        ------
+        WorkbookError
+            If `dest` exists already.
+        """
+        target = Path(dest)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            raise WorkbookError(f"{target} exists already; a redacted copy needs a new file name",
+                                path=target) from None
+        conn = sqlite3.connect(target, isolation_level=None)
+        try:
+            self._conn.backup(conn)
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA secure_delete = ON")  # overwritten values do not linger in free pages
+            # the copy only: guards such as the activity log's append-only triggers (whatever their names)
+            guards = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                  "AND sql LIKE '%RAISE(%'").fetchall()
+            conn.execute("BEGIN IMMEDIATE")
+            for (name,) in guards:
+                conn.execute(f'DROP TRIGGER "{name}"')
+            _redact_rows(conn)
+            conn.execute("COMMIT")
+            conn.execute("VACUUM")
+        except BaseException:
+            conn.close()
+            target.unlink(missing_ok=True)
+            raise
+        conn.close()
+        return target
+
     # ---------------------------------------------------------------- profile
     def profile(self) -> dict[str, Any]:
         """Return the user's profile as a dict; every field of PROFILE_FIELDS is present."""
@@ -507,8 +594,8 @@ class Workbook:
                     value = [v.strip() for v in value.replace(";", ",").split(",")]
                 if value is None:
                     value = []
-                if not all(isinstance(v, str) for v in value):
-                    raise InputFormatError(f"profile field {key!r}: expected a list of text")
+                if not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
+                    raise InputFormatError(f"profile field {key!r}: expected a list of text, got {value!r}")
                 value = [v.strip() for v in value if v.strip()]
             elif value is not None:
                 value = str(value).strip() or None
@@ -537,6 +624,8 @@ class Workbook:
 
         Importing the same file again adds nothing: a person is matched by profile URL, then
         email, then name and company; a match fills the fields it lacked and keeps every source.
+        Once the file is read, and if the workbook holds anything, it is backed up first
+        (:meth:`backup`, reason ``before-import``).
 
         Returns
         -------
@@ -556,6 +645,8 @@ class Workbook:
                               skipped=list(info.get("skipped", [])),
                               warnings=list(info.get("warnings", [])),
                               invalid_emails=int(info.get("invalid_emails", 0)))
+        if not people.empty:
+            self._safety_backup("before-import")
         self._store_people(people, report, file=os.fspath(path), at=utc_iso(at), progress=progress)
         log.info("%s", report)
         return report
@@ -673,7 +764,8 @@ class Workbook:
     def undo_merge(self, merge_id: int, *, at: dt.datetime | str | None = None) -> int | None:
         """Split a merged record back into a contact of its own; return that contact's id (None if
         the merge was already undone). Fields the record filled in are taken back from the contact
-        it was merged into, unless they were changed since."""
+        it was merged into, unless they were changed since. The workbook is backed up first
+        (:meth:`backup`, reason ``before-undo-merge``)."""
         row = self._conn.execute("SELECT contact_id, source, source_key, filled, undone_at FROM merges "
                                  "WHERE id = ?", (int(merge_id),)).fetchone()
         if row is None:
@@ -681,6 +773,7 @@ class Workbook:
         cid, source, key, filled, undone = row
         if undone:
             return None
+        self._safety_backup("before-undo-merge")
         data = self._conn.execute("SELECT data FROM contact_sources WHERE source = ? AND source_key = ?",
                                   (source, key)).fetchone()
         record = json.loads(data[0]) if data and data[0] else {}
@@ -839,6 +932,56 @@ class Workbook:
 
         return due(self, today, horizon_days=horizon_days)
 
+    def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]:
+        """Return the rows and columns :func:`infoview_kit.followups.due` works from, and only those.
+
+        A lean read for speed on a large workbook (see ``benchmarks/report_bench.py``): what is
+        due needs neither the stage of every connection nor the text of every message.
+
+        Parameters
+        ----------
+        closed_since
+            The no-reply routine (second contacts and nudges) closed before this moment is left
+            out: only the history of follow-ups needs it.
+
+        Returns
+        -------
+        dict of pandas.DataFrame
+            ``contacts``: the people follow-ups can concern (as ``contacts(involved_only=True)``),
+            with id, first_name, last_name, company, referred_by, excluded, checkin_days,
+            created_at. ``messages``: sent ones, with id, contact_id, kind, sent_at, replied_at.
+            ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
+            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id.
+            Moments are UTC datetime64, ids that may be missing are Int64.
+        """
+        routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
+        frames = {
+            "contacts": self._df("""
+                WITH refs AS MATERIALIZED (SELECT id, referred_by FROM contacts WHERE referred_by IS NOT NULL),
+                     ids(id) AS (SELECT contact_id FROM messages UNION SELECT contact_id FROM meetings
+                                 UNION SELECT contact_id FROM followups UNION SELECT referred_by FROM refs
+                                 UNION SELECT id FROM refs)
+                SELECT c.id, c.first_name, c.last_name, c.company, c.referred_by, c.excluded, c.checkin_days,
+                       c.created_at
+                FROM ids JOIN contacts c ON c.id = ids.id ORDER BY c.id"""),
+            "messages": self._df("SELECT id, contact_id, kind, sent_at, replied_at FROM messages "
+                                 "WHERE sent_at IS NOT NULL ORDER BY id"),
+            "meetings": self._df("SELECT id, contact_id, status, starts_at, duration_min, actual_end FROM meetings "
+                                 "ORDER BY id"),
+            "followups": self._df(f"""
+                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id FROM followups
+                WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
+                                  (utc_iso(closed_since),)),
+        }
+        for df in frames.values():
+            for col in df.columns:
+                if col.endswith("_at"):
+                    df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
+                elif col in ("referred_by", "checkin_days", "message_id", "meeting_id"):
+                    df[col] = df[col].astype("Int64")
+        frames["contacts"]["excluded"] = frames["contacts"]["excluded"].astype(bool)
+        return frames
+
     def set_contact_flags(self, contact_id: int, *, pinned: bool | None = None,
                           excluded: bool | None = None) -> None:
         """Pin a person to the top of your lists, or exclude them from rankings."""
@@ -895,56 +1038,6 @@ class Workbook:
         stamp = utc_iso(at)
         with self.transaction() as c:
             row = c.execute("SELECT id FROM contacts WHERE person_key = ?", (key,)).fetchone()
-    def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]:
-        """Return the rows and columns :func:`infoview_kit.followups.due` works from, and only those.
-
-        A lean read for speed on a large workbook (see ``benchmarks/report_bench.py``): what is
-        due needs neither the stage of every connection nor the text of every message.
-
-        Parameters
-        ----------
-        closed_since
-            The no-reply routine (second contacts and nudges) closed before this moment is left
-            out: only the history of follow-ups needs it.
-
-        Returns
-        -------
-        dict of pandas.DataFrame
-            ``contacts``: the people follow-ups can concern (as ``contacts(involved_only=True)``),
-            with id, first_name, last_name, company, referred_by, excluded, checkin_days,
-            created_at. ``messages``: sent ones, with id, contact_id, kind, sent_at, replied_at.
-            ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
-            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id.
-            Moments are UTC datetime64, ids that may be missing are Int64.
-        """
-        routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
-        frames = {
-            "contacts": self._df("""
-                WITH refs AS MATERIALIZED (SELECT id, referred_by FROM contacts WHERE referred_by IS NOT NULL),
-                     ids(id) AS (SELECT contact_id FROM messages UNION SELECT contact_id FROM meetings
-                                 UNION SELECT contact_id FROM followups UNION SELECT referred_by FROM refs
-                                 UNION SELECT id FROM refs)
-                SELECT c.id, c.first_name, c.last_name, c.company, c.referred_by, c.excluded, c.checkin_days,
-                       c.created_at
-                FROM ids JOIN contacts c ON c.id = ids.id ORDER BY c.id"""),
-            "messages": self._df("SELECT id, contact_id, kind, sent_at, replied_at FROM messages "
-                                 "WHERE sent_at IS NOT NULL ORDER BY id"),
-            "meetings": self._df("SELECT id, contact_id, status, starts_at, duration_min, actual_end FROM meetings "
-                                 "ORDER BY id"),
-            "followups": self._df(f"""
-                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id FROM followups
-                WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
-                                  (utc_iso(closed_since),)),
-        }
-        for df in frames.values():
-            for col in df.columns:
-                if col.endswith("_at"):
-                    df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
-                elif col in ("referred_by", "checkin_days", "message_id", "meeting_id"):
-                    df[col] = df[col].astype("Int64")
-        frames["contacts"]["excluded"] = frames["contacts"]["excluded"].astype(bool)
-        return frames
-
             names = [k for k in _CONTACT_FIELDS if k in fields]
             if row is None:
                 cur = c.execute(
@@ -1242,11 +1335,8 @@ class Workbook:
         """
         self.contact(contact_id)
         tzname = timezone or self.profile().get("timezone") or "UTC"
-        tz = _zone(tzname)
-        if isinstance(start, str):
-            start = dt.datetime.fromisoformat(start)
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=tz)
+        _zone(tzname)  # raises for an unknown zone
+        start = _aware(start, tzname)
         if not 5 <= int(duration_min) <= 240:
             raise InputFormatError(f"duration {duration_min} min: expected 5 to 240 (20 or 30 is usual)")
         starts = utc_iso(start)
@@ -1477,6 +1567,497 @@ class Workbook:
         df["detail"] = json.loads("[" + ",".join(d if isinstance(d, str) else "{}" for d in df["detail"]) + "]")
         return df
 
+    # ---------------------------------------------------------------- your data: backups, export, forget
+    #: How many backups to keep; set by ``Workbook.open(..., keep_backups=n)``, None means KEEP_BACKUPS.
+    _keep_backups: int | None = None
+
+    @property
+    def backup_dir(self) -> Path:
+        """The folder holding this workbook's backups: ``<stem>.backups/`` beside the file."""
+        return backup_dir(self.path)
+
+    def backup(self, reason: str = "manual", *, keep: int | None = None) -> Path:
+        """Write a consistent copy of the workbook into its backups folder; return its path.
+
+        The copy is taken with SQLite's online backup API, so it is consistent even while another
+        program writes: ``<folder>/<stem>.backups/<stem>-<UTC time>-<reason>.sqlite`` (for example
+        ``workbook.backups/workbook-20261125T201500.123456Z-manual.sqlite``), readable by its owner
+        only (0600), a self-contained file (no ``-wal``) that any SQLite tool opens. Only the newest
+        `keep` backups (default: the ``keep_backups`` the workbook was opened with, else
+        :data:`KEEP_BACKUPS`) are kept. Backups are also written before a migration, an import
+        and an undone merge.
+
+        Parameters
+        ----------
+        reason
+            A short label in the file name: lowercase letters, digits and dashes.
+        keep
+            How many backups to keep after this one, at least 1.
+
+        Raises
+        ------
+        InputFormatError
+            If `reason` or `keep` is not as described.
+        WorkbookError
+            If the workbook was opened read-only (nothing is written beside someone else's file)
+            or the copy cannot be written; the workbook is unchanged either way.
+        WorkbookBusyError
+            If another program kept the workbook locked too long.
+        """
+        import re
+
+        if not isinstance(reason, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", reason):
+            raise InputFormatError(f"backup reason {reason!r}: expected lowercase letters, digits and dashes, "
+                                   "such as 'before-import'")
+        # keep_backups=0 (no automatic backups) still keeps the one asked for here
+        count = _keep_count(keep) if keep is not None else max(_keep_count(self._keep_backups, least=0), 1)
+        if self._conn.execute("PRAGMA query_only").fetchone()[0] or not self._file_backed():
+            raise WorkbookError(f"{self.path} was opened read-only; back it up by opening it normally "
+                                "(nothing is written beside a file opened read-only)", path=self.path)
+        if self._conn.in_transaction:
+            raise WorkbookError(f"{self.path}: cannot back up inside a transaction; back up before it",
+                                path=self.path)
+        folder = self.backup_dir
+        stamp = dt.datetime.now(dt.UTC)
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            while True:
+                target = folder / f"{self.path.stem}-{stamp:%Y%m%dT%H%M%S.%f}Z-{reason}.sqlite"
+                if not target.exists():
+                    break
+                stamp += dt.timedelta(microseconds=1)
+            tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise WorkbookError(f"{folder}: cannot write a backup there ({exc}); the workbook is unchanged",
+                                path=folder) from exc
+        copy = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            self._conn.backup(copy, progress=_busy_guard(self.path))
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+            copy.close()
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)
+        except BaseException as exc:
+            copy.close()
+            tmp.unlink(missing_ok=True)
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise WorkbookError(f"{target}: the backup could not be written ({exc}); the workbook is "
+                                    "unchanged", path=target) from exc
+            raise
+        log.info("backed up %s to %s", self.path, target)
+        self._prune_backups(count)
+        return target
+
+    def backups(self) -> pd.DataFrame:
+        """Return this workbook's backups, newest first.
+
+        Columns: path (str), name, taken_at (UTC datetime64), reason, size (bytes).
+        """
+        rows = []
+        for path, taken, reason in _list_backups(self.path):
+            with contextlib.suppress(OSError):  # removed meanwhile
+                rows.append({"path": str(path), "name": path.name, "taken_at": taken, "reason": reason,
+                             "size": path.stat().st_size})
+        df = pd.DataFrame(rows, columns=["path", "name", "taken_at", "reason", "size"])
+        df["taken_at"] = pd.to_datetime(df["taken_at"], utc=True, format="ISO8601").astype("datetime64[ns, UTC]")
+        df[["path", "name", "reason"]] = df[["path", "name", "reason"]].astype("string")
+        df["size"] = df["size"].astype("int64")
+        return df.iloc[::-1].reset_index(drop=True)
+
+    @staticmethod
+    def check_backup(path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Check that a backup (or any workbook file) is whole and is a workbook this code can read.
+
+        Reads the header (an infoview workbook, not newer than this code) and runs
+        ``PRAGMA integrity_check``; the file is opened read-only and never changed.
+
+        Returns
+        -------
+        dict
+            path, schema_version, size (bytes), integrity ("ok") and tables (rows per table).
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such file.
+        WorkbookError
+            If it is empty, not a workbook, newer than this code, or damaged (the message names the
+            first problems found).
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise NotFoundError(f"{p}: no such backup file", path=p)
+        size = p.stat().st_size
+        if size < 100:
+            raise WorkbookError(f"{p} is empty or cut short ({size} bytes); it is not a usable backup", path=p)
+        _check_header(p)
+        try:
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise WorkbookError(f"{p}: cannot open the backup ({exc})", path=p) from exc
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+            if problems != ["ok"]:
+                raise WorkbookError(f"{p} is damaged; SQLite's integrity check found: {'; '.join(problems[:3])}. "
+                                    "Use another backup", path=p)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            tables = {n: int(conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
+        except sqlite3.DatabaseError as exc:
+            raise WorkbookError(f"{p} is damaged or not a workbook ({exc}); use another backup", path=p) from exc
+        finally:
+            conn.close()
+        if version < 1 or "contacts" not in tables:
+            raise WorkbookError(f"{p} holds no workbook tables (schema {version}); it is not a backup of one",
+                                path=p)
+        return {"path": p, "schema_version": version, "size": size, "integrity": "ok", "tables": tables}
+
+    def restore(self, backup: str | os.PathLike[str]) -> Path:
+        """Replace the whole workbook with a backup; return the backup of what it held before.
+
+        The backup is checked first (:meth:`check_backup`) and read into memory (upgraded there if
+        it is of an older schema); then the current workbook is backed up (reason
+        ``before-restore``), and the backup's pages are copied into the live file with SQLite's
+        backup API in one write transaction: a crash leaves either the old workbook or the restored
+        one, never a mix, and other programs with the file open see the restored one next time they
+        read.
+
+        Raises
+        ------
+        NotFoundError, WorkbookError
+            If the backup is missing, damaged, not a workbook or newer than this code; the workbook
+            is unchanged.
+        InputFormatError
+            If `backup` is the workbook itself.
+        WorkbookBusyError
+            If another program kept the workbook locked too long; the workbook is unchanged.
+        """
+        source = Path(backup)
+        if self._conn.execute("PRAGMA query_only").fetchone()[0]:
+            raise WorkbookError(f"{self.path} was opened read-only; nothing was changed", path=self.path)
+        if source.exists() and source.resolve() == self.path.resolve():
+            raise InputFormatError(f"{source} is the workbook itself; pass one of its backups "
+                                   f"(in {self.backup_dir})", path=source)
+        info = self.check_backup(source)
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        try:
+            try:
+                reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+                try:
+                    reader.backup(memory, progress=_busy_guard(source))
+                finally:
+                    reader.close()
+                if info["schema_version"] < SCHEMA_VERSION:
+                    Workbook(memory, source)._migrate(info["schema_version"])
+            except sqlite3.Error as exc:
+                raise WorkbookError(f"{source}: cannot read the backup ({exc}); the workbook is unchanged",
+                                    path=source) from exc
+            before = self.backup("before-restore")
+            try:
+                memory.backup(self._conn, progress=_busy_guard(self.path))
+            except sqlite3.Error as exc:
+                raise WorkbookError(f"{self.path}: the restore failed ({exc}); the workbook is unchanged, "
+                                    f"and was also saved as {before}", path=self.path) from exc
+        finally:
+            memory.close()
+        log.info("restored %s from %s (previous contents saved as %s)", self.path, source, before)
+        return before
+
+    def all_tables(self) -> dict[str, pd.DataFrame]:
+        """Return every table of the workbook as it is stored, read in one consistent snapshot.
+
+        For a full export (:mod:`infoview_kit.export`): the values are the stored ones (ISO text
+        for times, JSON text for ``profile.value``, ``contact_sources.data``, ``merges.filled`` and
+        ``events.detail``), in object columns with None for missing, so nothing is converted on the
+        way out. Tables come in a fixed order (profile, employers, contacts, contact_sources,
+        merges, research, messages, meetings, questions, followups, events), then any other table
+        by name; rows in the order they were written.
+        """
+        order = ["profile", "employers", "contacts", "contact_sources", "merges", "research", "messages",
+                 "meetings", "questions", "followups", "events"]
+        c = self._conn
+        own = not c.in_transaction
+        if own:
+            c.execute("BEGIN")  # one snapshot for every table
+        try:
+            names = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                             "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            out: dict[str, pd.DataFrame] = {}
+            for name in sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n)):
+                cur = c.execute(f'SELECT * FROM "{name}" ORDER BY rowid')
+                out[name] = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+        finally:
+            if own:
+                c.execute("COMMIT")
+        return out
+
+    def forget(self, contact_id: int, *, dry_run: bool = False, drop_backups: bool = False) -> ForgetSummary:
+        """Remove a person and everything about them, in one transaction; with `dry_run`, only say
+        what would go.
+
+        Removed: the contact, their sources, research, messages, meetings (and question plans),
+        follow-ups, and the merges that name them or their records; others they referred keep
+        their row with ``referred_by`` cleared. Their events stay, so counts and totals by kind and
+        time stay, but anonymized: ``contact_id`` and ``ref_id`` cleared and ``detail`` cut to the
+        kind of message or research (``{"kind": ..., "anonymized": "forgotten-<random>"}``, the same random
+        pseudonym on all of them, so the funnel still counts one person); other people's events
+        that named them (``referred_by``, ``split_into``) lose that id. Deleted rows are
+        overwritten on disk (``secure_delete``) and the write-ahead log is emptied where possible.
+
+        Not removed: text you wrote elsewhere that names them (a note on someone else, a meeting's
+        advice): :attr:`ForgetSummary.mentions` counts those rows so you can edit them; and the
+        backups taken before, which still hold them (:attr:`ForgetSummary.backups`) until they
+        are rotated out, or deleted now with `drop_backups`.
+
+        Returns
+        -------
+        ForgetSummary
+            The person's name, rows per table, events anonymized, referrals cleared, mentions and
+            backups; ``done`` is False for a dry run.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such contact; nothing is changed.
+        """
+        person = self.contact(contact_id)
+        cid = int(person["id"])
+        summary = self._forget_plan(cid, person)
+        summary.dry_run, summary.drop_backups = dry_run, drop_backups
+        if dry_run:
+            return summary
+        c = self._conn
+        secure = c.execute("PRAGMA secure_delete").fetchone()[0]
+        c.execute("PRAGMA secure_delete = ON")  # deleted values are overwritten, not left in free pages
+        try:
+            with self.transaction():
+                self._forget_rows(cid)
+                self._event("contact_forgotten", utc_iso(None), None, None, rows=sum(summary.rows.values()))
+        finally:
+            c.execute(f"PRAGMA secure_delete = {int(secure)}")
+        with contextlib.suppress(sqlite3.Error):  # old copies of the pages leave the write-ahead log
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        summary.done = True
+        if drop_backups:
+            for path in summary.backups:
+                Path(path).unlink(missing_ok=True)
+        log.info("forgot contact %d (%d rows)", cid, sum(summary.rows.values()))
+        return summary
+
+    _FORGET_MATCH = {  # table -> WHERE clause selecting the person's rows (? is the contact id)
+        "contacts": "id = ?",
+        "contact_sources": "contact_id = ?",
+        "research": "contact_id = ?",
+        "messages": "contact_id = ?",
+        "meetings": "contact_id = ?",
+        "questions": "meeting_id IN (SELECT id FROM meetings WHERE contact_id = ?)",
+        "followups": "contact_id = ?",
+        "merges": "contact_id = ?1 OR (source, source_key) IN "
+                  "(SELECT source, source_key FROM contact_sources WHERE contact_id = ?1)",
+    }
+    _FORGET_NAMED = "json_extract(detail, '$.referred_by') = ?1 OR json_extract(detail, '$.split_into') = ?1"
+    _FORGET_TEXT = {  # free text elsewhere that may name them: counted, left as written
+        "contacts": ("notes", "where_found"),
+        "research": ("title", "organization", "notes"),
+        "messages": ("subject", "body"),
+        "meetings": ("notes", "advice", "next_steps", "resources"),
+        "followups": ("reason",),
+    }
+
+    def _forget_plan(self, cid: int, person: Mapping[str, Any]) -> ForgetSummary:
+        c = self._conn
+        name = " ".join(x for x in (person.get("first_name"), person.get("last_name")) if x) or \
+            person.get("email") or f"contact {cid}"
+        rows = {t: int(c.execute(f"SELECT count(*) FROM {t} WHERE {w}", (cid,)).fetchone()[0])
+                for t, w in self._FORGET_MATCH.items()}
+        events = int(c.execute("SELECT count(*) FROM events WHERE contact_id = ?", (cid,)).fetchone()[0])
+        named = int(c.execute(f"SELECT count(*) FROM events WHERE contact_id IS NOT ?1 AND ({self._FORGET_NAMED})",
+                              (cid,)).fetchone()[0])
+        referrals = int(c.execute("SELECT count(*) FROM contacts WHERE referred_by = ?", (cid,)).fetchone()[0])
+        mentions: dict[str, int] = {}
+        full = " ".join(x for x in (person.get("first_name"), person.get("last_name")) if x)
+        if person.get("first_name") and person.get("last_name"):  # a lone first name would match too much
+            for table, cols in self._FORGET_TEXT.items():
+                own = "id != ?1" if table == "contacts" else "contact_id != ?1"
+                hit = " OR ".join(f"instr(lower({col}), lower(?2)) > 0" for col in cols)
+                n = int(c.execute(f"SELECT count(*) FROM {table} WHERE {own} AND ({hit})", (cid, full)).fetchone()[0])
+                if n:
+                    mentions[table] = n
+        holding = []
+        for path, _, _ in _list_backups(self.path):
+            try:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    found = conn.execute("SELECT 1 FROM contacts WHERE person_key = ?",
+                                         (person["person_key"],)).fetchone()
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                found = True  # cannot tell: say so rather than promise it is gone
+            if found:
+                holding.append(path)
+        return ForgetSummary(contact_id=cid, name=str(name), rows=rows, events_anonymized=events,
+                             events_unlinked=named, referrals_cleared=referrals, mentions=mentions, backups=holding)
+
+    def _forget_rows(self, cid: int) -> None:
+        """Delete and anonymize one person's rows; runs inside the caller's transaction."""
+        c = self._conn
+        updates = []
+        # a random pseudonym, the same on all their events and linked to nothing else, so the funnel
+        # still counts one person who reached those stages
+        pseudonym = f"forgotten-{secrets.token_hex(8)}"
+        for eid, detail in c.execute("SELECT id, detail FROM events WHERE contact_id = ?", (cid,)).fetchall():
+            old = json.loads(detail) if detail else {}
+            kept = {k: old[k] for k in ("kind", "matched_by") if isinstance(old, dict) and k in old}
+            updates.append((json.dumps({**kept, "anonymized": pseudonym}, sort_keys=True), eid))
+        c.executemany("UPDATE events SET contact_id = NULL, ref_id = NULL, detail = ? WHERE id = ?", updates)
+        updates = []
+        for eid, detail in c.execute(f"SELECT id, detail FROM events WHERE contact_id IS NOT ?1 AND "
+                                     f"({self._FORGET_NAMED})", (cid,)).fetchall():
+            old = json.loads(detail)
+            new = {k: (None if k in ("referred_by", "split_into") and v == cid else v) for k, v in old.items()}
+            updates.append((json.dumps({**new, "anonymized": True}, sort_keys=True), eid))
+        c.executemany("UPDATE events SET detail = ? WHERE id = ?", updates)
+        c.execute("UPDATE contacts SET referred_by = NULL WHERE referred_by = ?", (cid,))
+        # merges first (they are found through the person's sources), the contact row last
+        for table in ("merges", "questions", "followups", "messages", "meetings", "research", "contact_sources",
+                      "contacts"):
+            c.execute(f"DELETE FROM {table} WHERE {self._FORGET_MATCH[table]}", (cid,))
+
+    def _file_backed(self) -> bool:
+        """True if the connection is on a file (not the in-memory copy of a read-only open)."""
+        return any(row[1] == "main" and row[2] for row in self._conn.execute("PRAGMA database_list"))
+
+    def _safety_backup(self, reason: str) -> Path | None:
+        """Back up before a change that is hard to take back, if there is anything to lose: only a
+        file on disk, outside a transaction, that holds at least one row."""
+        if not self._file_backed() or self._conn.in_transaction or self._keep_backups == 0:
+            return None
+        if self._conn.execute("PRAGMA query_only").fetchone()[0]:
+            return None
+        names = [r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                  "AND name NOT LIKE 'sqlite_%'")]
+        if not any(self._conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{n}")').fetchone()[0] for n in names):
+            return None
+        return self.backup(reason)
+
+    def _prune_backups(self, keep: int) -> None:
+        """Delete all but the newest `keep` backups, and copies left half-written by a crash."""
+        found = _list_backups(self.path)
+        for path, _, _ in found[:max(len(found) - keep, 0)]:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                log.info("removed old backup %s", path)
+        cutoff = dt.datetime.now().timestamp() - 3600
+        for tmp in self.backup_dir.glob(f".{self.path.stem}-*.tmp"):
+            with contextlib.suppress(OSError):
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+
+
+@dataclass
+class ForgetSummary:
+    """What :meth:`Workbook.forget` removes (or, on a dry run, would remove)."""
+
+    contact_id: int
+    name: str
+    rows: dict[str, int]
+    events_anonymized: int = 0
+    events_unlinked: int = 0
+    referrals_cleared: int = 0
+    mentions: dict[str, int] = field(default_factory=dict)
+    backups: list[Path] = field(default_factory=list)
+    dry_run: bool = False
+    done: bool = False
+    drop_backups: bool = False
+
+    def __str__(self) -> str:
+        verb = "Forgot" if self.done else "Will forget"
+        nouns = {"contacts": "contact", "contact_sources": "source", "research": "research item",
+                 "messages": "message", "meetings": "meeting", "questions": "question", "followups": "follow-up",
+                 "merges": "merge"}
+
+        def count(n: int, noun: str) -> str:
+            return f"{n} {noun}" + ("" if n == 1 else "s")
+
+        gone = ", ".join(count(n, nouns.get(t, t)) for t, n in self.rows.items() if n)
+        lines = [f"{verb} {self.name} (contact {self.contact_id}): {gone}.",
+                 f"Their {count(self.events_anonymized, 'event')} in the activity log "
+                 f"{'were' if self.done else 'will be'} anonymized (kind and time kept, so counts stay)"
+                 + (f"; {self.events_unlinked} other events no longer name them" if self.events_unlinked else "")
+                 + (f"; {self.referrals_cleared} people they referred keep their row, without the link"
+                    if self.referrals_cleared else "") + "."]
+        if self.mentions:
+            where = ", ".join(f"{n} in {t}" for t, n in self.mentions.items())
+            lines.append(f"Their name also appears in text you wrote elsewhere ({where}); that is left as written: "
+                         "edit it yourself if it should go.")
+        if self.backups:
+            if self.drop_backups:
+                lines.append(f"{count(len(self.backups), 'backup')} that held them "
+                             f"{'were' if self.done else 'will be'} deleted.")
+            else:
+                lines.append(f"{len(self.backups)} backups still hold them until newer ones replace them "
+                             "(or delete them now: --drop-backups, or forget(..., drop_backups=True)).")
+        return "\n".join(lines)
+
+
+def restore(backup: str | os.PathLike[str], workbook: str | os.PathLike[str] | None = None) -> Path:
+    """Replace `workbook` (default: your own, see :meth:`Workbook.open`) with `backup`; return the
+    backup of what it held before. See :meth:`Workbook.restore`."""
+    with Workbook.open(workbook) as wb:
+        return wb.restore(backup)
+
+
+def backup_dir(workbook: str | os.PathLike[str]) -> Path:
+    """Return the folder where a workbook's backups go: ``<stem>.backups/`` beside the file
+    (``data/private/workbook.backups/``, git-ignored with the workbook)."""
+    p = Path(workbook)
+    return p.with_name(f"{p.stem}.backups")
+
+
+def _list_backups(workbook: Path) -> list[tuple[Path, str, str]]:
+    """Return (path, taken_at as ISO text, reason) of every backup of `workbook`, oldest first."""
+    import re
+
+    folder = backup_dir(workbook)
+    pattern = re.compile(re.escape(workbook.stem) + r"-(\d{8})T(\d{6})\.(\d{6})Z-([a-z0-9-]+)\.sqlite")
+    found = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            m = pattern.fullmatch(path.name)
+            if m:
+                d, t, us, reason = m.groups()
+                taken = f"{d[:4]}-{d[4:6]}-{d[6:]}T{t[:2]}:{t[2:4]}:{t[4:]}.{us}+00:00"
+                found.append((path, taken, reason))
+    return sorted(found, key=lambda f: f[0].name)
+
+
+def _keep_count(value: int | None, least: int = 1) -> int:
+    """Return how many backups to keep: `value`, or KEEP_BACKUPS when None."""
+    if value is None:
+        return KEEP_BACKUPS
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InputFormatError(f"keep_backups = {value!r}: expected a whole number of at least {least}")
+    return value
+
+
+def _busy_guard(path: Path) -> Any:
+    """A progress callback for ``Connection.backup`` that gives up when the database stays locked
+    (the backup would otherwise retry for ever)."""
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise WorkbookBusyError(f"{path} is busy: another program kept it locked for more than "
+                                    f"{BUSY_TIMEOUT_MS // 1000} s; try again", path=path)
+
+    return progress
+
 
 def _progress(rows: Iterable[Any], total: int, show: bool, desc: str) -> Iterable[Any]:
     """Wrap `rows` in a progress bar when asked and the work is large enough to wait for."""
@@ -1497,7 +2078,7 @@ def _zone(name: str) -> ZoneInfo:
     """Return the time zone called `name`, or raise InputFormatError saying what is expected."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "US" is a folder of the zone database
         raise InputFormatError(f"time zone {name!r}: expected an IANA name such as "
                                "'America/Chicago' or 'Europe/London'") from None
 
@@ -1522,3 +2103,149 @@ def _split_sql(script: str) -> list[str]:
                 statements.append(buf.strip())
             buf = ""
     return statements
+
+
+#: What a redacted copy keeps of each table it knows: these columns stay as they are (ids, dates,
+#: counts, kinds); the others listed in ``_redact_rows`` are rewritten. Any other column is cleared
+#: and any other table emptied, so a column added later cannot leak into a shared report.
+_REDACT_KEEP: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
+    "profile": "key",
+    "employers": "id motivation posting advocacy pinned excluded origin",
+    "contacts": "id referred_by is_recruiter pinned excluded checkin_days created_at connected_on",
+    "contact_sources": "contact_id line",
+    "research": "id contact_id kind relation added_at",
+    "messages": "id contact_id kind status meeting_id drafted_at sent_at replied_at",
+    "meetings": "id contact_id uid sequence starts_at timezone duration_min status actual_start actual_end",
+    "questions": "id meeting_id position minutes must_ask",
+    "followups": "id contact_id due_at message_id meeting_id done_at",
+    "events": "id at kind contact_id ref_id",
+    "merges": "id contact_id score at undone_at",
+}.items()}
+_REDACT_REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
+    "profile": "value",
+    "employers": "name name_key notes",
+    "contacts": "person_key first_name last_name email company position profile_url how_known where_found notes",
+    "contact_sources": "source source_key file data",
+    "research": "title organization start end outlet url source_url notes",
+    "messages": "template subject body",
+    "meetings": "place notes advice next_steps resources",
+    "questions": "theme text answer",
+    "followups": "kind reason",
+    "events": "detail",
+    "merges": "source source_key matched_by filled",
+}.items()}
+
+
+def _redact_rows(c: sqlite3.Connection) -> None:
+    """Rewrite every personal value of the workbook open on `c` (a copy) with placeholders;
+    see :meth:`Workbook.redacted_copy`."""
+    from ._people import HOW_KNOWN
+    from ._redact import KEPT_PROFILE_FIELDS, MATCHED_BY, REASONS, SOURCES, Pseudonyms
+    from .contacts import company_key
+    from .emails import _BUILTIN_KINDS
+    from .interviews import _bank
+
+    p = Pseudonyms()
+    tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                      "AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:  # fail closed: what this code does not know about goes
+        if table not in _REDACT_KEEP:
+            log.info("redacted copy: table %s emptied (unknown to the redaction)", table)
+            c.execute(f'DELETE FROM "{table}"')
+            continue
+        for _, col, _, notnull, _, pk in c.execute(f'PRAGMA table_info("{table}")').fetchall():
+            if col not in _REDACT_KEEP[table] | _REDACT_REWRITE[table]:
+                log.info("redacted copy: column %s.%s cleared (unknown to the redaction)", table, col)
+                setter = "'[redacted ' || rowid || ']'" if notnull or pk else "NULL"
+                c.execute(f'UPDATE "{table}" SET "{col}" = {setter} WHERE "{col}" IS NOT NULL')
+
+    numbers: dict[int, int] = {}
+    rows = c.execute("SELECT id, first_name, last_name, email, company, position, how_known, where_found, "
+                     "notes, is_recruiter FROM contacts ORDER BY id").fetchall()
+    for cid, first, last, email, company, position, how, where, notes, recruiter in rows:
+        n = numbers[cid] = p.person_number(first, last)
+        c.execute("UPDATE contacts SET person_key = ?, first_name = 'Person', last_name = ?, email = ?, company = ?, "
+                  "position = ?, profile_url = NULL, how_known = ?, where_found = ?, notes = ? WHERE id = ?",
+                  (f"redacted:{cid}", str(n), p.email(email, n), p.org(company),
+                   "Recruiter" if recruiter and position else p.tag(position, "Role"),
+                   how if how in HOW_KNOWN else None, p.text(where, "place"), p.text(notes), cid))
+
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
+    for rowid, cid, source, key, data in c.execute("SELECT rowid, contact_id, source, source_key, data "
+                                                   "FROM contact_sources ORDER BY rowid").fetchall():
+        new = (source if source in SOURCES else "manual", f"redacted:{cid}:{rowid}")
+        keys[(source, key)] = new
+        record = json.loads(data) if data else None
+        if isinstance(record, dict):
+            n = p.person_number(record.get("first_name"), record.get("last_name"))
+            record = {"first_name": "Person", "last_name": str(n), "email": p.email(record.get("email"), n),
+                      "company": p.org(record.get("company")), "position": p.tag(record.get("position"), "Role"),
+                      "profile_url": None, "connected_on": p.date(record.get("connected_on"))}
+        c.execute("UPDATE contact_sources SET source = ?, source_key = ?, file = CASE WHEN file IS NULL THEN NULL "
+                  "ELSE 'contacts file' END, data = ? WHERE rowid = ?",
+                  (*new, json.dumps(record) if data else None, rowid))
+    for mid, source, key, matched_by, filled in c.execute(
+            "SELECT id, source, source_key, matched_by, filled FROM merges").fetchall():
+        moved = keys.get((source, key), ("manual", f"redacted:merge:{mid}"))
+        fields = json.loads(filled) if filled else None
+        c.execute("UPDATE merges SET source = ?, source_key = ?, matched_by = ?, filled = ? WHERE id = ?",
+                  (*moved, matched_by if matched_by in MATCHED_BY else "[redacted]",
+                   json.dumps({str(k): "[redacted]" for k in fields}) if isinstance(fields, dict) else None, mid))
+
+    for eid, name, notes in c.execute("SELECT id, name, notes FROM employers ORDER BY id").fetchall():
+        new_name = p.org(name) or f"Company #{eid}"
+        c.execute("UPDATE employers SET name = ?, name_key = ?, notes = ? WHERE id = ?",
+                  (new_name, company_key(new_name) or new_name.casefold(), p.text(notes), eid))
+
+    profile = dict(c.execute("SELECT key, value FROM profile").fetchall())
+    fills: dict[str, Any] = {"name": "Job Seeker", "email": "me@example.invalid", "signature": "Job Seeker"}
+    tags = {"city": "City", "region": "Region", "interests": "Interest", "groups": "Group",
+            "target_industry": "Industry", "target_roles": "Role"}
+    for key, raw in profile.items():
+        value: Any = json.loads(raw)
+        if key in KEPT_PROFILE_FIELDS and (key != "status" or value in ("graduate", "working")):
+            continue
+        if value in (None, "", []):
+            continue
+        if key not in PROFILE_FIELDS:
+            c.execute("DELETE FROM profile WHERE key = ?", (key,))
+            continue
+        if key in fills:
+            value = fills[key]
+        elif key in ("schools", "employers", "current_employer"):
+            label = "School" if key == "schools" else "Company"
+            value = [p.org(v, label) for v in value] if isinstance(value, list) else p.org(str(value), label)
+        elif key in tags:
+            value = ([p.tag(str(v), tags[key]) for v in value] if isinstance(value, list)
+                     else p.tag(str(value), tags[key]))
+        else:
+            value = [p.text(str(v), key) for v in value] if isinstance(value, list) else p.text(str(value), key)
+        c.execute("UPDATE profile SET value = ? WHERE key = ?", (json.dumps(value), key))
+
+    research = c.execute("SELECT id, kind, title, organization, start, end, outlet, url, source_url, notes "
+                         "FROM research").fetchall()
+    for rid, kind, title, org, start, end, outlet, url, source_url, notes in research:
+        new_title = p.tag(title, "Interest") if kind == "interest" else f"[redacted {kind} {rid}]"
+        c.execute("UPDATE research SET title = ?, organization = ?, start = ?, end = ?, outlet = ?, url = ?, "
+                  "source_url = ?, notes = ? WHERE id = ?",
+                  (new_title, p.org(org, "School" if kind == "education" else "Company"), p.date(start), p.date(end),
+                   p.text(outlet, "outlet"), url and "https://example.invalid/redacted",
+                   source_url and "https://example.invalid/redacted", p.text(notes), rid))
+
+    c.execute("UPDATE messages SET subject = '[redacted subject]', body = '[redacted message]', "
+              f"template = CASE WHEN template IN ({', '.join('?' * len(_BUILTIN_KINDS))}) THEN template "
+              "WHEN template IS NULL THEN NULL ELSE 'seed' END", list(_BUILTIN_KINDS))
+    for col in ("place", "notes", "advice", "next_steps", "resources"):
+        c.execute(f"UPDATE meetings SET {col} = '[redacted {col.replace('_', ' ')}]' "
+                  f"WHERE {col} IS NOT NULL AND {col} != ''")
+    themes = set(_bank().themes)
+    for qid, theme, text, answer in c.execute("SELECT id, theme, text, answer FROM questions").fetchall():
+        c.execute("UPDATE questions SET theme = ?, text = ?, answer = ? WHERE id = ?",
+                  (theme if theme in themes else None, p.question(text, qid), p.text(answer, "answer"), qid))
+    kinds = {*REASONS, *MESSAGE_KINDS, "second_contact"}
+    for fid, kind in c.execute("SELECT id, kind FROM followups").fetchall():
+        safe = kind if kind in kinds else f"other-{fid}"
+        c.execute("UPDATE followups SET kind = ?, reason = ? WHERE id = ?",
+                  (safe, REASONS.get(safe, "[redacted reason]"), fid))
+    details = c.execute("SELECT id, detail FROM events WHERE detail IS NOT NULL").fetchall()
+    c.executemany("UPDATE events SET detail = ? WHERE id = ?", [(p.detail(d), eid) for eid, d in details])

@@ -132,6 +132,11 @@ def test_read_only_reads_and_never_writes_even_an_older_schema(tmp_path, demo_pa
         with pytest.raises(WorkbookError, match="read-only"):
             wb.add_contact("Ada", "Byron")
     assert demo_path.read_bytes() == before
+    assert sorted(f.name for f in demo_path.parent.iterdir()) == ["workbook.sqlite"]  # nothing left beside it
+    with Workbook.open(demo_path) as live:  # a notebook has it open: its latest changes are in the -wal
+        live.add_contact("Ada", "Byron")
+        with Workbook.open(demo_path, read_only=True) as wb:
+            assert "Byron" in set(wb.contacts()["last_name"])
     old = tmp_path / "old.sqlite"
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
     monkeypatch.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:1])
