@@ -275,6 +275,19 @@ class ImportReport:
         return pd.DataFrame(rows, columns=["line", "kind", "field", "message"])
 
 
+@contextlib.contextmanager
+def _closed_on_error(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """Close `conn` if the block fails; an SQLite error becomes a WorkbookError naming the file."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise WorkbookError(f"{path}: cannot open the workbook ({exc})", path=path) from exc
+    except BaseException:
+        conn.close()
+        raise
+
+
 def _check_header(path: Path) -> None:
     """Refuse a file that is not a workbook, or is newer than this code, without writing to it."""
     with open(path, "rb") as fh:
@@ -356,16 +369,10 @@ class Workbook:
                                    check_same_thread=False)
         except sqlite3.Error as exc:
             raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
-        try:
+        with _closed_on_error(conn, p):
             wb = cls(conn, p)
             wb._keep_backups = keep
             wb._prepare()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
-        except BaseException:
-            conn.close()
-            raise
         return wb
 
     @classmethod
@@ -383,7 +390,7 @@ class Workbook:
                                    timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         except sqlite3.Error as exc:
             raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
-        try:
+        with _closed_on_error(conn, p):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -394,18 +401,13 @@ class Workbook:
             if version < SCHEMA_VERSION:  # upgrade a copy in memory; the file stays as it was
                 memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
                 conn.backup(memory)
-                conn.close()
-                conn = memory
-                wb = cls(conn, p)
-                wb._migrate(version)
-            conn.execute("PRAGMA query_only = ON")
-            return cls(conn, p)
-        except sqlite3.DatabaseError as exc:
+        if version < SCHEMA_VERSION:
             conn.close()
-            raise WorkbookError(f"{p}: cannot open the workbook ({exc})", path=p) from exc
-        except BaseException:
-            conn.close()
-            raise
+            conn = memory
+            with _closed_on_error(conn, p):
+                cls(conn, p)._migrate(version)
+        conn.execute("PRAGMA query_only = ON")
+        return cls(conn, p)
 
     def _prepare(self) -> None:
         c = self._conn
