@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import html
 import logging
@@ -75,20 +76,26 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
     files.mkdir(parents=True, exist_ok=True)
     src_dir = Path(source).resolve() if source is not None else notebooks_dir()
     result = RunResult(out_dir=out, index=out / "index.html")
-    for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
-        target = out / name
-        params = {**({"workbook": str(Path(workbook).resolve())} if workbook is not None else {}),
-                  "today": today.isoformat(), "out_dir": str(files), **dict((extra or {}).get(name, {}))}
-        try:
-            pm.execute_notebook(str(src_dir / name), str(target), parameters=params, cwd=str(src_dir),
-                                progress_bar=False, kernel_name="python3", log_output=False)
-        except pm.PapermillExecutionError as exc:
-            raise NotebookRunError(
-                f"{name} failed at cell {exc.cell_index} (In [{exc.exec_count}]): {exc.ename}: "
-                f"{exc.evalue.splitlines()[0] if exc.evalue else ''}; partial output kept in {target}",
-                path=target) from None
-        result.notebooks.append(target)
-        result.html.append(to_html(target))
+    # Each notebook is converted to HTML in a second thread while the next one runs in its kernel
+    # (another process), so the two cores both work; the notebooks themselves run one after another,
+    # in order, because a later step may read what an earlier one wrote.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="to_html") as pool:
+        pages = []
+        for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
+            target = out / name
+            params = {**({"workbook": str(Path(workbook).resolve())} if workbook is not None else {}),
+                      "today": today.isoformat(), "out_dir": str(files), **dict((extra or {}).get(name, {}))}
+            try:
+                pm.execute_notebook(str(src_dir / name), str(target), parameters=params, cwd=str(src_dir),
+                                    progress_bar=False, kernel_name="python3", log_output=False)
+            except pm.PapermillExecutionError as exc:
+                raise NotebookRunError(
+                    f"{name} failed at cell {exc.cell_index} (In [{exc.exec_count}]): {exc.ename}: "
+                    f"{exc.evalue.splitlines()[0] if exc.evalue else ''}; partial output kept in {target}",
+                    path=target) from None
+            result.notebooks.append(target)
+            pages.append(pool.submit(to_html, target))
+        result.html.extend(page.result() for page in pages)
     write_index(result, today=today, title=title)
     result.seconds = time.perf_counter() - started
     return result
