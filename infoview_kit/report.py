@@ -87,7 +87,8 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
                       "today": today.isoformat(), "out_dir": str(files), **dict((extra or {}).get(name, {}))}
             try:
                 pm.execute_notebook(str(src_dir / name), str(target), parameters=params, cwd=str(src_dir),
-                                    progress_bar=False, kernel_name="python3", log_output=False)
+                                    progress_bar=False, kernel_name="python3", log_output=False,
+                                    config=_kernel_config())
             except pm.PapermillExecutionError as exc:
                 raise NotebookRunError(
                     f"{name} failed at cell {exc.cell_index} (In [{exc.exec_count}]): {exc.ename}: "
@@ -99,6 +100,18 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
     write_index(result, today=today, title=title)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _kernel_config() -> Any:
+    """Kernel settings for headless runs: on POSIX, talk to the kernel over Unix sockets in the
+    user's runtime folder (readable by them only) rather than TCP ports on 127.0.0.1, which also
+    spares the terminal ipykernel's warning about unencrypted TCP for every notebook."""
+    from traitlets.config import Config
+
+    config = Config()
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+    return config
 
 
 def to_html(notebook: Path) -> Path:
