@@ -214,7 +214,8 @@ def run_redacted(workbook: str | os.PathLike[str], today: dt.date, out_dir: str 
     """Run notebooks as :func:`report.run_notebooks` does, against a redacted copy of `workbook`.
 
     The copy lives in a private temporary folder and is deleted afterwards; the workbook itself is
-    only read. No extra notebook parameters are passed (they would name people), and the index
+    only read. No extra notebook parameters are passed (they would name people), the notebooks get
+    their output folder as a relative path (an absolute one often names the user), and the index
     title says "redacted".
 
     Raises
@@ -229,4 +230,4 @@ def run_redacted(workbook: str | os.PathLike[str], today: dt.date, out_dir: str 
     folder = check_output_folder(out_dir)
     with redacted_workbook(workbook) as copy:
         return run_notebooks(copy, today, folder, notebooks=notebooks or NOTEBOOKS, progress=progress,
-                             title=f"{title} (redacted)")
+                             title=f"{title} (redacted)", relative_out=True)

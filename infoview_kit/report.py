@@ -41,7 +41,7 @@ def notebooks_dir() -> Path:
 def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_dir: str | os.PathLike[str], *,
                   notebooks: Sequence[str] = NOTEBOOKS, extra: Mapping[str, Mapping[str, Any]] | None = None,
                   progress: bool = True, title: str = "Informational interviews: report",
-                  source: str | os.PathLike[str] | None = None) -> RunResult:
+                  source: str | os.PathLike[str] | None = None, relative_out: bool = False) -> RunResult:
     """Execute notebooks with papermill against a workbook, convert them to HTML, write an index.
 
     Parameters
@@ -60,6 +60,10 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
         More parameters per notebook name, e.g. ``{"01_find_contacts.ipynb": {"contacts_file": ...}}``.
     source
         The folder the notebooks are in, and run from (default: ``notebooks/``).
+    relative_out
+        Give the notebooks their ``out_dir`` relative to the folder they run from, so a report
+        meant for someone else does not show where on your machine it was written (which often
+        holds your user name).
 
     Raises
     ------
@@ -83,8 +87,9 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
         pages = []
         for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
             target = out / name
+            shown_out = os.path.relpath(files, src_dir) if relative_out else str(files)
             params = {**({"workbook": str(Path(workbook).resolve())} if workbook is not None else {}),
-                      "today": today.isoformat(), "out_dir": str(files), **dict((extra or {}).get(name, {}))}
+                      "today": today.isoformat(), "out_dir": shown_out, **dict((extra or {}).get(name, {}))}
             try:
                 pm.execute_notebook(str(src_dir / name), str(target), parameters=params, cwd=str(src_dir),
                                     progress_bar=False, kernel_name="python3", log_output=False,

@@ -295,6 +295,17 @@ def test_no_marked_value_in_any_file_of_a_redacted_report(reports, command):
 
 
 @pytest.mark.slow
+def test_a_redacted_report_does_not_show_where_it_was_written(reports):
+    import nbformat
+
+    for notebook in reports["run"].glob("*.ipynb"):
+        injected = next(c for c in nbformat.read(notebook, as_version=4).cells
+                        if "injected-parameters" in c.metadata.get("tags", []))
+        out_dir = re.search(r'^out_dir = "(.*)"$', injected.source, re.M)
+        assert out_dir and not Path(out_dir.group(1)).is_absolute(), injected.source
+
+
+@pytest.mark.slow
 def test_redacted_reports_keep_their_charts_and_tables(reports):
     from bs4 import BeautifulSoup
 
