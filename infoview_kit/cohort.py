@@ -579,8 +579,9 @@ def funnel_chart(data: pd.DataFrame) -> Figure:
 
     fig = participant_funnel(data)
     n = int(data["participants"].iloc[0]) if len(data) else 0
-    fig.axes[0].set_title(f"Cohort funnel: people who reached each stage\n(all participants added up; {n} "
-                          f"{'has' if n == 1 else 'have'} chosen anyone)")
+    who = "1 participant has" if n == 1 else f"{n} participants have"
+    fig.axes[0].set_title(f"Cohort funnel: people who reached each stage\n(all participants added up; {who} "
+                          "chosen someone to ask)")
     return fig
 
 

@@ -101,7 +101,7 @@ def test_the_charts_are_titled_and_labelled(four):
         assert isinstance(fig, Figure)
         ax = fig.axes[0]
         assert ax.get_title().startswith("Cohort") and ax.get_xlabel() and ax.get_ylabel()
-    assert "3 have chosen anyone" in funnel.axes[0].get_title()
+    assert "3 participants have chosen someone to ask" in funnel.axes[0].get_title()
     assert [t.get_text() for t in weekly.axes[0].get_legend().get_texts()] == ["emails", "meetings", "thank-yous",
                                                                                "updates"]
 
