@@ -2004,7 +2004,8 @@ class ForgetSummary:
                 lines.append(f"{count(len(self.backups), 'backup')} that held them "
                              f"{'were' if self.done else 'will be'} deleted.")
             else:
-                lines.append(f"{len(self.backups)} backups still hold them until newer ones replace them "
+                holds = "backup still holds" if len(self.backups) == 1 else "backups still hold"
+                lines.append(f"{len(self.backups)} {holds} them until newer ones replace them "
                              "(or delete them now: --drop-backups, or forget(..., drop_backups=True)).")
         return "\n".join(lines)
 
