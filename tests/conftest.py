@@ -143,16 +143,7 @@ def lab(tmp_path) -> Iterator[Callable[[str, Path], str]]:
                                     stdin=subprocess.DEVNULL, start_new_session=True)
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("JupyterLab did not start:\n" + log.read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_server(proc, f"{url}/api/status?token={token}", log, "JupyterLab", timeout=90)
         return f"{url}/lab/tree/{notebook}?token={token}&reset"
 
     yield start
@@ -164,6 +155,21 @@ def lab(tmp_path) -> Iterator[Callable[[str, Path], str]]:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+def wait_for_server(proc: subprocess.Popen[bytes], url: str, log: Path, what: str, *, timeout: float) -> None:
+    """Poll `url` until it answers 200; raise with the end of the server's log if the server exits
+    or `timeout` seconds pass. (Never poll a notebook page of Voila: each GET starts a kernel.)"""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start:\n" + log.read_text()[-3000:])
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
 
 
 @pytest.fixture

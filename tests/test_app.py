@@ -10,8 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from infoview_kit.cli import main
 from infoview_kit.exceptions import NotFoundError, PortInUseError
 from infoview_kit.store import Workbook
 
-from .conftest import ROOT, _free_port, need_browser
+from .conftest import ROOT, _free_port, need_browser, wait_for_server
 
 
 def test_the_plan_serves_the_notebooks_folder_on_localhost_with_a_token_and_no_code(demo_path):
@@ -66,17 +64,11 @@ def _start_app(workbook: Path, base: Path) -> tuple[subprocess.Popen[bytes], str
         proc = subprocess.Popen([sys.executable, "-m", "infoview_kit.cli", "app", "--workbook", str(workbook),
                                  "--port", str(port), "--no-browser"], cwd=ROOT, env=env, stdout=fh,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:  # never poll a notebook URL: each GET of one starts a kernel
-        if proc.poll() is not None or time.monotonic() > deadline:
-            _stop(proc)
-            raise RuntimeError("infoview app did not start:\n" + log.read_text()[-3000:])
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
+    try:
+        wait_for_server(proc, f"http://127.0.0.1:{port}/voila/static/voila.js", log, "infoview app", timeout=60)
+    except RuntimeError:
+        _stop(proc)
+        raise
     url = re.search(r"Open (http://127\.0\.0\.1:\d+/\S+)", log.read_text())
     assert url, log.read_text()
     return proc, url.group(1), log

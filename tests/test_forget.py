@@ -189,7 +189,7 @@ def test_backups_that_hold_them_are_listed_and_can_be_dropped(demo_wb):
     plan = demo_wb.forget(kept, dry_run=True)
     assert plan.backups == []  # the backup was taken before this person was added
     plan = demo_wb.forget(dana, dry_run=True)
-    assert plan.backups == [held] and "still hold them" in str(plan)
+    assert plan.backups == [held] and "1 backup still holds them" in str(plan)
     done = demo_wb.forget(dana, drop_backups=True)
     assert not held.exists() and "were deleted" in str(done)
 
