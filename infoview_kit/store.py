@@ -199,6 +199,9 @@ _MIGRATIONS.append("""
     """)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
+#: What the profile's status may be (the templates word your first email from it).
+PROFILE_STATUSES = ("graduate", "working")
+
 #: Profile fields and their kinds ("list" values are lists of strings).
 PROFILE_FIELDS: dict[str, str] = {
     "name": "text", "email": "text", "status": "text",          # status: "graduate" or "working"
@@ -601,6 +604,9 @@ class Workbook:
                 value = [v.strip() for v in value if v.strip()]
             elif value is not None:
                 value = str(value).strip() or None
+            if value and key == "status" and value not in PROFILE_STATUSES:
+                raise InputFormatError(f"profile field 'status': {value!r}: expected one of "
+                                       f"{', '.join(PROFILE_STATUSES)}, or empty")
             if value and key == "timezone":
                 _zone(value)
             if value and key == "country":
@@ -2206,7 +2212,7 @@ def _redact_rows(c: sqlite3.Connection) -> None:
             "target_industry": "Industry", "target_roles": "Role"}
     for key, raw in profile.items():
         value: Any = json.loads(raw)
-        if key in KEPT_PROFILE_FIELDS and (key != "status" or value in ("graduate", "working")):
+        if key in KEPT_PROFILE_FIELDS and (key != "status" or value in PROFILE_STATUSES):
             continue
         if value in (None, "", []):
             continue

@@ -205,7 +205,7 @@ class ProfileForm(_Form):
     }
 
     def __init__(self, wb: Workbook) -> None:
-        from .store import PROFILE_FIELDS
+        from .store import PROFILE_FIELDS, PROFILE_STATUSES
 
         self._wb = wb
         profile = wb.profile()
@@ -214,8 +214,8 @@ class ProfileForm(_Form):
             value = profile.get(key)
             text = ", ".join(value or []) if kind == "list" else (value or "")
             if key == "status":
-                ctl = w.Dropdown(options=[("graduate", "graduate"), ("working", "working"), ("-", "")],
-                                 value=text if text in ("graduate", "working") else "")
+                ctl = w.Dropdown(options=[*((s, s) for s in PROFILE_STATUSES), ("-", "")],
+                                 value=text if text in PROFILE_STATUSES else "")
             elif key == "signature":
                 ctl = w.Textarea(value=text)
             else:

@@ -27,7 +27,7 @@ BANK_QUESTION = "Looking back, which early decision or lucky break mattered most
 def build_marked_workbook(path: Path) -> Path:
     """A workbook with the marker in every text field of every table, through the public API and an import."""
     with Workbook.open(path) as wb:
-        wb.set_profile(name="Qwxjane Qwxdoe", email="qwxjane@qwxmail.example", status="Qwxstatus seeker",
+        wb.set_profile(name="Qwxjane Qwxdoe", email="qwxjane@qwxmail.example", status="working",
                        school_status="recent Qwxgraduate of Qwxlakeside University", current_employer="Qwxretail Co",
                        target_industry="Qwxindustry", target_roles=["Qwxrole analyst", "Qwxrole scientist"],
                        change_wanted="move from Qwxretail into Qwxdata", schools=["Qwxlakeside University"],

@@ -342,7 +342,8 @@ def test_public_surface():
 
 @pytest.mark.parametrize("field, value, message", [
     ("timezone", "Mars/Olympus_Mons", "IANA name"), ("country", "Narnia", "ISO 3166"),
-    ("nickname", "x", "unknown"), ("interests", [1, 2], "list of text")])
+    ("nickname", "x", "unknown"), ("interests", [1, 2], "list of text"),
+    ("status", "student", "graduate, working")])
 def test_profile_refuses_bad_values_and_keeps_the_old_ones(new_wb, field, value, message):
     new_wb.set_profile(timezone="Europe/London", country="GB")
     before = new_wb.profile()
