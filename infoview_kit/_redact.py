@@ -124,9 +124,14 @@ class Pseudonyms:
         if isinstance(value, list):
             return [self.word(v) for v in value]
         if isinstance(value, dict):
-            return {str(k) if str(k) in self._safe or str(k).isidentifier() else "[redacted]": self.word(v)
-                    for k, v in value.items()}
+            return {str(k) if str(k) in self._safe or str(k).isidentifier() else "[redacted]":
+                    self._forgotten(v) if k == "anonymized" else self.word(v) for k, v in value.items()}
         return "[redacted]"
+
+    def _forgotten(self, value: Any) -> Any:
+        """A forgotten person's pseudonym (random, naming no one) becomes "Forgotten N": still one
+        per person, so the funnel of a redacted report counts them as the real one does."""
+        return self.tag(value, "Forgotten") if isinstance(value, str) else self.word(value)
 
     def detail(self, value: str | None) -> str | None:
         """Redact an event's JSON detail: keys and the package's own words stay, the rest goes."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email
 import email.policy
 import hashlib
@@ -204,6 +205,20 @@ def test_the_same_value_gets_the_same_placeholder(marked, tmp_path):
         assert questions[0] == BANK_QUESTION  # the bank's questions stay readable, their blanks redacted
         assert re.fullmatch(r"What does a typical day look like for you as a Role \d+ at Company \d+\?", questions[1])
         assert questions[2] == "[redacted question 3]"
+
+
+def test_people_forgotten_before_stay_one_person_each_in_a_redacted_funnel(demo_path, tmp_path):
+    from infoview_kit import charts
+
+    with Workbook.open(demo_path) as wb:
+        for name in ("Dana Whitfield", "Jordan Pike", "Helen Whitaker"):
+            wb.forget(wb.find_contact(name))
+        real = charts.funnel_data(wb, dt.date(2026, 11, 25))
+        copy = wb.redacted_copy(tmp_path / "copy.sqlite")
+    with Workbook.open(copy, read_only=True) as redacted:
+        assert charts.funnel_data(redacted, dt.date(2026, 11, 25)).equals(real)
+        assert {d["anonymized"] for d in redacted.events()["detail"] if "anonymized" in d} >= {
+            "Forgotten 1", "Forgotten 2", "Forgotten 3"}
 
 
 def test_redacted_copy_refuses_an_existing_file(marked, tmp_path):
