@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,8 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
     # Each notebook is converted to HTML in a second thread while the next one runs in its kernel
     # (another process), so the two cores both work; the notebooks themselves run one after another,
     # in order, because a later step may read what an earlier one wrote.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="to_html") as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="to_html") as pool, \
+            tempfile.TemporaryDirectory(prefix="ivk-") as sockets:  # mode 0700; short: a socket path has a limit
         pages = []
         for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
             target = out / name
@@ -93,7 +95,7 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
             try:
                 pm.execute_notebook(str(src_dir / name), str(target), parameters=params, cwd=str(src_dir),
                                     progress_bar=False, kernel_name="python3", log_output=False,
-                                    config=_kernel_config())
+                                    config=_kernel_config(sockets))
             except pm.PapermillExecutionError as exc:
                 raise NotebookRunError(
                     f"{name} failed at cell {exc.cell_index} (In [{exc.exec_count}]): {exc.ename}: "
@@ -107,15 +109,16 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
     return result
 
 
-def _kernel_config() -> Any:
-    """Kernel settings for headless runs: on POSIX, talk to the kernel over Unix sockets in the
-    user's runtime folder (readable by them only) rather than TCP ports on 127.0.0.1, which also
-    spares the terminal ipykernel's warning about unencrypted TCP for every notebook."""
+def _kernel_config(sockets: str) -> Any:
+    """Kernel settings for headless runs: on POSIX, talk to the kernel over Unix sockets in
+    `sockets` (a private temporary folder) rather than TCP ports on 127.0.0.1, which also spares
+    the terminal ipykernel's warning about unencrypted TCP for every notebook."""
     from traitlets.config import Config
 
     config = Config()
     if os.name == "posix":
         config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(sockets, "kernel")  # socket files: <ip>-<n>
     return config
 
 
