@@ -1956,9 +1956,17 @@ class Workbook:
         return self.backup(reason)
 
     def _prune_backups(self, keep: int) -> None:
-        """Delete all but the newest `keep` backups, and copies left half-written by a crash."""
+        """Delete all but the newest `keep` backups, and copies left half-written by a crash.
+
+        The newest manual backup and the newest one taken before a migration are kept too,
+        however many imports came after them: they are the ones a person looks for.
+        """
         found = _list_backups(self.path)
+        precious = {reason: path for path, _, reason in found  # oldest first: the newest of each wins
+                    if reason == "manual" or reason.startswith("before-migration")}
         for path, _, _ in found[:max(len(found) - keep, 0)]:
+            if path in precious.values():
+                continue
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 log.info("removed old backup %s", path)

@@ -149,6 +149,16 @@ def test_opening_an_old_schema_file_leaves_a_backup_that_opens_as_the_old_versio
         assert len(wb.backups()) == 1
 
 
+def test_many_imports_never_rotate_out_the_newest_manual_backup(demo_path):
+    with Workbook.open(demo_path) as wb:
+        manual = wb.backup()
+        older = wb.backup()
+        made = [wb.backup("before-import") for _ in range(12)]
+        kept = set(wb.backups()["path"])
+        assert str(manual) not in kept and str(older) in kept  # the newest manual one stays...
+        assert kept == {str(older), *map(str, made[2:])}  # ...beside the newest ten
+
+
 def test_migration_backups_are_capped_at_ten_too(tmp_path, monkeypatch):
     path = tmp_path / "workbook.sqlite"
     for _ in range(11):
