@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._paths import ENV_WORKBOOK, resolve_workbook
-from .exceptions import NotFoundError, PortInUseError
+from .exceptions import InputFormatError, NotFoundError, PortInUseError
 
 log = logging.getLogger("infoview_kit")
 
@@ -48,8 +48,8 @@ def free_port() -> int:
 
 def _check_port(port: int) -> None:
     if not 0 < port < 65536:
-        raise PortInUseError(f"--port {port}: expected a port number between 1 and 65535, or leave it out for a "
-                             "free one")
+        raise InputFormatError(f"--port {port}: expected a port number between 1 and 65535, or leave it out for a "
+                               "free one")
     with socket.socket() as s:
         try:
             s.bind((HOST, port))

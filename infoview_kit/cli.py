@@ -374,7 +374,7 @@ def _cmd_forget(args: argparse.Namespace) -> int:
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         text = args.contact.strip()
-        cid = int(text) if text.isdigit() else wb.find_contact(text)
+        cid = int(text) if text.isascii() and text.isdigit() else wb.find_contact(text)
         plan = wb.forget(cid, dry_run=True, drop_backups=args.drop_backups)
         print(plan)
         if not args.yes and not _confirm("Forget them for good?"):

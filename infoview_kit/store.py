@@ -403,7 +403,8 @@ class Workbook:
                     raise WorkbookError(f"{p} is an SQLite database but not an infoview workbook", path=p)
             if version < SCHEMA_VERSION:  # upgrade a copy in memory; the file stays as it was
                 memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-                conn.backup(memory)
+                with _closed_on_error(memory, p):
+                    conn.backup(memory)
         if version < SCHEMA_VERSION:
             conn.close()
             conn = memory
@@ -553,7 +554,11 @@ class Workbook:
         except FileExistsError:
             raise WorkbookError(f"{target} exists already; a redacted copy needs a new file name",
                                 path=target) from None
-        conn = sqlite3.connect(target, isolation_level=None)
+        try:
+            conn = sqlite3.connect(target, isolation_level=None)
+        except sqlite3.Error as exc:
+            target.unlink(missing_ok=True)
+            raise WorkbookError(f"{target}: cannot write the redacted copy ({exc})", path=target) from exc
         try:
             self._conn.backup(conn)
             conn.execute("PRAGMA journal_mode = DELETE")

@@ -16,7 +16,7 @@ import pytest
 
 from infoview_kit.app import plan_app
 from infoview_kit.cli import main
-from infoview_kit.exceptions import NotFoundError, PortInUseError
+from infoview_kit.exceptions import InputFormatError, NotFoundError, PortInUseError
 from infoview_kit.store import Workbook
 
 from .conftest import ROOT, _free_port, need_browser, wait_for_server
@@ -45,7 +45,7 @@ def test_a_missing_workbook_or_a_busy_port_exits_2_with_one_clear_line(tmp_path,
         with pytest.raises(PortInUseError, match=f"port {port} on 127.0.0.1 is in use"):
             plan_app(demo_path, port=port)
         assert main(["app", "--workbook", str(demo_path), "--port", str(port), "--no-browser"]) == 2
-    with pytest.raises(PortInUseError, match="between 1 and 65535"):
+    with pytest.raises(InputFormatError, match="between 1 and 65535"):
         plan_app(demo_path, port=70000)
     with pytest.raises(NotFoundError):
         plan_app(tmp_path / "gone.sqlite")
