@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -67,39 +66,6 @@ class InitResult:
     tightened: bool = False  # an existing file was readable by others and was made private
 
 
-# ---------------------------------------------------------------- validation (the store's own rules)
-class ProfileChecker:
-    """Check profile values with :meth:`Workbook.set_profile` itself, on a scratch workbook in a
-    temporary folder, so a prompt or a file is held to exactly the rules the store applies."""
-
-    def __init__(self) -> None:
-        from .store import Workbook
-
-        self._dir = tempfile.TemporaryDirectory(prefix="infoview-init-")
-        self._wb: Workbook = Workbook.open(Path(self._dir.name) / "scratch.sqlite")
-
-    def check(self, key: str, value: Any) -> Any:
-        """Return `value` as the store would keep it (lists split and trimmed, empty text as None).
-
-        Raises
-        ------
-        InputFormatError
-            If the store refuses it (unknown field, time zone, country, list of non-text).
-        """
-        return self._wb.set_profile(**{key: value})[key]
-
-    def close(self) -> None:
-        """Remove the scratch workbook."""
-        self._wb.close()
-        self._dir.cleanup()
-
-    def __enter__(self) -> ProfileChecker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 # ---------------------------------------------------------------- a profile from a file
 def profile_template() -> str:
     """Return the text of the profile template shipped with the package (YAML, commented)."""
@@ -149,23 +115,22 @@ def load_profile_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputFormatError(f"{p}: expected a mapping of profile fields (name: ..., timezone: ...), "
                                f"found a {_kind(data)}", path=p)
-    from .store import PROFILE_FIELDS
+    from .store import PROFILE_FIELDS, clean_profile_value
 
     clean: dict[str, Any] = {}
-    with ProfileChecker() as checker:
-        for key, value in data.items():
-            line = _line_of(text, str(key))
-            where = f"{p}, line {line}" if line else str(p)
-            if key not in PROFILE_FIELDS:
-                near = difflib.get_close_matches(str(key), PROFILE_FIELDS, n=1)
-                hint = f"did you mean {near[0]!r}? " if near else ""
-                raise InputFormatError(f"{where}: field {key!r} is unknown; {hint}expected one of "
-                                       + ", ".join(PROFILE_FIELDS), path=p, line=line)
-            value = _plain(where, key, value, PROFILE_FIELDS[key], p, line)
-            try:
-                clean[key] = checker.check(key, value)
-            except InputFormatError as exc:
-                raise InputFormatError(f"{where}: field {key!r}: {exc}", path=p, line=line) from None
+    for key, value in data.items():
+        line = _line_of(text, str(key))
+        where = f"{p}, line {line}" if line else str(p)
+        if key not in PROFILE_FIELDS:
+            near = difflib.get_close_matches(str(key), PROFILE_FIELDS, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise InputFormatError(f"{where}: field {key!r} is unknown; {hint}expected one of "
+                                   + ", ".join(PROFILE_FIELDS), path=p, line=line)
+        value = _plain(where, key, value, PROFILE_FIELDS[key], p, line)
+        try:
+            clean[key] = clean_profile_value(key, value)
+        except InputFormatError as exc:
+            raise InputFormatError(f"{where}: field {key!r}: {exc}", path=p, line=line) from None
     return clean
 
 
@@ -277,24 +242,25 @@ def prompt_profile(defaults: Mapping[str, Any] | None = None, *, ask: Callable[[
     defaults = dict(defaults or {})
     answers: dict[str, Any] = {}
     tell(f"Your profile: press Enter to keep what is in [brackets], type {CLEAR} to leave a field empty.")
-    with ProfileChecker() as checker:
-        for key, (label, hint) in QUESTIONS.items():
-            default = _shown(defaults.get(key))
-            question = f"{label}" + (f" ({hint})" if hint else "") + (f" [{default}]" if default else "") + ": "
-            while True:
-                raw = ask(question).strip()
-                if raw == CLEAR:
-                    raw = ""
-                elif not raw:
-                    raw = default
-                if key == "signature":
-                    raw = raw.replace(r"\n", "\n")
-                try:
-                    answers[key] = checker.check(key, raw)
-                except InputFormatError as exc:
-                    tell(f"  {exc}. Try again.")
-                    continue
-                break
+    from .store import clean_profile_value
+
+    for key, (label, hint) in QUESTIONS.items():
+        default = _shown(defaults.get(key))
+        question = f"{label}" + (f" ({hint})" if hint else "") + (f" [{default}]" if default else "") + ": "
+        while True:
+            raw = ask(question).strip()
+            if raw == CLEAR:
+                raw = ""
+            elif not raw:
+                raw = default
+            if key == "signature":
+                raw = raw.replace(r"\n", "\n")
+            try:
+                answers[key] = clean_profile_value(key, raw)
+            except InputFormatError as exc:
+                tell(f"  {exc}. Try again.")
+                continue
+            break
     return answers
 
 

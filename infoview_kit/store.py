@@ -278,6 +278,42 @@ class ImportReport:
         return pd.DataFrame(rows, columns=["line", "kind", "field", "message"])
 
 
+def clean_profile_value(key: str, value: Any) -> Any:
+    """Return a profile field's value as the workbook keeps it: text stripped (empty is None),
+    a list of text trimmed (a string is split on commas or semicolons), and the status, time
+    zone and country checked. Writes nothing (``infoview init`` checks each answer with it).
+
+    Raises
+    ------
+    InputFormatError
+        For an unknown field, a list of something other than text, a status other than
+        PROFILE_STATUSES, or an unknown time zone or country.
+    """
+    kind = PROFILE_FIELDS.get(key)
+    if kind is None:
+        raise InputFormatError(f"profile field {key!r} is unknown; expected one of " + ", ".join(PROFILE_FIELDS))
+    if kind == "list":
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace(";", ",").split(",")]
+        if value is None:
+            value = []
+        if not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
+            raise InputFormatError(f"profile field {key!r}: expected a list of text, got {value!r}")
+        return [v.strip() for v in value if v.strip()]
+    if value is not None:
+        value = str(value).strip() or None
+    if value and key == "status" and value not in PROFILE_STATUSES:
+        raise InputFormatError(f"profile field 'status': {value!r}: expected one of {', '.join(PROFILE_STATUSES)}, "
+                               "or empty")
+    if value and key == "timezone":
+        _zone(value)
+    if value and key == "country":
+        from ._bizdays import _parse_country
+
+        _parse_country(value)
+    return value
+
+
 @contextlib.contextmanager
 def _closed_on_error(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
     """Close `conn` if the block fails; an SQLite error becomes a WorkbookError naming the file."""
@@ -591,34 +627,9 @@ class Workbook:
         Raises
         ------
         InputFormatError
-            For an unknown field, or a list field given something other than strings.
+            For a value :func:`clean_profile_value` refuses.
         """
-        clean: dict[str, Any] = {}
-        for key, value in fields.items():
-            kind = PROFILE_FIELDS.get(key)
-            if kind is None:
-                raise InputFormatError(f"profile field {key!r} is unknown; expected one of "
-                                       + ", ".join(PROFILE_FIELDS))
-            if kind == "list":
-                if isinstance(value, str):
-                    value = [v.strip() for v in value.replace(";", ",").split(",")]
-                if value is None:
-                    value = []
-                if not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
-                    raise InputFormatError(f"profile field {key!r}: expected a list of text, got {value!r}")
-                value = [v.strip() for v in value if v.strip()]
-            elif value is not None:
-                value = str(value).strip() or None
-            if value and key == "status" and value not in PROFILE_STATUSES:
-                raise InputFormatError(f"profile field 'status': {value!r}: expected one of "
-                                       f"{', '.join(PROFILE_STATUSES)}, or empty")
-            if value and key == "timezone":
-                _zone(value)
-            if value and key == "country":
-                from ._bizdays import _parse_country
-
-                _parse_country(value)
-            clean[key] = value
+        clean = {key: clean_profile_value(key, value) for key, value in fields.items()}
         before = self.profile()
         changed = {k: v for k, v in clean.items() if before.get(k) != v}
         if changed:
