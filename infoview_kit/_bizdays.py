@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import re
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
 
+from ._paths import zone_named
 from .exceptions import InputFormatError
 
 __all__ = [
@@ -64,13 +65,7 @@ def _calendar(cc: str, subdiv: str | None, year: int) -> holidays.HolidayBase:
 
 
 def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:  # OSError: "US" is a folder
-        raise InputFormatError(
-            f"Unknown time zone {tz!r}; expected an IANA time zone name such as "
-            '"America/Los_Angeles", "Europe/London" or "UTC".'
-        ) from exc
+    return zone_named(tz)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:

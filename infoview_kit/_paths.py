@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .exceptions import InputFormatError
 
@@ -75,3 +76,17 @@ def moment(today: str | dt.date | None, tz: str | None = None) -> dt.datetime:
     if today is None or (isinstance(today, str) and not today.strip()):
         return dt.datetime.now(dt.UTC)
     return dt.datetime.combine(resolve_today(today), dt.time(12, 0), tzinfo=ZoneInfo(tz or "UTC"))
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """Return the time zone called `name`, or raise InputFormatError saying what is expected.
+
+    Every module that takes a time zone from the user checks it here: besides unknown names,
+    ``ZoneInfo`` raises OSError for a folder of the zone database ("US", "Europe") and
+    ValueError or TypeError for malformed ones.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        raise InputFormatError(f"time zone {name!r}: expected an IANA name such as 'America/Chicago' or "
+                               "'Europe/London'") from None

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import TRANSP, Alarm, Calendar, Event, Todo, vCalAddress
 from icalendar.timezone import tzid_from_dt
 
+from ._paths import zone_named
 from .exceptions import InfoviewError, InputFormatError
 
 __all__ = [
@@ -501,8 +501,8 @@ def _zoned(value: datetime) -> datetime:
 def _is_iana(tzid: str) -> bool:
     """True when the time zone database knows ``tzid``, so a VTIMEZONE can be built for it."""
     try:
-        ZoneInfo(tzid)
-    except (ValueError, ZoneInfoNotFoundError, OSError):  # OSError: "US" is a folder of the database
+        zone_named(tzid)
+    except InputFormatError:
         return False
     return True
 

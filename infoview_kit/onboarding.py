@@ -194,7 +194,7 @@ def _plain(where: str, key: str, value: Any, kind: str, p: Path, line: int | Non
 # ---------------------------------------------------------------- a profile from the terminal
 def guess_timezone() -> str | None:
     """Return this computer's IANA time zone name ($TZ or /etc/localtime), or None if unknown."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from ._paths import zone_named
 
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     with contextlib.suppress(OSError):
@@ -204,8 +204,8 @@ def guess_timezone() -> str | None:
     for name in candidates:
         if name and "/" in name:
             try:
-                ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "America/"
+                zone_named(name)
+            except InputFormatError:
                 continue
             return name
     return None

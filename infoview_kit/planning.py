@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from ._paths import zone_named
 from .exceptions import InputFormatError, NotFoundError
 from .research import online_facts
 
@@ -886,17 +887,12 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
-    try:
-        zone = ZoneInfo(tzname)
-    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError; "US" is a folder: OSError
-        raise InputFormatError(f"time zone {tzname!r}: expected an IANA name such as 'America/Chicago' "
-                               "or 'Europe/London'") from None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise InputFormatError(f"{value!r}: expected a date and time such as 2026-11-24T14:00") from None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    """Return `value` as an aware datetime, a naive one (or ISO text) taken to be in `tzname`,
+    which is checked either way (see :func:`infoview_kit.store._aware`)."""
+    from .store import _aware
+
+    zone_named(tzname)
+    return _aware(value, tzname)
 
 
 def _clock_time(value: dt.datetime | str | None, meeting: Mapping[str, Any]) -> dt.datetime | str | None:

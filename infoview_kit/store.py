@@ -13,11 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from ._paths import resolve_workbook
+from ._paths import resolve_workbook, zone_named
 from .exceptions import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
 
 log = logging.getLogger("infoview_kit")
@@ -306,7 +305,7 @@ def clean_profile_value(key: str, value: Any) -> Any:
         raise InputFormatError(f"profile field 'status': {value!r}: expected one of {', '.join(PROFILE_STATUSES)}, "
                                "or empty")
     if value and key == "timezone":
-        _zone(value)
+        zone_named(value)
     if value and key == "country":
         from ._bizdays import _parse_country
 
@@ -1359,7 +1358,7 @@ class Workbook:
         """
         self.contact(contact_id)
         tzname = timezone or self.profile().get("timezone") or "UTC"
-        _zone(tzname)  # raises for an unknown zone
+        zone_named(tzname)  # raises for an unknown zone
         start = _aware(start, tzname)
         if not 5 <= int(duration_min) <= 240:
             raise InputFormatError(f"duration {duration_min} min: expected 5 to 240 (20 or 30 is usual)")
@@ -2107,15 +2106,6 @@ def _rowid(cur: sqlite3.Cursor) -> int:
     return int(cur.lastrowid)
 
 
-def _zone(name: str) -> ZoneInfo:
-    """Return the time zone called `name`, or raise InputFormatError saying what is expected."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "US" is a folder of the zone database
-        raise InputFormatError(f"time zone {name!r}: expected an IANA name such as "
-                               "'America/Chicago' or 'Europe/London'") from None
-
-
 def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
     """Return `value` as an aware datetime; a naive one (or ISO text) is taken to be in `tzname`."""
     if isinstance(value, str):
@@ -2123,7 +2113,7 @@ def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise InputFormatError(f"{value!r}: expected a date and time such as 2026-11-24T14:00") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tzname))
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone_named(tzname))
 
 
 def _split_sql(script: str) -> list[str]:
