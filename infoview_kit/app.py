@@ -59,8 +59,7 @@ def _check_port(port: int) -> None:
                                  "free one") from None
 
 
-def plan_app(workbook: str | os.PathLike[str] | None = None, *, port: int = 0, token: str | None = None,
-             notebooks: str | os.PathLike[str] | None = None) -> AppPlan:
+def plan_app(workbook: str | os.PathLike[str] | None = None, *, port: int = 0) -> AppPlan:
     """Decide how to serve the notebooks: the workbook, a port on 127.0.0.1, a token, Voila's arguments.
 
     Voila serves the whole ``notebooks/`` folder (its tree lists 00 to 05, and each notebook's
@@ -81,12 +80,12 @@ def plan_app(workbook: str | os.PathLike[str] | None = None, *, port: int = 0, t
     if not wb.exists():
         raise NotFoundError(f"{wb}: no such workbook; create it with 'infoview init' (or pass --workbook PATH)",
                             path=wb)
-    root = Path(notebooks).resolve() if notebooks else notebooks_dir()
+    root = notebooks_dir()
     if port:
         _check_port(port)
     else:
         port = free_port()
-    token = token or secrets.token_urlsafe(24)
+    token = secrets.token_urlsafe(24)
     argv = [str(root),
             f"--Voila.ip={HOST}", f"--Voila.port={port}", "--Voila.port_retries=0",
             f"--Voila.token={token}", "--Voila.open_browser=False",

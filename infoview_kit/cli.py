@@ -293,10 +293,6 @@ def _cmd_cohort_report(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report,
-             "init": _cmd_init, "app": _cmd_app,
-             "share-progress": _cmd_share_progress, "cohort-report": _cmd_cohort_report}
-
 def _confirm(question: str) -> bool:
     """Ask a yes/no question on the terminal; anything but yes (or no terminal at all) is no."""
     try:
@@ -384,7 +380,10 @@ def _cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS |= {"backup": _cmd_backup, "restore": _cmd_restore, "export": _cmd_export, "forget": _cmd_forget}
+_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report,
+             "init": _cmd_init, "app": _cmd_app, "share-progress": _cmd_share_progress,
+             "cohort-report": _cmd_cohort_report, "backup": _cmd_backup, "restore": _cmd_restore,
+             "export": _cmd_export, "forget": _cmd_forget}
 
 
 if __name__ == "__main__":

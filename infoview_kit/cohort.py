@@ -638,6 +638,8 @@ def run_report(folder: str | os.PathLike[str], today: dt.date | str | None, out_
                            extra={COACH_NOTEBOOK: {"folder": str(src)}}, progress=progress,
                            title=f"Cohort report, {day.isoformat()}")
     listed = Path(result.out_dir) / "files" / "cohort-data" / "problems.csv"
-    problems = [Problem(str(r.file), str(r.problem)) for r in pd.read_csv(listed, dtype=str).itertuples()] \
-        if listed.exists() else []
+    from .contacts import unneutralize
+
+    rows = pd.read_csv(listed, dtype=str, keep_default_na=False).itertuples() if listed.exists() else []
+    problems = [Problem(unneutralize(r.file), unneutralize(r.problem)) for r in rows]
     return CohortReport(html=result.html[0], index=result.index, problems=problems, seconds=result.seconds)

@@ -617,6 +617,11 @@ def neutralize(value: object) -> object:
     return value
 
 
+def unneutralize(value: str) -> str:
+    """Undo :func:`neutralize`: text written with a protective apostrophe gets it back off."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
 def write_tables_csv(folder: str | os.PathLike[str], frames: Mapping[str, pd.DataFrame]) -> list[Path]:
     """Write each frame as ``<name>.csv`` in `folder` (created if missing), text cells passed
     through :func:`neutralize`; return the paths. For the data behind charts and reports."""

@@ -242,11 +242,13 @@ def test_cohort_report_names_the_broken_files_draws_the_charts_and_reads_only(mi
         scripted = cohort.progress_summary(wb, TODAY, alias="<script>alert('hi')</script>")
     cohort.write_summary(scripted, mixed / "scripted.json")
     (mixed / "<img src=x onerror=alert(1)>.json").write_text("nope")  # a file name is text the coach did not write
+    (mixed / "=cmd.json").write_text("nope")  # neutralized in the CSV, named as it is on the command line
     before = _sqlite_bytes(mixed)
     out = tmp_path / "report"
     assert main(["cohort-report", str(mixed), "--today", "2026-11-25", "--out", str(out), "--quiet"]) == 0
     err = capsys.readouterr().err
-    for name in ("garbage.json", "wrong.json", "songs.sqlite", "newer.sqlite", "<img src=x onerror=alert(1)>.json"):
+    for name in ("garbage.json", "wrong.json", "songs.sqlite", "newer.sqlite", "<img src=x onerror=alert(1)>.json",
+                 "=cmd.json"):
         assert f"warning: {name}" in err
     assert _sqlite_bytes(mixed) == before, "read-only: every workbook byte-identical"
     page = (out / "cohort_report.html").read_text(encoding="utf-8")
@@ -266,7 +268,8 @@ def test_cohort_report_names_the_broken_files_draws_the_charts_and_reads_only(mi
     assert quiet[0] == "alias,file,last_activity,days_quiet"
     assert "participant,p2.sqlite,2026-10-02,54" in quiet, quiet
     problems = tables.joinpath("problems.csv").read_text()
-    assert problems.count("\n") == 6 and "newer.sqlite" in problems
+    assert problems.count("\n") == 7 and "newer.sqlite" in problems
+    assert "\n'=cmd.json," in problems  # a spreadsheet shows it, never runs it
     assert (out / "index.html").exists()
 
 
