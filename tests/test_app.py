@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from infoview_kit.cli import main
 from infoview_kit.exceptions import InputFormatError, NotFoundError, PortInUseError
 from infoview_kit.store import Workbook
 
-from .conftest import ROOT, _free_port, need_browser, wait_for_server
+from .conftest import ROOT, _free_port, need_browser, stop_server, wait_for_server
 
 
 def test_the_plan_serves_the_notebooks_folder_on_localhost_with_a_token_and_no_code(demo_path):
@@ -67,22 +66,11 @@ def _start_app(workbook: Path, base: Path) -> tuple[subprocess.Popen[bytes], str
     try:
         wait_for_server(proc, f"http://127.0.0.1:{port}/voila/static/voila.js", log, "infoview app", timeout=60)
     except RuntimeError:
-        _stop(proc)
+        stop_server(proc)
         raise
     url = re.search(r"Open (http://127\.0\.0\.1:\d+/\S+)", log.read_text())
     assert url, log.read_text()
     return proc, url.group(1), log
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server by its PID (Voila shuts its kernels down); if it hangs, SIGKILL its own group."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 @pytest.mark.browser
@@ -133,7 +121,7 @@ def test_the_app_hides_code_and_its_forms_save_to_the_workbook(demo_path, tmp_pa
         expect(add.locator(".widget-html", has_text="Saved Nocode Participant")).to_be_visible()
         page.screenshot(path=str(artifacts / "app_01_find_contacts.png"))
     finally:
-        _stop(proc)
+        stop_server(proc)
     assert proc.returncode is not None
     with Workbook.open(demo_path, read_only=True) as wb:
         profile = wb.profile()

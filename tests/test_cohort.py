@@ -10,7 +10,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import nbformat
 import pytest
 from matplotlib.figure import Figure
 
@@ -183,29 +182,6 @@ def test_a_folder_that_holds_no_participant_is_an_error(tmp_path, make, error, m
 
 
 # ---------------------------------------------------------------------------- the notebook
-
-
-def test_the_coach_notebook_follows_the_house_rules():
-    nb = nbformat.read(COACH_NB, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs before committing"
-    first, params, last = nb.cells[0], nb.cells[1], nb.cells[-1]
-    assert first.cell_type == "markdown" and first.source.startswith("# Coach · ")
-    assert "parameters" in params.metadata.get("tags", [])
-    names = [line.split("=")[0].strip() for line in params.source.splitlines() if "=" in line]
-    assert {"folder", "today", "out_dir"} <= set(names)
-    assert all("#" in line for line in params.source.splitlines()), "every parameter has a comment"
-    assert last.cell_type == "markdown" and last.source.startswith("## Next steps")
-    nav = first.source.splitlines()[-1]
-    assert nav == last.source.splitlines()[-1], "navigation line at both ends"
-    for link in re.findall(r"\]\(([^)]+)\)", nav):
-        assert (COACH_NB.parent / link).resolve().exists(), link
-    for cell in code:
-        assert not any(line.startswith(("def ", "class ")) for line in cell.source.splitlines()), \
-            "logic belongs in the package"
-    assert any(c.source.startswith("## Next steps") for c in nb.cells[-1:])
 
 
 # ---------------------------------------------------------------------------- the command

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from .conftest import ROOT
 
 TODAY = __import__("datetime").date(2026, 11, 25)
 # 00_start_here is not part of `infoview run`'s report (it checks the set-up), but follows the same rules
-NB_PATHS = [notebooks_dir() / n for n in ("00_start_here.ipynb", *NOTEBOOKS)]
+NB_PATHS = [notebooks_dir() / n for n in ("00_start_here.ipynb", *NOTEBOOKS, "coach/cohort_report.ipynb")]
 
 
 @pytest.mark.parametrize("path", NB_PATHS, ids=lambda p: p.name)
@@ -29,14 +30,18 @@ def test_committed_notebook_has_no_outputs_and_follows_the_house_rules(path):
     assert nb.metadata["kernelspec"]["name"] == "python3"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs before committing"
+    coach = path.parent.name == "coach"  # the coach's notebook reads a folder of participants, not a workbook
     first, params, last = nb.cells[0], nb.cells[1], nb.cells[-1]
-    assert first.cell_type == "markdown" and first.source.startswith(f"# {path.name[:2]} · ")
+    assert first.cell_type == "markdown" and first.source.startswith("# Coach · " if coach else f"# {path.name[:2]} · ")
     assert "parameters" in params.metadata.get("tags", [])
     names = [line.split("=")[0].strip() for line in params.source.splitlines() if "=" in line]
-    assert {"workbook", "today", "out_dir"} <= set(names)
+    assert {"folder" if coach else "workbook", "today", "out_dir"} <= set(names)
     assert all("#" in line for line in params.source.splitlines()), "every parameter has a comment"
     assert last.cell_type == "markdown" and last.source.startswith("## Next steps")
-    assert first.source.splitlines()[-1] == last.source.splitlines()[-1], "navigation line at both ends"
+    nav = first.source.splitlines()[-1]
+    assert nav == last.source.splitlines()[-1], "navigation line at both ends"
+    for link in re.findall(r"\]\(([^)]+)\)", nav):
+        assert (path.parent / link).resolve().exists(), link
     for cell in code:
         assert not any(line.startswith(("def ", "class ")) for line in cell.source.splitlines()), \
             "logic belongs in the package"
