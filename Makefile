@@ -31,6 +31,8 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_bench.py
 	$(BIN)/python benchmarks/import_bench.py
+	$(BIN)/python benchmarks/report_bench.py
+	$(BIN)/python benchmarks/cohort_bench.py
 
 clean:
 	rm -rf data/demo reports .pytest_cache
