@@ -20,7 +20,9 @@ from .conftest import ROOT
 
 TODAY = __import__("datetime").date(2026, 11, 25)
 # 00_start_here is not part of `infoview run`'s report (it checks the set-up), but follows the same rules
-NB_PATHS = [notebooks_dir() / n for n in ("00_start_here.ipynb", *NOTEBOOKS, "coach/cohort_report.ipynb")]
+STEP_PATHS = [notebooks_dir() / n for n in ("00_start_here.ipynb", *NOTEBOOKS)]  # a participant's notebooks
+# and the coach's, which reads a folder of participants (run by tests/test_cohort.py through infoview cohort-report)
+NB_PATHS = [*STEP_PATHS, notebooks_dir() / "coach" / "cohort_report.ipynb"]
 
 
 @pytest.mark.parametrize("path", NB_PATHS, ids=lambda p: p.name)
@@ -84,6 +86,6 @@ def test_nbval_lax_runs_every_notebook(demo_path, tmp_path):
     env = {**os.environ, "INFOVIEW_WORKBOOK": str(demo_path)}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", "--nbval-lax",
-         *map(str, NB_PATHS)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+         *map(str, STEP_PATHS)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "5 passed" in proc.stdout or "passed" in proc.stdout.splitlines()[-1]

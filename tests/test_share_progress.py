@@ -139,6 +139,7 @@ def private_wb(tmp_path) -> Path:
         profile = {k: ([tok(k), tok(k)] if kind == "list" else tok(k)) for k, kind in PROFILE_FIELDS.items()
                    if k not in ("country", "timezone")}
         profile["email"] = f"{tok('profilemail')}@example.org"
+        profile["status"] = "working"  # one of PROFILE_STATUSES, not free text
         wb.set_profile(country="US", timezone="America/Chicago", at=at, **profile)
         report = wb.import_contacts(csv, at=at)
         assert report.added == 3
