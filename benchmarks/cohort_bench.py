@@ -11,9 +11,9 @@ reader. Building a workbook through the API takes about 2 s, so 200 of them woul
 Then prints, best of N:
 - the baseline: open each workbook read-only and read the tables a summary reads into pandas
   (profile, contacts, events, follow-ups, meetings, messages), nothing computed;
-- `cohort.load_folder` (each workbook opened read-only and summarized with `progress_summary`)
-  and the four cohort tables (`table`, `funnel`, `weekly`, `stalled`) from it: the cohort report's
-  data, target <= 10 s;
+- `cohort.load_folder` (each workbook opened read-only and summarized with `progress_summary`, in
+  one process per core from `cohort.PARALLEL_FROM` workbooks on) and the four cohort tables
+  (`table`, `funnel`, `weekly`, `stalled`) from it: the cohort report's data, target <= 10 s;
 - the same from 200 JSON summaries written by `share-progress`.
 Peak memory: the script prints its own (resource.getrusage); or run it under `/usr/bin/time -v`.
 

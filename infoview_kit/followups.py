@@ -176,7 +176,7 @@ def _business_days(country: str, dates: Iterable[np.ndarray], today: dt.date, ah
 
 def _local_days(moments: pd.Series, tz: str) -> np.ndarray:
     """The local calendar date of each (UTC) moment, as datetime64[D] (NaT stays NaT)."""
-    local = pd.to_datetime(moments, utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+    local = pd.DatetimeIndex(_utc(moments)).tz_localize("UTC").tz_convert(tz).tz_localize(None)
     return local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
 
 
@@ -226,7 +226,12 @@ def _context(t: Tables, today: dt.date | str | None) -> tuple[str, str, dt.date,
 
 
 def _utc(values: pd.Series) -> np.ndarray:
-    """Moments as naive UTC datetime64[ns] (NaT stays NaT)."""
+    """Moments as naive UTC datetime64[ns] (NaT stays NaT); naive ones count as UTC."""
+    if getattr(values, "dtype", None) is not None and values.dtype.kind == "M":
+        # datetimes already (tz-aware ones give their UTC time): no parsing, which costs far more on
+        # the small tables of a typical workbook than the work itself
+        return np.asarray(values.to_numpy(dtype="datetime64[ns]") if hasattr(values, "to_numpy") else values,
+                          dtype="datetime64[ns]")
     return pd.to_datetime(values, utc=True).to_numpy(dtype="datetime64[ns]")
 
 

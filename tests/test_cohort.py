@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
 import math
@@ -149,6 +150,22 @@ def mixed(tmp_path, demo_master) -> Path:
 
 def _sqlite_bytes(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.sqlite"))}
+
+
+def test_a_large_folder_is_read_in_parallel_processes_to_the_same_result(mixed, monkeypatch):
+    one_by_one = cohort.load_folder(mixed, TODAY)
+    monkeypatch.setattr(cohort, "PARALLEL_FROM", 2)  # the folder holds 3 .sqlite files
+    monkeypatch.setattr(cohort, "_cores", lambda: 2)
+    pools = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    assert cohort.load_folder(mixed, TODAY) == one_by_one
+    assert pools == [(2,)]
 
 
 def test_a_broken_or_foreign_file_is_named_and_the_rest_is_read(mixed):
