@@ -131,7 +131,9 @@ def to_html(notebook: Path) -> Path:
     exporter.log.setLevel(logging.ERROR)  # not "alternative text is missing" for every chart
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    nb = nbformat.read(notebook, as_version=4)
+    # the page's <title> (the browser tab, a bookmark): the notebook's own heading, not "Notebook"
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(notebook)}})
     target = notebook.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
     return target

@@ -430,6 +430,7 @@ def test_infoview_report_writes_the_same_html_with_its_charts_for_the_same_day(d
                      str(tmp_path / name), "--quiet"]) == 0
     assert capsys.readouterr().out.strip().endswith("05_follow_up_progress.html")
     page = (tmp_path / "one" / "05_follow_up_progress.html").read_text(encoding="utf-8")
+    assert "<title>05 · Follow up and chart your progress</title>" in page  # the tab says which step it is
     parser = _Tags()
     parser.feed(page)
     parser.close()
