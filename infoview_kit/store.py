@@ -9,7 +9,8 @@ import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ log = logging.getLogger("infoview_kit")
 #: ``PRAGMA application_id`` of every workbook ("IVWB"): tells a workbook from any other SQLite file.
 APPLICATION_ID = 0x49565742
 #: The newest schema this code understands (``PRAGMA user_version``).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 #: How many backups of a workbook are kept (the newest); ``Workbook.open(..., keep_backups=n)`` overrides it.
 KEEP_BACKUPS = 10
@@ -196,6 +197,16 @@ _MIGRATIONS.append("""
                   AND json_valid(NEW.detail) AND json_extract(NEW.detail, '$.anonymized') IS NOT NULL)
         BEGIN SELECT RAISE(ABORT, 'events are append-only (only forgetting a person may anonymize them)'); END;
     """)
+_MIGRATIONS.append("""
+    -- v4: what the notebooks remember between runs (the person and the meeting being worked on),
+    -- and follow-ups put off to a later day or skipped on purpose
+    CREATE TABLE state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL                      -- JSON
+    );
+    ALTER TABLE followups ADD COLUMN snoozed_until TEXT;                -- ISO, UTC: not due before then
+    ALTER TABLE followups ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0; -- closed (done_at) without doing it
+    """)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 #: What the profile's status may be (the templates word your first email from it).
@@ -356,6 +367,11 @@ class Workbook:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        #: How many committed writes this object has seen: a view compares it to know it is stale.
+        self.version = 0
+        self._listeners: list[Callable[[], Callable[[], object] | None]] = []
+        self._notifying = False
+        self._pending = False
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -523,6 +539,7 @@ class Workbook:
                     f"{self.path} is busy: another program kept it locked for more than "
                     f"{BUSY_TIMEOUT_MS // 1000} s; try again", path=self.path) from exc
             raise
+        before = c.total_changes
         try:
             yield c
         except sqlite3.OperationalError as exc:
@@ -536,6 +553,54 @@ class Workbook:
             raise
         else:
             c.execute("COMMIT")
+            if c.total_changes != before:
+                self._changed()
+
+    # ---------------------------------------------------------------- change notification
+    def on_change(self, callback: Callable[[], object]) -> Callable[[], None]:
+        """Call ``callback()`` after every committed write to this workbook, from any view or call.
+
+        The one change-notification mechanism of the package: every widget subscribes its
+        ``refresh`` here, so what it shows is re-read after any write. A bound method is held
+        weakly (a widget that is gone stops being called); an error in a callback is logged and
+        never undoes or hides the write. Return a function that unsubscribes.
+        """
+        ref: Callable[[], Callable[[], object] | None]
+        if hasattr(callback, "__self__") and hasattr(callback, "__func__"):
+            ref = weakref.WeakMethod(callback)
+        else:
+            ref = lambda: callback  # noqa: E731  (a plain function or lambda is held strongly)
+        self._listeners.append(ref)
+
+        def unsubscribe() -> None:
+            if ref in self._listeners:
+                self._listeners.remove(ref)
+        return unsubscribe
+
+    def _changed(self) -> None:
+        """Tell every subscriber that the workbook changed; a write made by a subscriber while they
+        are told makes one more round, so nobody is left showing what was before it."""
+        self.version += 1
+        if self._notifying:
+            self._pending = True
+            return
+        self._notifying = True
+        try:
+            for _round in range(5):
+                self._pending = False
+                for ref in list(self._listeners):
+                    callback = ref()
+                    if callback is None:
+                        self._listeners.remove(ref)
+                        continue
+                    try:
+                        callback()
+                    except Exception:
+                        log.exception("a view failed to refresh after a change to %s", self.path.name)
+                if not self._pending:
+                    break
+        finally:
+            self._notifying = False
 
     def _df(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> pd.DataFrame:
         cur = self._conn.execute(sql, params)
@@ -638,6 +703,51 @@ class Workbook:
                               [(k, json.dumps(v)) for k, v in changed.items()])
                 self._event("profile_updated", utc_iso(at), fields=sorted(changed))
         return self.profile()
+
+    # ---------------------------------------------------------------- what is being worked on
+    def current(self) -> dict[str, int | None]:
+        """Return the person and the meeting being worked on: ``{"contact_id": ..., "meeting_id": ...}``.
+
+        Notebooks 02-05 open on them, and every picker that chooses someone sets them
+        (:meth:`set_current`). An id whose row is gone (forgotten, deleted) reads as None.
+        """
+        stored = {k: json.loads(v) for k, v in self._conn.execute(
+            "SELECT key, value FROM state WHERE key IN ('contact_id', 'meeting_id')")}
+        out: dict[str, int | None] = {"contact_id": None, "meeting_id": None}
+        for key, table in (("contact_id", "contacts"), ("meeting_id", "meetings")):
+            value = stored.get(key)
+            if isinstance(value, int) and self._conn.execute(
+                    f"SELECT 1 FROM {table} WHERE id = ?", (value,)).fetchone():
+                out[key] = value
+        return out
+
+    def set_current(self, *, contact_id: int | None = None, meeting_id: int | None = None) -> dict[str, int | None]:
+        """Remember the person (and meeting) being worked on; return :meth:`current`.
+
+        Choosing a meeting makes its person the current one too; choosing another person
+        forgets a current meeting that is not theirs. Setting what is already set writes nothing.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such contact or meeting.
+        """
+        now = self.current()
+        if meeting_id is not None:
+            meeting = self.meeting(meeting_id)
+            contact_id = int(meeting["contact_id"])
+        elif contact_id is not None:
+            self.contact(contact_id)
+            if now["meeting_id"] is not None and now["contact_id"] == int(contact_id):
+                meeting_id = now["meeting_id"]
+        else:
+            return now
+        want = {"contact_id": int(contact_id), "meeting_id": None if meeting_id is None else int(meeting_id)}
+        if want != now:
+            with self.transaction() as c:
+                c.executemany("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                              "SET value = excluded.value", [(k, json.dumps(v)) for k, v in want.items()])
+        return self.current()
 
     # ---------------------------------------------------------------- contacts
     def import_contacts(self, path: str | os.PathLike[str], *, fmt: str | None = None,
@@ -1952,6 +2062,8 @@ class Workbook:
         for table in ("merges", "questions", "followups", "messages", "meetings", "research", "contact_sources",
                       "contacts"):
             c.execute(f"DELETE FROM {table} WHERE {self._FORGET_MATCH[table]}", (cid,))
+        if self.current()["contact_id"] is None:  # they were the person being worked on
+            c.execute("DELETE FROM state WHERE key IN ('contact_id', 'meeting_id')")
 
     def _file_backed(self) -> bool:
         """True if the connection is on a file (not the in-memory copy of a read-only open)."""

@@ -1,0 +1,84 @@
+"""What the workbook remembers between runs (the person and meeting being worked on), and the one
+change-notification mechanism every view subscribes to."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from infoview_kit.exceptions import NotFoundError
+
+
+def test_current_person_and_meeting_are_remembered_across_opens(new_wb):
+    from infoview_kit.store import Workbook
+
+    assert new_wb.current() == {"contact_id": None, "meeting_id": None}
+    a = new_wb.add_contact("Ada", "Byron", company="Analytical")
+    b = new_wb.add_contact("Grace", "Hopper", company="Navy")
+    assert new_wb.set_current(contact_id=a) == {"contact_id": a, "meeting_id": None}
+    m = new_wb.schedule_meeting(b, "2026-12-07T10:00")
+    assert new_wb.set_current(meeting_id=m) == {"contact_id": b, "meeting_id": m}  # the meeting's person too
+    assert new_wb.set_current(contact_id=b) == {"contact_id": b, "meeting_id": m}  # their meeting stays
+    new_wb.close()
+    with Workbook.open(new_wb.path) as again:
+        assert again.current() == {"contact_id": b, "meeting_id": m}
+        assert again.set_current(contact_id=a) == {"contact_id": a, "meeting_id": None}  # not a's meeting
+        with pytest.raises(NotFoundError):
+            again.set_current(contact_id=999)
+        again.forget(a)
+        assert again.current() == {"contact_id": None, "meeting_id": None}
+
+
+def test_every_committed_write_notifies_subscribers_and_only_writes_do(new_wb):
+    calls: list[int] = []
+
+    class View:
+        def refresh(self) -> None:
+            calls.append(new_wb.version)
+
+    view = View()
+    new_wb.on_change(view.refresh)
+    unsubscribe = new_wb.on_change(lambda: calls.append(-1))
+    cid = new_wb.add_contact("Ada", "Byron")
+    assert calls == [1, -1]
+    new_wb.contacts()
+    with new_wb.transaction():
+        pass  # nothing written: nobody is told
+    assert calls == [1, -1]
+    unsubscribe()
+    new_wb.set_current(contact_id=cid)
+    assert calls == [1, -1, 2]
+    new_wb.set_current(contact_id=cid)  # the same again writes nothing
+    assert calls == [1, -1, 2]
+    del view
+    gc.collect()
+    new_wb.add_contact("Grace", "Hopper")  # a view that is gone is no longer called
+    assert calls == [1, -1, 2]
+
+
+def test_a_failing_subscriber_neither_undoes_nor_hides_the_write(new_wb, caplog):
+    def broken() -> None:
+        raise RuntimeError("view bug")
+
+    seen: list[int] = []
+    new_wb.on_change(broken)
+    new_wb.on_change(lambda: seen.append(len(new_wb.contacts())))
+    new_wb.add_contact("Ada", "Byron")
+    assert seen == [1] and "failed to refresh" in caplog.text
+
+
+def test_a_write_made_while_subscribers_are_told_tells_them_again(new_wb):
+    cid = new_wb.add_contact("Ada", "Byron")
+    seen: list[dict] = []
+
+    def follower() -> None:
+        seen.append(new_wb.current())
+
+    def picker() -> None:  # a view that, on a change, makes the new person current
+        new_wb.set_current(contact_id=cid)
+
+    new_wb.on_change(picker)
+    new_wb.on_change(follower)
+    new_wb.add_contact("Grace", "Hopper")
+    assert seen[-1] == {"contact_id": cid, "meeting_id": None}
