@@ -1226,6 +1226,30 @@ class Workbook:
         df["stage"] = df["stage"].map(dict(enumerate(STAGES))).astype("string")
         return df
 
+    def directory(self) -> pd.DataFrame:
+        """Return every contact in the few columns a person picker searches and ranks by: a lean
+        read (no sources, no notes) that stays fast on tens of thousands of connections.
+
+        Columns: id, name ("First Last"), company, position, email, stage (the furthest funnel stage
+        reached, as its index in STAGES; -1 for none), pinned (bool), excluded (bool), open_followups
+        (stored follow-ups not done), last_event (UTC ISO text of their newest event, or None).
+        """
+        case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
+        kinds = ", ".join(f"'{k}'" for k in STAGE_OF_EVENT)
+        df = self._df(f"""
+            WITH st AS (SELECT contact_id, max(CASE kind {case} ELSE -1 END) AS stage, max(at) AS last_event
+                        FROM events WHERE contact_id IS NOT NULL AND kind IN ({kinds}, 'meeting_scheduled',
+                        'email_drafted', 'research_added') GROUP BY contact_id),
+                 fu AS (SELECT contact_id, count(*) AS n FROM followups WHERE done_at IS NULL GROUP BY contact_id)
+            SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS name,
+                   c.company, c.position, c.email, coalesce(st.stage, -1) AS stage, c.pinned, c.excluded,
+                   coalesce(fu.n, 0) AS open_followups, st.last_event
+            FROM contacts c LEFT JOIN st ON st.contact_id = c.id LEFT JOIN fu ON fu.contact_id = c.id
+            ORDER BY c.id""")
+        for col in ("pinned", "excluded"):
+            df[col] = df[col].astype(bool)
+        return df
+
     def contact(self, contact_id: int) -> dict[str, Any]:
         """Return one contact as a dict (the columns of :meth:`contacts`).
 

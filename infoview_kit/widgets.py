@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+import traitlets
 
 from ._people import HOW_KNOWN
 from .exceptions import InfoviewError
@@ -64,6 +65,14 @@ class _Form:
 
     def _run(self, action: Callable[[], str]) -> None:
         run_with_status(self._status, action)
+
+    def _watch(self, wb: Workbook) -> None:
+        """Re-read what the form shows after any write to `wb`, from any view or call
+        (:meth:`Workbook.on_change`): call once the controls exist."""
+        self._unwatch = wb.on_change(self.reload)
+
+    def reload(self) -> None:
+        """Re-read from the workbook whatever the form shows (options, counts, stored values)."""
 
     def submit(self) -> str:
         """Do what the button does; return the message for the status line."""
@@ -278,6 +287,149 @@ class EmployerRater(_Form):
         """Leave the chosen employer out of the list."""
         self._wb.rate_employer(self._employer.value, excluded=True)
         return "Excluded."
+
+
+class PersonPicker(w.VBox):
+    """Type to find a person: a search box over name, company, position and email, and under it
+    the best matches, most relevant first (the person being worked on, people with something due,
+    pinned people, people on your outreach list by latest activity, then everyone by name).
+
+    Scales to tens of thousands of contacts: only `limit` matches are ever sent to the browser.
+    ``value`` is the chosen contact id (observe it with ``picker.observe(f, names="value")``).
+    Choosing someone makes them the workbook's current person (:meth:`Workbook.set_current`),
+    and the picker follows the current person when another view changes it.
+
+    Parameters
+    ----------
+    wb
+        The workbook.
+    value
+        The contact shown first; default the workbook's current person.
+    description
+        The label in front of the search box.
+    where
+        Which people may be chosen: a function of :meth:`Workbook.directory` returning a boolean
+        mask (default everyone not excluded).
+    limit
+        How many matches to list.
+    follow_current
+        Switch to the current person when another view changes it, and set it when chosen.
+    """
+
+    value = traitlets.Int(None, allow_none=True)
+
+    def __init__(self, wb: Workbook, value: int | None = None, *, description: str = "Person",
+                 where: Callable[[pd.DataFrame], Any] | None = None, limit: int = 8,
+                 follow_current: bool = True) -> None:
+        self._wb = wb
+        self._where = where
+        self._limit = limit
+        self._follow = follow_current
+        self._people: pd.DataFrame | None = None
+        self._syncing = False
+        self._search = w.Text(description=description, placeholder="type a name, company or email",
+                              continuous_update=True, layout=_LAYOUT, style=_STYLE)
+        self._list = w.Select(options=[], rows=min(limit, 6), layout={"width": "28rem", "margin": "0 0 0 9.5rem"})
+        self._more = w.HTML(layout={"margin": "0 0 0 9.5rem"})
+        super().__init__([self._search, self._list, self._more])
+        self._load()
+        start = value if value is not None else (wb.current()["contact_id"] if follow_current else None)
+        self._show(keep=start)
+        self._search.observe(lambda _c: self._show(keep=self.value), names="value")
+        self._list.observe(self._chosen, names="value")
+        self._unwatch = wb.on_change(self.reload)
+
+    def _load(self) -> None:
+        import pandas as pd
+
+        df = self._wb.directory()
+        if self._where is not None:
+            df = df[pd.Series(self._where(df), index=df.index).astype(bool)]
+        else:
+            df = df[~df["excluded"]]
+        company = df["company"].fillna("")
+        df = df.assign(
+            label=df["name"].where(df["name"] != "", "?") + company.where(company == "", " · " + company)
+            + df["stage"].map(lambda i: "" if i < 0 else " · " + _STAGE_LABELS[int(i)]),
+            hay=(df["name"] + " " + company + " " + df["position"].fillna("") + " "
+                 + df["email"].fillna("")).str.lower(),
+            active=df["last_event"].fillna(""))
+        self._people = df.sort_values(
+            ["open_followups", "pinned", "stage", "active", "name"],
+            ascending=[False, False, False, False, True], key=lambda c: (c > 0) if c.name == "open_followups"
+            else (c >= 0) if c.name == "stage" else c.str.lower() if c.name == "name" else c, kind="stable")
+
+    def _matches(self) -> pd.DataFrame:
+        assert self._people is not None
+        df = self._people
+        for token in self._search.value.lower().split():
+            df = df[df["hay"].str.contains(token, regex=False)]
+        return df
+
+    def _show(self, keep: int | None) -> None:
+        """List the best matches of the search, keeping `keep` (a contact id) first when it is one of them."""
+        found = self._matches()
+        top = found.head(self._limit)
+        options = [(str(label), int(i)) for i, label in zip(top["id"], top["label"], strict=True)]
+        if keep is not None and keep not in top["id"].to_numpy():
+            row = found[found["id"] == keep]
+            if not row.empty:
+                options = [(str(row["label"].iloc[0]), int(keep)), *options[: self._limit - 1]]
+        elif keep is not None:
+            options.sort(key=lambda o: o[1] != keep)
+        self._syncing = True
+        try:
+            self._list.options = options
+            self._list.value = keep if keep in [o[1] for o in options] else None
+        finally:
+            self._syncing = False
+        extra = len(found) - len(options)
+        self._more.value = (f"<small>{extra} more match: type more to narrow the list.</small>" if extra > 0 else
+                            "<small>Nobody matches: try part of a name or company.</small>" if not options
+                            else "")
+        self.value = self._list.value
+
+    def _chosen(self, change: dict[str, Any]) -> None:
+        if self._syncing or change["new"] is None:
+            return
+        self.value = int(change["new"])
+        if self._follow:
+            self._wb.set_current(contact_id=self.value)
+
+    def reload(self) -> None:
+        """Re-read the people (names, stages, what is due) and follow the current person."""
+        self._load()
+        keep = self.value
+        if self._follow:
+            current = self._wb.current()["contact_id"]
+            if current is not None and current != keep:
+                keep = current
+                if keep not in self._matches()["id"].to_numpy():
+                    self._search.value = ""  # shows the lists anew, with them first
+        self._show(keep=keep)
+
+    def choose(self, contact_id: int | None) -> None:
+        """Show `contact_id` as the chosen person (as clicking their name would)."""
+        if contact_id is None:
+            self._show(keep=None)
+            return
+        self._search.value = ""
+        self._show(keep=int(contact_id))
+        if self.value is not None and self._follow:
+            self._wb.set_current(contact_id=self.value)
+
+    @property
+    def search(self) -> w.Text:
+        """The search box (to type into)."""
+        return self._search
+
+    @property
+    def matches(self) -> list[tuple[str, int]]:
+        """The matches listed now, as (label, contact id)."""
+        return list(self._list.options)
+
+
+_STAGE_LABELS = ("chosen", "researched", "emailed", "replied", "met", "thanked", "kept in touch")
 
 
 def _isna(value: Any) -> bool:

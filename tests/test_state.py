@@ -82,3 +82,23 @@ def test_a_write_made_while_subscribers_are_told_tells_them_again(new_wb):
     new_wb.on_change(follower)
     new_wb.add_contact("Grace", "Hopper")
     assert seen[-1] == {"contact_id": cid, "meeting_id": None}
+
+
+def test_person_picker_finds_by_typing_lists_the_relevant_first_and_follows_the_current_person(new_wb):
+    from infoview_kit.widgets import PersonPicker
+
+    ids = {n: new_wb.add_contact(n, "Lee", company=f"{n} Corp") for n in ("Ann", "Bea", "Cal", "Dan")}
+    new_wb.set_target(ids["Dan"])  # on the outreach list: before the rest
+    picker = PersonPicker(new_wb, limit=2)
+    assert [i for _, i in picker.matches] == [ids["Dan"], ids["Ann"]] and picker.value is None
+    assert "2 more match" in picker._more.value
+    picker.search.value = "cal co"
+    assert picker.matches == [("Cal Lee · Cal Corp", ids["Cal"])]
+    picker._list.value = ids["Cal"]  # as a click on the name does
+    assert picker.value == ids["Cal"] and new_wb.current()["contact_id"] == ids["Cal"]
+    other = PersonPicker(new_wb)
+    assert other.value == ids["Cal"]  # a new picker opens on the current person
+    new_wb.set_current(contact_id=ids["Bea"])  # another view chose someone: both follow
+    assert picker.value == other.value == ids["Bea"]
+    picker.search.value = "zzz"
+    assert picker.matches == [] and "Nobody matches" in picker._more.value
