@@ -164,3 +164,62 @@ def mailto_for(wb: Workbook, message_id: int) -> str:
 
     msg = wb.message(message_id)
     return mailto_link(wb.contact(msg["contact_id"]).get("email") or "", msg["subject"], msg["body"])
+
+
+def record_reply(wb: Workbook, contact_id: int, on: dt.date | dt.datetime | str | None = None, *,
+                 at: dt.datetime | str | None = None) -> int:
+    """Record that a person replied: the "They replied" button of the composer, the board and the
+    person's page. Return the id of the message they answered.
+
+    The answer is to the newest message you sent them that is not answered yet (the first email,
+    the nudge, a thank-you or an update). Recording it settles the no-reply routine: the second
+    contact and the nudge are no longer due.
+
+    Parameters
+    ----------
+    on
+        The day (or moment) they replied, in the profile's time zone; a day means noon of it.
+        Default: `at`, else now.
+    at
+        The clock of the run (a notebook's ``now``); default the real time.
+
+    Raises
+    ------
+    InputFormatError
+        If nothing was sent to them yet, if `on` is not a date, or if it is before the message
+        was sent or after `at`.
+    """
+    from zoneinfo import ZoneInfo
+
+    from .exceptions import InputFormatError
+
+    person = wb.contact(contact_id)
+    name = " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)) or f"contact {contact_id}"
+    tz = ZoneInfo(wb.profile().get("timezone") or "UTC")
+    now = pd.Timestamp(at if at is not None else dt.datetime.now(dt.UTC))
+    now = now.tz_localize(tz) if now.tzinfo is None else now
+    if on is None or (isinstance(on, str) and not on.strip()):
+        when = now
+    else:
+        try:
+            stamp = pd.Timestamp(on.strip() if isinstance(on, str) else on)
+        except ValueError:
+            raise InputFormatError(f"reply date {on!r}: expected a date such as 2026-11-25") from None
+        if isinstance(on, dt.date) and not isinstance(on, dt.datetime) or (
+                isinstance(on, str) and len(on.strip()) == 10):
+            stamp = stamp.replace(hour=12)
+        when = stamp.tz_localize(tz) if stamp.tzinfo is None else stamp
+    sent = wb.messages(contact_id)
+    sent = sent[sent["status"] == "sent"].sort_values(["sent_at", "id"])
+    if sent.empty:
+        answered = wb.messages(contact_id)["status"].eq("replied").any()
+        raise InputFormatError(f"{name}: " + ("their reply is recorded already" if answered else
+                                              "nothing was sent to them yet; mark your email sent first"))
+    last = sent.iloc[-1]
+    if when < last["sent_at"]:
+        raise InputFormatError(f"reply date {when:%Y-%m-%d}: before your email to {name} was sent "
+                               f"({last['sent_at'].tz_convert(tz):%Y-%m-%d})")
+    if when.normalize() > now.normalize():
+        raise InputFormatError(f"reply date {when:%Y-%m-%d}: in the future")
+    wb.mark_replied(int(last["id"]), at=when.to_pydatetime())
+    return int(last["id"])

@@ -102,3 +102,30 @@ def test_person_picker_finds_by_typing_lists_the_relevant_first_and_follows_the_
     assert picker.value == other.value == ids["Bea"]
     picker.search.value = "zzz"
     assert picker.matches == [] and "Nobody matches" in picker._more.value
+
+
+def test_record_reply_answers_the_newest_sent_message_on_the_day_given(new_wb):
+    import datetime as dt
+
+    from infoview_kit.drafting import record_reply
+    from infoview_kit.exceptions import InputFormatError
+
+    new_wb.set_profile(timezone="Europe/London", country="GB")
+    cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
+    with pytest.raises(InputFormatError, match="nothing was sent"):
+        record_reply(new_wb, cid)
+    mid = new_wb.save_draft(cid, "outreach", "Hello", "Hi Ada,\n\nA question.\n\nAlex")
+    new_wb.mark_sent(mid, at="2026-11-02T10:00:00+00:00")
+    now = dt.datetime(2026, 11, 6, 15, tzinfo=dt.UTC)
+    with pytest.raises(InputFormatError, match="before your email"):
+        record_reply(new_wb, cid, "2026-11-01", at=now)
+    with pytest.raises(InputFormatError, match="in the future"):
+        record_reply(new_wb, cid, "2026-11-09", at=now)
+    with pytest.raises(InputFormatError, match="expected a date"):
+        record_reply(new_wb, cid, "next spring", at=now)
+    assert record_reply(new_wb, cid, "2026-11-04", at=now) == mid
+    msg = new_wb.message(mid)
+    assert (msg["status"], msg["replied_at"]) == ("replied", "2026-11-04T12:00:00+00:00")
+    assert new_wb.followups().query("kind in ['second_contact', 'nudge']")["done_at"].notna().all()
+    with pytest.raises(InputFormatError, match="recorded already"):
+        record_reply(new_wb, cid, at=now)
