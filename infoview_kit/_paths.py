@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,8 @@ from .exceptions import InputFormatError
 #: The demo's story is frozen in time: its scripted history ends the day before this date.
 DEMO_TODAY = dt.date(2026, 11, 25)
 ENV_WORKBOOK = "INFOVIEW_WORKBOOK"
+#: The file that marks a folder as someone's private copies of the notebooks, naming their workbook.
+WORKSPACE_MANIFEST = ".infoview-workspace.json"
 
 
 def project_root(start: str | os.PathLike[str] | None = None) -> Path:
@@ -27,8 +30,33 @@ def project_root(start: str | os.PathLike[str] | None = None) -> Path:
     return here
 
 
+def workspace_workbook(folder: str | os.PathLike[str] | None = None) -> Path | None:
+    """Return the workbook whose private copies of the notebooks `folder` (default: cwd) holds, or None.
+
+    A workspace (``infoview init``, ``infoview lab``) names its workbook in its manifest, relative
+    to itself, so a notebook run from there finds that workbook whoever started the kernel.
+    """
+    here = Path(folder or os.getcwd())
+    try:
+        data = json.loads((here / WORKSPACE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    named = data.get("workbook") if isinstance(data, dict) else None
+    if not isinstance(named, str) or not named.strip():
+        return None
+    return (here / Path(named).expanduser()).resolve()
+
+
 def default_workbook() -> Path:
-    """Return ``$INFOVIEW_WORKBOOK`` if set, else ``<project>/data/private/workbook.sqlite``."""
+    """Return the workbook an empty ``workbook`` parameter means.
+
+    In order: the workbook of the private workspace the current folder is (a notebook copied by
+    ``infoview init`` runs there), ``$INFOVIEW_WORKBOOK`` if set, else
+    ``<project>/data/private/workbook.sqlite``.
+    """
+    own = workspace_workbook()
+    if own is not None:
+        return own
     env = os.environ.get(ENV_WORKBOOK, "").strip()
     if env:
         return Path(env).expanduser()

@@ -56,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--quiet", action="store_true", help="no progress bar")
     o.add_argument("--redact", action="store_true", help=_REDACT_HELP)
 
-    n = sub.add_parser("init", help="set up your private workbook and fill in your profile (in the terminal, "
-                                    "or from a profile file your coach gave you)")
+    n = sub.add_parser("init", help="set up your private workbook and your private copies of the notebooks, and "
+                                    "fill in your profile (in the terminal, or from a profile file your coach gave "
+                                    "you)")
     n.add_argument("--workbook", type=Path, help="the workbook to create (default: $INFOVIEW_WORKBOOK or "
                                                   "data/private/workbook.sqlite)")
     n.add_argument("--profile", type=Path, metavar="FILE",
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true", help="replace the profile of a workbook that already has one")
     n.add_argument("--print-template", action="store_true",
                    help="print a commented profile template (YAML) to fill in, and exit")
+
+    lb = sub.add_parser("lab", help="open JupyterLab on your private copies of the notebooks (made beside your "
+                                    "workbook by 'infoview init', brought up to date first)")
+    lb.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
+                                                   "data/private/workbook.sqlite)")
+    lb.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
+    lb.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
 
     a = sub.add_parser("app", help="open the notebooks without code (Voila): the same forms, your workbook")
     a.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
@@ -257,6 +265,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .app import serve_lab
+
+    return serve_lab(args.workbook, port=args.port, open_browser=not args.no_browser)
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
     from .app import serve
 
@@ -381,7 +395,7 @@ def _cmd_forget(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report,
-             "init": _cmd_init, "app": _cmd_app, "share-progress": _cmd_share_progress,
+             "init": _cmd_init, "lab": _cmd_lab, "app": _cmd_app, "share-progress": _cmd_share_progress,
              "cohort-report": _cmd_cohort_report, "backup": _cmd_backup, "restore": _cmd_restore,
              "export": _cmd_export, "forget": _cmd_forget}
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .store import Workbook
+    from .workspace import Workspace
 
 log = logging.getLogger("infoview_kit")
 
@@ -64,6 +65,8 @@ class InitResult:
     profile: dict[str, Any]
     empty_fields: list[str] = field(default_factory=list)
     tightened: bool = False  # an existing file was readable by others and was made private
+    workspace: Workspace | None = None  # your private copies of the notebooks, made or brought up to date
+    workspace_problem: str | None = None  # why there are none (e.g. no shipped notebooks here)
 
 
 # ---------------------------------------------------------------- a profile from a file
@@ -300,16 +303,20 @@ def check_can_init(path: str | os.PathLike[str] | None = None, *, force: bool = 
     if _has_profile(profile) and not force:
         who = profile.get("name") or "someone"
         raise ProfileExistsError(f"{p} already has a profile (for {who}); nothing was changed. Pass --force to "
-                                 "replace it, or edit it in notebook 01", path=p)
+                                 "replace it, or edit it in notebook 01 ('infoview lab' opens your notebooks)",
+                                 path=p)
     return profile
 
 
 def init_workbook(path: str | os.PathLike[str] | None, profile: Mapping[str, Any], *,
-                  force: bool = False, at: dt.datetime | str | None = None) -> InitResult:
+                  force: bool = False, at: dt.datetime | str | None = None, workspace: bool = True) -> InitResult:
     """Create the workbook if needed (readable by its owner only) and store `profile` in one transaction.
 
     Fields `profile` leaves out are left as they are. If anything fails, a workbook this call
-    created is removed again, so nothing half-written is left behind.
+    created is removed again, so nothing half-written is left behind. Then, with `workspace`, the
+    private copies of the notebooks beside it are made or brought up to date
+    (:func:`infoview_kit.workspace.prepare_workspace`); if that cannot be done, the workbook stays
+    and ``workspace_problem`` says why.
 
     Raises
     ------
@@ -337,7 +344,17 @@ def init_workbook(path: str | os.PathLike[str] | None, profile: Mapping[str, Any
     tightened = _make_private(p)
     empty = [k for k, v in stored.items() if not v]
     log.info("workbook %s ready (%s)", p, "created" if created else "updated")
-    return InitResult(path=p, created=created, profile=stored, empty_fields=empty, tightened=tightened)
+    result = InitResult(path=p, created=created, profile=stored, empty_fields=empty, tightened=tightened)
+    if workspace:
+        from .exceptions import InfoviewError
+        from .workspace import prepare_workspace
+
+        try:
+            result.workspace = prepare_workspace(p)
+        except InfoviewError as exc:
+            log.warning("no private copies of the notebooks: %s", exc)
+            result.workspace_problem = str(exc)
+    return result
 
 
 def _make_private(p: Path) -> bool:
@@ -364,15 +381,26 @@ def next_steps(result: InitResult) -> str:
         lines.append("It was readable by others: it is now readable by you only.")
     if result.empty_fields:
         lines.append("Left empty: " + ", ".join(result.empty_fields) + " (fill them in later in notebook 00 or 01).")
-    start = _shown_path(notebooks_dir() / "00_start_here.ipynb")
-    app = "infoview app"
+    app, lab = "infoview app", "infoview lab"
     if not _is_default(path):
-        lines.append("The notebooks use it when INFOVIEW_WORKBOOK names it: "
+        lines.append("Other commands use it when INFOVIEW_WORKBOOK names it (or pass --workbook): "
                      f"export INFOVIEW_WORKBOOK={shlex.quote(str(path))}")
         app += f" --workbook {shlex.quote(str(path))}"
-    lines += ["Next steps:",
-              f"  - in JupyterLab: open {start} (jupyter lab {shlex.quote(start)})",
-              f"  - without code: {app}"]
+        lab += f" --workbook {shlex.quote(str(path))}"
+    if result.workspace is not None:
+        lines.append(result.workspace.summary())
+        start = _shown_path(result.workspace.start)
+        lines += ["Next steps:",
+                  f"  - in JupyterLab: {lab} (opens {start}; work there, not in notebooks/, so what JupyterLab "
+                  "saves stays private)",
+                  f"  - without code: {app}"]
+    else:
+        if result.workspace_problem:
+            lines.append(f"No private copies of the notebooks: {result.workspace_problem}")
+        start = _shown_path(notebooks_dir() / "00_start_here.ipynb")
+        lines += ["Next steps:",
+                  f"  - in JupyterLab: open {start} (jupyter lab {shlex.quote(start)})",
+                  f"  - without code: {app}"]
     return "\n".join(lines)
 
 

@@ -214,3 +214,27 @@ def run_all_cells(page, url: str) -> None:
     expect(page.locator(".jp-StatusBar-TextItem", has_text=idle)).to_be_visible()
     expect(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
                         has_text="Traceback")).to_have_count(0)
+
+
+# ---------------------------------------------------------------- a project of its own (workspace, app, git)
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args], cwd=folder,
+                          check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def git_project(tmp_path) -> Path:
+    """A throw-away project: the shipped notebooks 00-05 committed in a git repository of its own, and an
+    empty data/sample/ (so it is a project root). A test may modify its notebooks as JupyterLab would."""
+    if shutil.which("git") is None:
+        pytest.skip("git is missing")
+    root = tmp_path / "project"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "data" / "sample").mkdir(parents=True)
+    for path in sorted(notebooks_dir().glob("0*.ipynb")):
+        shutil.copy(path, root / "notebooks" / path.name)
+    (root / ".gitignore").write_text((ROOT / ".gitignore").read_text())
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "the shipped notebooks")
+    return root

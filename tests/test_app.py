@@ -4,31 +4,93 @@ to the workbook. One real-browser scenario (Debian's Chromium, Playwright) and t
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from infoview_kit.app import plan_app
+from infoview_kit.app import plan_app, serve
 from infoview_kit.cli import main
 from infoview_kit.exceptions import InputFormatError, NotFoundError, PortInUseError
 from infoview_kit.store import Workbook
+from infoview_kit.workspace import shipped_notebooks
 
 from .conftest import ROOT, _free_port, need_browser, stop_server, wait_for_server
 
+STEPS = ["00_start_here.ipynb", "01_find_contacts.ipynb", "02_research.ipynb", "03_draft_emails.ipynb",
+         "04_log_interviews.ipynb", "05_follow_up_progress.ipynb"]
 
-def test_the_plan_serves_the_notebooks_folder_on_localhost_with_a_token_and_no_code(demo_path):
+
+def test_the_plan_serves_a_private_copy_of_the_notebooks_on_localhost_with_a_token_and_no_code(demo_path):
     plan = plan_app(demo_path, port=0)
-    assert plan.root == ROOT / "notebooks" and plan.workbook == demo_path.resolve()
-    assert "--Voila.ip=127.0.0.1" in plan.argv and f"--Voila.port={plan.port}" in plan.argv
-    assert "--VoilaConfiguration.strip_sources=True" in plan.argv and "--Voila.open_browser=False" in plan.argv
-    assert len(plan.token) >= 24 and f"--Voila.token={plan.token}" in plan.argv
-    assert plan.url == f"http://127.0.0.1:{plan.port}/voila/render/00_start_here.ipynb?token={plan.token}"
-    assert (plan.root / "00_start_here.ipynb").exists()
+    try:
+        assert plan.workbook == demo_path.resolve() and plan.temporary
+        assert plan.root != ROOT / "notebooks" and plan.argv[0] == str(plan.root)
+        assert stat.S_IMODE(plan.root.stat().st_mode) == 0o700
+        assert sorted(p.name for p in plan.root.iterdir()) == STEPS, "00-05, not the coach's"
+        shipped = shipped_notebooks()  # as committed (tests/test_workspace.py checks that)
+        for name in STEPS:
+            served = json.loads((plan.root / name).read_text())
+            assert ["".join(c["source"]) for c in served["cells"]] == [c["source"] for c in shipped[name]["cells"]]
+            assert not any(c.get("outputs") for c in served["cells"])
+        assert "--Voila.ip=127.0.0.1" in plan.argv and f"--Voila.port={plan.port}" in plan.argv
+        assert "--VoilaConfiguration.strip_sources=True" in plan.argv and "--Voila.open_browser=False" in plan.argv
+        assert len(plan.token) >= 24 and f"--Voila.token={plan.token}" in plan.argv
+        assert plan.url == f"http://127.0.0.1:{plan.port}/voila/render/00_start_here.ipynb?token={plan.token}"
+    finally:
+        plan.remove()
+    assert not plan.root.exists()
+
+
+def test_the_app_serves_the_shipped_notebooks_not_what_jupyterlab_autosaved(git_project, demo_path, tmp_path,
+                                                                             monkeypatch):
+    """A tracked notebook modified as JupyterLab's autosave leaves it (a path and a name in its parameters, a
+    person's data in its outputs and in a cell of their own): the app's copy has none of it."""
+    from infoview_kit.workspace import prepare_workspace
+
+    tracked = git_project / "notebooks" / "04_log_interviews.ipynb"
+    shipped = tracked.read_bytes()
+    nb = json.loads(shipped)
+    params = nb["cells"][1]
+    assert "parameters" in params["metadata"]["tags"]
+    params["source"] = ['workbook = "/home/jamie/private/workbook.sqlite"  # your workbook\n',
+                        'meeting = "Tanya Brookes"  # whose meeting\n']
+    nb["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "Tanya Brookes, Cobalt\n"}]
+    nb["cells"][2]["execution_count"] = 3
+    nb["cells"].insert(3, {"cell_type": "markdown", "id": "mine", "metadata": {}, "source": "Tanya: call Tuesday"})
+    tracked.write_text(json.dumps(nb))
+    monkeypatch.chdir(git_project)
+    space = prepare_workspace(demo_path)  # the person's own copies exist too: never served
+    (space.folder / "04_log_interviews.ipynb").write_text(tracked.read_text())
+    plan = plan_app(demo_path, root=tmp_path / "served")
+    served = plan.root / "04_log_interviews.ipynb"
+    assert plan.root == tmp_path / "served" and not plan.temporary
+    assert served.read_bytes() == shipped
+    for path in plan.root.iterdir():
+        text = path.read_text()
+        assert "Tanya" not in text and "jamie" not in text, path
+    assert str(space.folder) not in plan.argv and str(git_project / "notebooks") not in plan.argv
+
+
+def test_serve_hands_the_workbook_to_the_kernels_and_removes_its_copy_when_it_stops(demo_path, monkeypatch):
+    from voila.app import Voila
+
+    seen: dict[str, object] = {}
+
+    def launch(argv):
+        root = Path(argv[0])
+        seen.update(root=root, files=sorted(p.name for p in root.iterdir()), env=os.environ["INFOVIEW_WORKBOOK"])
+
+    monkeypatch.setattr(Voila, "launch_instance", launch)
+    assert serve(demo_path, open_browser=False) == 0
+    assert seen["files"] == STEPS and seen["env"] == str(demo_path.resolve())
+    assert not Path(str(seen["root"])).exists(), "the copy goes when the app stops"
 
 
 def test_a_missing_workbook_or_a_busy_port_exits_2_with_one_clear_line(tmp_path, demo_path, capsys):

@@ -74,7 +74,10 @@ def test_init_from_a_yaml_file_creates_a_private_workbook_and_says_what_next(tmp
     out = capsys.readouterr().out
     assert _mode(target) == 0o600
     assert "00_start_here.ipynb" in out and "infoview app --workbook" in out
-    assert f"export INFOVIEW_WORKBOOK={target}" in out  # not the default path: say how notebooks find it
+    assert f"export INFOVIEW_WORKBOOK={target}" in out  # not the default path: say how other commands find it
+    copies = target.parent / "notebooks"  # the private copies of the notebooks, beside the workbook
+    assert f"Your notebooks: private copies in {copies}" in out and f"infoview lab --workbook {target}" in out
+    assert _mode(copies) == 0o700 and _mode(copies / "00_start_here.ipynb") == 0o600
     assert "Left empty:" in out and "current_employer" in out
     with Workbook.open(target, read_only=True) as wb:
         stored = wb.profile()
@@ -94,6 +97,29 @@ def test_init_from_json_into_the_default_workbook(tmp_path, capsys):
     assert "export INFOVIEW_WORKBOOK" not in out and "infoview app\n" in out + "\n"
     with Workbook.open(default, read_only=True) as wb:
         assert wb.profile()["interests"] == ["chess", "cycling"]
+
+
+def test_init_still_makes_the_workbook_when_the_notebooks_cannot_be_copied(tmp_path, monkeypatch, capsys):
+    from infoview_kit import workspace
+
+    monkeypatch.setattr(workspace, "shipped_dir", lambda: tmp_path / "nowhere")
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: Jo\ntimezone: Europe/Berlin\n")
+    target = tmp_path / "wb.sqlite"
+    assert main(["init", "--workbook", str(target), "--profile", str(profile)]) == 0
+    out = capsys.readouterr().out
+    assert "No private copies of the notebooks:" in out and "no notebooks" in out
+    assert target.exists() and not (tmp_path / "wb.notebooks").exists()
+
+
+def test_init_again_brings_the_copies_up_to_date(tmp_path):
+    target = tmp_path / "workbook.sqlite"
+    first = onboarding.init_workbook(target, {"name": "Jo"})
+    assert first.workspace is not None and {u.action for u in first.workspace.notebooks} == {"created"}
+    again = onboarding.init_workbook(target, {"name": "Jo Park"}, force=True)
+    assert again.workspace is not None and {u.action for u in again.workspace.notebooks} == {"unchanged"}
+    assert onboarding.init_workbook(tmp_path / "other.sqlite", {}, workspace=False).workspace is None
+    assert not (tmp_path / "other.notebooks").exists()
 
 
 def test_an_existing_profile_is_never_overwritten_unless_forced(tmp_path, capsys):
