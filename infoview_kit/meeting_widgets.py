@@ -915,9 +915,10 @@ class MeetingLogForm(_MeetingPanel):
             children += [w.HTML(f"<b>{pos}.</b> {html.escape(text)}", layout=_WIDE), area]
         if self._kept:
             children.append(w.HTML(
+                '<div style="border-top:1px solid #ccc;margin-top:6px;padding-top:4px;line-height:1.45">'
                 "<b>No longer in your plan</b><br><span style=\"color:#555\">What you wrote under questions you "
                 "took out of the plan: kept here and saved with the log. Empty a box and save to let it "
-                "go.</span>", layout=_WIDE))
+                "go.</span></div>", layout=_WIDE))
             for text, area in self._kept:
                 children += [w.HTML(f"<i>{html.escape(text)}</i>", layout=_WIDE), area]
         self._questions.children = children
@@ -1012,9 +1013,9 @@ class ThankYouPanel(_MeetingPanel):
         assert self._mid is not None
         m = self._wb.meeting(self._mid)
         msgs = self._wb.messages(int(m["contact_id"]))
-        mine = msgs[(msgs["kind"] == "thank_you")
-                    & (msgs["meeting_id"].eq(self._mid).fillna(False).astype(bool) | msgs["meeting_id"].isna())]
-        if m["actual_end"]:  # one sent before this meeting thanked an earlier one
+        ours = msgs["meeting_id"].eq(self._mid).fillna(False).astype(bool)
+        mine = msgs[(msgs["kind"] == "thank_you") & (ours | (msgs["meeting_id"].isna() & bool(m["actual_end"])))]
+        if m["actual_end"]:  # one sent before this meeting ended thanked an earlier one
             mine = mine[mine["sent_at"].isna() | (mine["sent_at"] >= pd.Timestamp(m["actual_end"]))]
         if mine.empty:
             return None
@@ -1042,11 +1043,13 @@ class ThankYouPanel(_MeetingPanel):
             rows = [(label, m[k]) for label, k in (("Notes", "notes"), ("Advice", "advice"),
                                                    ("Next steps", "next_steps"), ("Resources", "resources"))
                     if m[k]]
-            answered = self._wb.questions(self._mid)["answer"].notna().sum()
+            answered = int(self._wb.questions(self._mid)["answer"].notna().sum()
+                           + self._wb.off_plan_answers(self._mid)["answer"].notna().sum())
             body = "".join(f"<li><b>{label}:</b> {html.escape(str(v))}</li>" for label, v in rows)
-            self._log.value = (f"<b>Your log</b> ({answered} answers noted)<ul>{body}</ul>" if body else
-                               f"<b>Your log</b>: {answered} answers noted; no notes or advice yet (the thank-you "
-                               "quotes the advice: add it in the meeting log).")
+            noted = f"{answered} answer{'' if answered == 1 else 's'} noted"
+            self._log.value = (f"<b>Your log</b> ({noted})<ul>{body}</ul>" if body else
+                               f"<b>Your log</b>: {noted}; no notes or advice yet (the thank-you quotes the "
+                               "advice: add it in the meeting log).")
         fu = planning.meeting_followups(self._wb, self._mid)
         items = []
         for kind, due, done in zip(fu["kind"], fu["due_at"], fu["done_at"], strict=True):
@@ -1066,7 +1069,8 @@ class ThankYouPanel(_MeetingPanel):
                 sent = dt.datetime.fromisoformat(msg["sent_at"]).astimezone(zone)
                 state = f"Sent {sent:%a %d %b %H:%M} (message {msg['id']})."
             self._draft.value = (f"<b>Thank-you</b>: {html.escape(state)}"
-                                 f'<div style="border:1px solid #ccc;padding:6px;white-space:pre-wrap">'
+                                 '<div style="border:1px solid #ccc;padding:6px 10px;white-space:pre-wrap;'
+                                 'line-height:1.45">'
                                  f"<b>{html.escape(str(msg['subject']))}</b>\n\n{html.escape(str(msg['body']))}</div>")
         self._button.disabled = msg is None or msg["status"] != "draft"
         self._compose.disabled = not held or msg is not None
