@@ -290,7 +290,7 @@ class ScheduleForm(_MeetingPanel):
             self._fill(self._mid)
             self._wb.set_current(meeting_id=self._mid)
         else:
-            self._follow_person()
+            self._follow_person({"new": "new meeting"})
         self._enable()
 
     def _fill(self, mid: int) -> None:
@@ -321,17 +321,21 @@ class ScheduleForm(_MeetingPanel):
         counts = self._wb.table_counts()
         return counts["contacts"], counts["merges"], counts["contact_sources"]
 
-    def _follow_person(self, _change: object = None) -> None:
-        """Keep the person picker current: re-read the people (a full read) only when they changed
-        and the picker is in view, else just follow the current person."""
-        if self._mid is None:
-            stamp = self._people_stamp()
-            if stamp != self._people_seen:
-                self._people_seen = stamp
-                self._person.reload()
-                return
+    def _follow_person(self, change: object = None) -> None:
+        """Keep the person picker current at little cost: follow the current person; re-read the
+        people (a full read, ~0.1-0.4 s on 30,000 contacts) only once they changed and the picker
+        is used (typed into, or shown for a new meeting), or the current person is new to it."""
+        if self._mid is not None:
+            return
         current = self._wb.current()["contact_id"]
-        if current is not None and current != self._person.value and self._mid is None:
+        stamp = self._people_stamp()
+        known = self._person._people is not None and current in set(self._person._people["id"])
+        typed = isinstance(change, dict) and bool(change.get("new"))
+        if stamp != self._people_seen and (typed or (current is not None and not known)):
+            self._people_seen = stamp
+            self._person.reload()
+            return
+        if current is not None and current != self._person.value:
             self._person.choose(current)
 
     def _refresh(self, switched: bool = False, keep: int | None = None) -> None:
@@ -407,7 +411,8 @@ class ScheduleForm(_MeetingPanel):
         stamp = self._now()
         data = planning.meeting_ics_bytes(self._wb, mid, dtstamp=stamp)
         name = planning.calendar_filename(self._wb, mid)
-        link = (f'<a download="{html.escape(name)}" href="data:text/calendar;base64,'
+        link = (f'<a style="color:#0b5cad;text-decoration:underline" download="{html.escape(name)}" '
+                'href="data:text/calendar;base64,'
                 f'{base64.b64encode(data).decode("ascii")}">Download the calendar file ({html.escape(name)})</a>')
         message = f"{verb}: {text}."
         if self._out_dir:
