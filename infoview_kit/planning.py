@@ -27,8 +27,8 @@ __all__ = [
     "add_referrals", "arrange_meeting", "brief_filename", "brief_html", "calendar_filename", "close_the_loop",
     "confirm_meeting", "describe_meeting", "end_meeting", "ensure_plan", "export_meeting_files",
     "left_out_questions", "log_meeting_notes", "meeting_calendar", "meeting_followups", "meeting_ics_bytes",
-    "meeting_start", "meetings_overview", "move_question", "parse_referrals", "pick_meeting", "plan_budget",
-    "plan_for_meeting", "propose_meeting", "referral_ask_due", "referrals_of", "replan", "start_meeting",
+    "meeting_choices", "meeting_start", "meetings_overview", "move_question", "parse_referrals", "pick_meeting",
+    "plan_budget", "plan_for_meeting", "propose_meeting", "referral_ask_due", "referrals_of", "replan", "start_meeting",
     "write_brief",
 ]
 
@@ -55,8 +55,11 @@ def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None
                  required: bool = True) -> int | None:
     """Return the meeting a notebook works on.
 
-    With `name` (a contact's full name): that person's latest meeting. Otherwise the earliest
-    confirmed meeting that has started but is not logged yet, else the next confirmed one.
+    With `name` (a contact's full name): that person's latest meeting, which becomes the
+    workbook's current meeting (:meth:`Workbook.set_current`). Otherwise the current meeting
+    (held ones included, so its log, thank-you and follow-ups stay in view; a cancelled one is
+    passed over); with none, the earliest confirmed meeting that has started but is not logged
+    yet, else the next confirmed one, else the latest held one, else the latest proposed one.
     With ``required=False``, None when there is none yet.
 
     Raises
@@ -69,17 +72,49 @@ def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None
         mine = meetings[meetings["contact_id"] == wb.find_contact(name)]
         if mine.empty:
             raise NotFoundError(f"no meeting with {name!r} yet: schedule one first")
-        return int(mine["id"].iloc[-1])
+        chosen_id = int(mine["id"].iloc[-1])
+        if wb.current()["meeting_id"] != chosen_id:
+            wb.set_current(meeting_id=chosen_id)
+        return chosen_id
+    current = wb.current()["meeting_id"]
+    if current is not None and wb.meeting(current)["status"] != "cancelled":
+        return int(current)
     now_ts = pd.Timestamp(now or dt.datetime.now(dt.UTC))
     confirmed = meetings[meetings["status"] == "confirmed"]
     past = confirmed[confirmed["starts_at"] <= now_ts]
     future = confirmed[confirmed["starts_at"] > now_ts]
-    chosen = past if not past.empty else future
+    held = meetings[meetings["status"] == "held"].iloc[::-1]
+    proposed = meetings[meetings["status"] == "proposed"].iloc[::-1]
+    chosen = next((df for df in (past, future, held, proposed) if not df.empty), past)
     if chosen.empty:
         if not required:
             return None
-        raise NotFoundError("no confirmed meeting to prepare or log: schedule one in notebook 04")
+        raise NotFoundError("no meeting to prepare or log: schedule one in notebook 04")
     return int(chosen["id"].iloc[0])
+
+
+def meeting_choices(wb: Workbook, *, now: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """Return the meetings to choose from, as (label, meeting id): those ahead soonest first,
+    then those past newest first, cancelled ones last.
+
+    A label reads "Helen Whitaker (Northwind), Tue 24 Nov 2026 14:00 CST, 30 min, confirmed".
+    """
+    df = wb.meetings()
+    if df.empty:
+        return []
+    now_ts = pd.Timestamp(now or dt.datetime.now(dt.UTC))
+    when = pd.Series("", index=df.index, dtype=object)
+    for tz, part in df.groupby("timezone")["starts_at"]:
+        when[part.index] = part.dt.tz_convert(str(tz)).dt.strftime("%a %d %b %Y %H:%M %Z")
+    company = df["company"].astype(object).where(df["company"].notna(), "")
+    name = df["name"].astype(object).where(df["name"].notna() & (df["name"] != ""), "your contact")
+    label = (name + company.map(lambda c: f" ({c})" if c else "") + ", " + when + ", "
+             + df["duration_min"].astype(str) + " min, " + df["status"].astype(object))
+    cancelled = df["status"] == "cancelled"
+    ahead = df.index[(df["starts_at"] >= now_ts) & ~cancelled]
+    past = df.index[(df["starts_at"] < now_ts) & ~cancelled][::-1]
+    order = [*ahead, *past, *df.index[cancelled][::-1]]
+    return [(str(label[i]), int(df.at[i, "id"])) for i in order]
 
 
 def meeting_start(wb: Workbook, meeting_id: int) -> dt.datetime:
@@ -133,29 +168,46 @@ def confirm_meeting(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | No
     return wb.confirm_meeting(meeting_id, at=at)
 
 
-def arrange_meeting(wb: Workbook, contact_id: int, start: dt.datetime | str, *, meeting_id: int | None = None,
-                    duration_min: int = 30, timezone: str | None = None, place: str | None = None,
-                    confirmed: bool = False, at: dt.datetime | str | None = None) -> int:
+def arrange_meeting(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *,
+                    meeting_id: int | None = None, duration_min: int = 30, timezone: str | None = None,
+                    place: str | None = None, confirmed: bool = False,
+                    at: dt.datetime | str | None = None) -> int:
     """Propose a meeting, or with ``confirmed=True`` confirm it; with `meeting_id`, move that
-    meeting to `start` first (same UID, higher SEQUENCE). Return the meeting id.
+    meeting to `start` first, with its length, place and time zone (same UID, higher SEQUENCE).
+    Return the meeting id, which becomes the workbook's current meeting.
 
-    This is what the schedule form's buttons do.
+    This is what the schedule form's buttons do. For a move, ``place=None`` keeps the place and
+    ``""`` clears it; `contact_id` is ignored.
 
     Raises
     ------
     InputFormatError
         If the time zone, start or length is not valid, or the meeting was held or cancelled.
     """
-    tzname = timezone or wb.profile().get("timezone") or "UTC"
-    moment = _aware(start, tzname)
+    with wb.transaction():  # one change, one notification
+        return _arrange(wb, contact_id, start, meeting_id=meeting_id, duration_min=duration_min,
+                        timezone=timezone, place=place, confirmed=confirmed, at=at)
+
+
+def _arrange(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *, meeting_id: int | None,
+             duration_min: int, timezone: str | None, place: str | None, confirmed: bool,
+             at: dt.datetime | str | None) -> int:
     if meeting_id is None:
-        mid = wb.schedule_meeting(contact_id, moment, duration_min=duration_min, timezone=tzname, place=place,
-                                  status="confirmed" if confirmed else "proposed", at=at)
+        if contact_id is None:
+            raise InputFormatError("choose whom you are meeting first")
+        tzname = timezone or wb.profile().get("timezone") or "UTC"
+        moment = _aware(start, tzname)
+        mid = wb.schedule_meeting(contact_id, moment, duration_min=duration_min, timezone=tzname,
+                                  place=place or None, status="confirmed" if confirmed else "proposed", at=at)
     else:
         mid = int(meeting_id)
-        wb.reschedule_meeting(mid, moment, duration_min=duration_min, place=place or None, at=at)
+        tzname = timezone or wb.meeting(mid)["timezone"]
+        wb.reschedule_meeting(mid, _aware(start, tzname), duration_min=duration_min, place=place,
+                              timezone=tzname, at=at)
     if confirmed:
         confirm_meeting(wb, mid, at=at)
+    if wb.current()["meeting_id"] != mid:
+        wb.set_current(meeting_id=mid)
     return mid
 
 
@@ -504,8 +556,12 @@ def write_brief(wb: Workbook, meeting_id: int, out_dir: str | os.PathLike[str]) 
 
 
 def start_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> None:
-    """Record when a meeting really started (the timer's Start button)."""
-    wb.log_meeting(meeting_id, actual_start=_utc(at))
+    """Record when a meeting really started (the timer's Start button); it becomes the workbook's
+    current meeting."""
+    with wb.transaction():
+        wb.log_meeting(meeting_id, actual_start=_utc(at))
+        if wb.current()["meeting_id"] != int(meeting_id):
+            wb.set_current(meeting_id=int(meeting_id))
 
 
 def end_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> dt.datetime:
@@ -701,7 +757,8 @@ def log_meeting_notes(wb: Workbook, meeting_id: int, *, actual_start: dt.datetim
                       next_steps: str | None = None, referrals: str | Iterable[str] = (),
                       at: dt.datetime | str | None = None) -> MeetingLog:
     """Log a meeting: what was said, the advice, resources, next steps, and the people they
-    suggested; once it is held, close the loop (:func:`close_the_loop`).
+    suggested; once it is held, close the loop (:func:`close_the_loop`). All of it is one
+    transaction; with no current meeting, it becomes the workbook's current one.
 
     This is what the log form's button does. Doing it again with the same values adds nothing.
 
@@ -727,11 +784,16 @@ def log_meeting_notes(wb: Workbook, meeting_id: int, *, actual_start: dt.datetim
         If a time cannot be read, or the end is before the start.
     """
     m = wb.meeting(meeting_id)
-    wb.log_meeting(meeting_id, actual_start=_clock_time(actual_start, m), actual_end=_clock_time(actual_end, m),
-                   notes=notes, advice=advice, next_steps=next_steps, resources=resources, answers=answers)
-    ids, new = add_referrals(wb, meeting_id, referrals, at=at)
-    held = wb.meeting(meeting_id)["status"] == "held"
-    return MeetingLog(meeting_id, held, ids, new, close_the_loop(wb, meeting_id, at=at) if held else None)
+    with wb.transaction():  # all of it or none of it, and one change notification
+        wb.log_meeting(meeting_id, actual_start=_clock_time(actual_start, m),
+                       actual_end=_clock_time(actual_end, m), notes=notes, advice=advice, next_steps=next_steps,
+                       resources=resources, answers=answers)
+        ids, new = add_referrals(wb, meeting_id, referrals, at=at)
+        held = wb.meeting(meeting_id)["status"] == "held"
+        closing = close_the_loop(wb, meeting_id, at=at) if held else None
+        if wb.current()["meeting_id"] is None:
+            wb.set_current(meeting_id=int(meeting_id))  # the meeting being worked on, once held too
+    return MeetingLog(meeting_id, held, ids, new, closing)
 
 
 def log_from_parameters(wb: Workbook, meeting_id: int | None, *, start: str = "", end: str = "", notes: str = "",
@@ -794,7 +856,7 @@ def close_the_loop(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | Non
     followups = wb.followups()
     open_asks = followups[followups["meeting_id"].eq(int(meeting_id)).fillna(False).astype(bool)
                           & (followups["kind"] == "referral_ask") & followups["done_at"].isna()]
-    if not referrals_of(wb, meeting_id).empty:
+    if not wb.meeting_referrals(meeting_id).empty:
         for fid in open_asks["id"]:  # they suggested people after all: nothing to ask
             wb.mark_followup_done(int(fid), at=at)
         return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -1512,21 +1513,34 @@ class Workbook:
         return mid
 
     def reschedule_meeting(self, meeting_id: int, start: dt.datetime | str, *, duration_min: int | None = None,
-                           place: str | None = None, at: dt.datetime | str | None = None) -> int:
-        """Move a meeting; it keeps its UID and its SEQUENCE goes up, so calendars update the
-        event instead of adding a second one. Return the new sequence number."""
+                           place: str | None = None, timezone: str | None = None,
+                           at: dt.datetime | str | None = None) -> int:
+        """Move a meeting, change its length, place or time zone; it keeps its UID and its SEQUENCE
+        goes up, so calendars update the event instead of adding a second one. Return the sequence
+        number (unchanged when nothing changed).
+
+        Parameters
+        ----------
+        start
+            The new start; naive: in `timezone` (default the meeting's).
+        duration_min, place, timezone
+            None keeps what is stored; ``place=""`` clears the place.
+        """
         m = self.meeting(meeting_id)
         if m["status"] in ("held", "cancelled"):
             raise InputFormatError(f"meeting {meeting_id} is {m['status']}; schedule a new one instead")
-        starts = utc_iso(_aware(start, m["timezone"]))
+        tzname = m["timezone"] if timezone is None or not timezone.strip() else timezone.strip()
+        zone_named(tzname)  # raises for an unknown zone
+        starts = utc_iso(_aware(start, tzname))
         minutes = int(duration_min or m["duration_min"])
         if not 5 <= minutes <= 240:
             raise InputFormatError(f"duration {minutes} min: expected 5 to 240 (20 or 30 is usual)")
-        if (starts, minutes, place or m["place"]) == (m["starts_at"], m["duration_min"], m["place"]):
+        where = m["place"] if place is None else (place.strip() or None)
+        if (starts, minutes, where, tzname) == (m["starts_at"], m["duration_min"], m["place"], m["timezone"]):
             return int(m["sequence"])
         with self.transaction() as c:
-            c.execute("UPDATE meetings SET starts_at = ?, duration_min = ?, place = coalesce(?, place), "
-                      "sequence = sequence + 1 WHERE id = ?", (starts, minutes, place, meeting_id))
+            c.execute("UPDATE meetings SET starts_at = ?, duration_min = ?, place = ?, timezone = ?, "
+                      "sequence = sequence + 1 WHERE id = ?", (starts, minutes, where, tzname, meeting_id))
             self._event("meeting_rescheduled", utc_iso(at), m["contact_id"], meeting_id)
         return int(m["sequence"]) + 1
 
@@ -1575,7 +1589,9 @@ class Workbook:
         actual_start, actual_end
             When it really started and ended; a time without a zone is in the meeting's zone.
         answers
-            Question text -> answer or note, for questions saved with :meth:`save_questions`.
+            Question text -> answer or note. An answer to a question that is no longer in the
+            plan (:meth:`save_questions`) is kept with it, off the plan
+            (:meth:`off_plan_answers`), never dropped; "" clears it.
         """
         m = self.meeting(meeting_id)
         start = utc_iso(_aware(actual_start, m["timezone"])) if actual_start else m["actual_start"]
@@ -1589,8 +1605,17 @@ class Workbook:
                       "ELSE status END WHERE id = ?",
                       (start, end, notes, advice, next_steps, resources, end, meeting_id))
             for text, answer in (answers or {}).items():
-                c.execute("UPDATE questions SET answer = ? WHERE meeting_id = ? AND text = ?",
-                          (answer, meeting_id, text))
+                value = answer if answer and answer.strip() else None
+                cur = c.execute("UPDATE questions SET answer = ? WHERE meeting_id = ? AND text = ? "
+                                "AND answer IS NOT ?", (value, meeting_id, text, value))
+                if cur.rowcount or c.execute("SELECT 1 FROM questions WHERE meeting_id = ? AND text = ?",
+                                             (meeting_id, text)).fetchone():
+                    continue
+                if value is not None:  # a question no longer in the plan: its answer is kept off the plan
+                    c.execute("INSERT INTO questions (meeting_id, position, text, minutes, answer) "
+                              "VALUES (?, 0, ?, 0, ?)", (meeting_id, str(text), value))
+            c.execute("DELETE FROM questions WHERE meeting_id = ? AND position = 0 AND answer IS NULL",
+                      (meeting_id,))
             if end and m["status"] != "held":
                 self._event("meeting_held", end, m["contact_id"], meeting_id)
                 due = dt.datetime.fromisoformat(end) + dt.timedelta(hours=24)
@@ -1627,9 +1652,53 @@ class Workbook:
         df[text] = df[text].astype("string")
         return df
 
+    def meeting_stamp(self, meeting_id: int | None = None) -> str:
+        """Return a fingerprint of what the meeting views show, cheap to compute, so a view can skip
+        re-reading when nothing it shows changed: with `meeting_id`, that meeting, its questions, its
+        person's messages and follow-ups; without, the list of meetings (who, when, status)."""
+        sep = " || '\x1f' || "
+        row = sep.join(f"coalesce({c}, '')" for c in (
+            "m.id", "m.status", "m.sequence", "m.starts_at", "m.timezone", "m.duration_min", "m.place",
+            "m.actual_start", "m.actual_end", "c.first_name", "c.last_name", "c.company"))
+        parts = [f"SELECT group_concat({row}, '\x1e') FROM meetings m JOIN contacts c ON c.id = m.contact_id"
+                 + (" WHERE m.id = :mid" if meeting_id is not None else "")]
+        if meeting_id is not None:
+            parts += [
+                "SELECT group_concat(" + sep.join(f"coalesce({c}, '')" for c in (
+                    "notes", "advice", "next_steps", "resources")) + ") FROM meetings WHERE id = :mid",
+                "SELECT group_concat(" + sep.join(f"coalesce({c}, '')" for c in (
+                    "id", "position", "text", "minutes", "must_ask", "answer")) + ", '\x1e') FROM questions "
+                "WHERE meeting_id = :mid",
+                "SELECT group_concat(" + sep.join(f"coalesce({c}, '')" for c in (
+                    "id", "kind", "status", "subject", "body", "sent_at", "meeting_id")) + ", '\x1e') FROM messages "
+                "WHERE contact_id = (SELECT contact_id FROM meetings WHERE id = :mid)",
+                "SELECT group_concat(" + sep.join(f"coalesce({c}, '')" for c in (
+                    "id", "kind", "due_at", "done_at", "meeting_id")) + ", '\x1e') FROM followups "
+                "WHERE contact_id = (SELECT contact_id FROM meetings WHERE id = :mid)",
+                "SELECT group_concat(id) FROM contacts WHERE referred_by = "
+                "(SELECT contact_id FROM meetings WHERE id = :mid)"]
+        params = {"mid": None if meeting_id is None else int(meeting_id)}
+        text = "\x1d".join(str(self._conn.execute(q, params).fetchone()[0] or "") for q in parts)
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+    def meeting_referrals(self, meeting_id: int) -> pd.DataFrame:
+        """Return the contacts referred by the person of a meeting (a lean read).
+
+        Columns: id, name ("First Last"), company, position, email; in the order they were added.
+        """
+        cid = self.meeting(meeting_id)["contact_id"]
+        df = self._df("SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name, "
+                      "company, position, email FROM contacts WHERE referred_by = ? ORDER BY id", (int(cid),))
+        df[["name", "company", "position", "email"]] = df[["name", "company", "position", "email"]].astype("string")
+        return df
+
     def save_questions(self, meeting_id: int, plan: pd.DataFrame) -> int:
         """Store a meeting's question plan (columns text, minutes, and optionally theme, must_ask,
-        included), replacing the previous plan but keeping answers already logged; return the count.
+        included), replacing the previous plan; return the count.
+
+        Answers are never lost: a question still in the plan keeps its answer, and one that leaves
+        the plan with an answer is kept off the plan (:meth:`off_plan_answers`, position 0) until
+        it comes back.
         """
         self.meeting(meeting_id)
         if "included" in plan.columns:
@@ -1637,14 +1706,19 @@ class Workbook:
         rows = [(meeting_id, pos, r.get("theme"), str(r["text"]), float(r.get("minutes", 2) or 2),
                  int(bool(r.get("must_ask", False))))
                 for pos, r in enumerate(plan.to_dict("records"), start=1)]
+        texts = [r[3] for r in rows]
+        marks = ", ".join("?" * len(texts))
         with self.transaction() as c:
-            texts = [r[3] for r in rows]
-            c.execute(f"DELETE FROM questions WHERE meeting_id = ? AND text NOT IN "
-                      f"({', '.join('?' * len(texts))})", (meeting_id, *texts))
+            c.execute(f"DELETE FROM questions WHERE meeting_id = ? AND answer IS NULL AND text NOT IN ({marks})",
+                      (meeting_id, *texts))
+            c.execute(f"UPDATE questions SET position = 0 WHERE meeting_id = ? AND position != 0 "
+                      f"AND text NOT IN ({marks})", (meeting_id, *texts))
             c.executemany("INSERT INTO questions (meeting_id, position, theme, text, minutes, must_ask) "
                           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(meeting_id, text) DO UPDATE SET "
                           "position = excluded.position, theme = excluded.theme, minutes = excluded.minutes, "
-                          "must_ask = excluded.must_ask", rows)
+                          "must_ask = excluded.must_ask WHERE position IS NOT excluded.position OR theme IS NOT "
+                          "excluded.theme OR minutes IS NOT excluded.minutes OR must_ask IS NOT excluded.must_ask",
+                          rows)
         return len(rows)
 
     def questions(self, meeting_id: int) -> pd.DataFrame:
@@ -1652,8 +1726,19 @@ class Workbook:
 
         Columns: id, meeting_id, position, theme, text, minutes, must_ask (bool), answer.
         """
+        return self._questions(meeting_id, "position > 0")
+
+    def off_plan_answers(self, meeting_id: int) -> pd.DataFrame:
+        """Return the answers logged under questions that are no longer in the meeting's plan
+        (kept, never dropped), in the order they were first saved.
+
+        Columns: id, meeting_id, position (0), theme, text, minutes, must_ask (bool), answer.
+        """
+        return self._questions(meeting_id, "position = 0")
+
+    def _questions(self, meeting_id: int, where: str) -> pd.DataFrame:
         df = self._df("SELECT id, meeting_id, position, theme, text, minutes, must_ask, answer "
-                      "FROM questions WHERE meeting_id = ? ORDER BY position", (int(meeting_id),))
+                      f"FROM questions WHERE meeting_id = ? AND {where} ORDER BY position, id", (int(meeting_id),))
         df["must_ask"] = df["must_ask"].astype(bool)
         df[["theme", "text", "answer"]] = df[["theme", "text", "answer"]].astype("string")
         return df

@@ -1,5 +1,6 @@
-"""Real browser: notebook 04 in JupyterLab 4 (Chromium, Playwright): reorder a question, run the timer,
-save the log; and the brief prints on one A4 page.
+"""Real browser: notebook 04 in JupyterLab 4 (Chromium, Playwright): propose, confirm, edit the plan (an
+answer typed under a deleted question is kept), run the timer, log with a referral, mark the thank-you
+sent, with a screenshot per step in test-artifacts/; and the brief prints on one A4 page.
 
 Skipped with a visible reason where Chromium is missing, except under CI=true, where that fails.
 """
@@ -20,67 +21,116 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OUT = ".jp-OutputArea"
 
 
-def test_notebook_04_plan_editor_timer_and_log_change_the_workbook(lab, page, demo_path, artifacts):
+def _panel(page, title: str):
+    """The form whose bold title starts with `title` (its outermost box)."""
+    return page.locator(f"{OUT} .widget-vbox", has=page.locator("b", has_text=title)).first
+
+
+def _shot(page, locator, artifacts, name: str) -> None:
+    locator.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / f"browser_04_{name}.png"))
+
+
+def test_notebook_04_by_clicking_propose_confirm_plan_timer_log_and_thank_you_sent(lab, page, demo_path, artifacts):
+    """Everything of step 4 by clicking, asserting what the workbook holds after each step."""
     from playwright.sync_api import expect
 
-    run_all_cells(page, lab("04_log_interviews.ipynb", demo_path))
     with Workbook.open(demo_path) as wb:
-        mid = planning.pick_meeting(wb, "Helen Whitaker")
-        assert mid is not None
-        texts = wb.questions(mid)["text"].tolist()
+        tariq = wb.find_contact("Tariq Rahman")
         contacts = len(wb.contacts())
-    assert len(texts) >= 3, "the notebook saved the suggested plan"
+    run_all_cells(page, lab("04_log_interviews.ipynb", demo_path))
 
-    # the brief sits in its own frame
-    brief = page.frame_locator("iframe[title='Meeting brief']")
-    expect(brief.locator("h1")).to_contain_text("Helen Whitaker")
-
-    page.locator(f"{OUT} button.widget-button", has_text="Cancel meeting").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "browser_04_schedule.png"))
-
-    # reorder: the first question one place down
-    page.locator(f"{OUT} button.widget-button", has_text="↓").first.click()
-    moved = page.locator(f"{OUT} .widget-html", has_text="Moved:").first
-    expect(moved).to_be_visible()
-    moved.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "browser_04_plan.png"))
+    # propose: a new meeting with Tariq, found by typing part of his name
+    schedule = _panel(page, "Schedule a meeting")
+    schedule.locator("select").first.select_option(label="New meeting")
+    schedule.get_by_placeholder("type a name, company or email").fill("tariq")
+    people = schedule.locator(".widget-select select")
+    expect(people.locator("option")).to_have_count(1)
+    people.select_option(index=0)
+    schedule.locator("input[type=date]").fill("2026-12-10")
+    schedule.get_by_placeholder("café address, or https://... for a video call").fill("https://meet.example.org/t")
+    schedule.locator("button.widget-button", has_text="Propose").click()
+    expect(schedule.locator(".widget-html", has_text="Proposed: Tariq Rahman")).to_be_visible()
+    _shot(page, schedule, artifacts, "1_propose")
     with Workbook.open(demo_path) as wb:
-        assert wb.questions(mid)["text"].tolist()[:2] == [texts[1], texts[0]]
+        mine = wb.meetings().query("contact_id == @tariq")
+        assert len(mine) == 1 and mine["status"].iloc[0] == "proposed"
+        mid = int(mine["id"].iloc[0])
+        assert wb.current()["meeting_id"] == mid
+
+    # confirm
+    schedule.locator("button.widget-button", has_text="Confirm").click()
+    expect(schedule.locator(".widget-html", has_text="Confirmed: Tariq Rahman")).to_be_visible()
+    _shot(page, schedule, artifacts, "2_confirm")
+    with Workbook.open(demo_path) as wb:
+        assert wb.meeting(mid)["status"] == "confirmed"
+        texts = wb.questions(mid)["text"].tolist()
+    assert len(texts) >= 3, "the plan editor followed the new meeting and saved its plan"
+
+    # the plan: type an answer under question 2, delete that question, add one of your own
+    editor = _panel(page, "Question plan: Tariq Rahman")
+    log_form = _panel(page, "Meeting log: Tariq Rahman")
+    log_form.get_by_placeholder("Their answer, or your note").nth(1).fill("Typed before the plan changed.")
+    editor.locator("button.widget-button", has_text="✕").nth(1).click()
+    expect(editor.locator(".widget-html", has_text="Deleted:")).to_be_visible()
+    expect(log_form.get_by_text("No longer in your plan")).to_be_visible()
+    editor.get_by_placeholder("Your own question, or pick one left out of the plan").fill(
+        "What would you tell a newcomer about this field?")
+    editor.locator("button.widget-button", has_text="Add question").click()
+    expect(editor.locator(".widget-html", has_text="Added:")).to_be_visible()
+    expect(log_form.get_by_text("What would you tell a newcomer about this field?")).to_be_visible()
+    _shot(page, editor, artifacts, "3_plan")
+    _shot(page, log_form.get_by_text("No longer in your plan"), artifacts, "3_plan_log_kept")
+    with Workbook.open(demo_path) as wb:
+        plan = wb.questions(mid)["text"].tolist()
+        assert texts[1] not in plan and "What would you tell a newcomer about this field?" in plan
 
     # the timer: start, see it tick, stop
-    page.locator(f"{OUT} button.widget-button", has_text="Start the clock").click()
-    expect(page.locator(f"{OUT} .widget-html", has_text="Started at").first).to_be_visible()
-    expect(page.locator(f"{OUT} .widget-html", has_text=re.compile(r"0:0[1-9] elapsed"))).to_be_visible()
-    timer = page.locator(f"{OUT} .widget-vbox", has=page.locator("button", has_text="Stop the clock")).last
-    timer.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "browser_04_timer.png"))
-    page.locator(f"{OUT} button.widget-button", has_text="Stop the clock").click()
-    expect(page.locator(f"{OUT} .widget-html", has_text="Stopped at").first).to_be_visible()
+    timer = _panel(page, "Keep time: Tariq Rahman")
+    timer.locator("button.widget-button", has_text="Start the clock").click()
+    expect(timer.locator(".widget-html", has_text="Started at")).to_be_visible()
+    expect(timer.locator(".widget-html", has_text=re.compile(r"0:0[1-9] elapsed"))).to_be_visible()
+    _shot(page, timer, artifacts, "4_timer")
+    timer.locator("button.widget-button", has_text="Stop the clock").click()
+    expect(timer.locator(".widget-html", has_text="Stopped at")).to_be_visible()
     with Workbook.open(demo_path) as wb:
         m = wb.meeting(mid)
         assert m["actual_start"] and m["actual_end"] and m["status"] == "held"
 
-    # the log: advice and a name they suggested
-    page.get_by_placeholder("The advice they gave you: the thank-you quotes it").fill(
+    # the log: advice, next steps, a name they suggested; the typed answer is still there
+    expect(log_form.get_by_placeholder("Their answer, or your note").last).to_have_value(
+        "Typed before the plan changed.")
+    log_form.get_by_placeholder("The advice they gave you: the thank-you quotes it").fill(
         "Apply to the spring analyst cohort.")
-    page.get_by_placeholder("One per line, e.g. Jordan Pike, Cobalt Health").fill(
+    log_form.get_by_placeholder("Alex: ... Helen: ... (promised on both sides)").fill(
+        "Alex: sign up for the cohort alert.")
+    log_form.get_by_placeholder("One per line, e.g. Jordan Pike, Cobalt Health").fill(
         "Quinn Marlowe, Meridian Insurance\n<b>Bold</b> Person")
-    page.locator(f"{OUT} button.widget-button", has_text="Save log").click()
-    saved = page.locator(f"{OUT} .widget-html", has_text="Saved the log")
+    log_form.locator("button.widget-button", has_text="Save log").click()
+    saved = log_form.locator(".widget-html", has_text="Saved the log")
     expect(saved).to_contain_text("Quinn Marlowe, <b>Bold</b> Person")  # shown as text: escaped, not markup
     expect(saved).to_contain_text("Thank-you draft ready")
-    saved.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "browser_04_log.png"))
-
+    _shot(page, saved, artifacts, "5_log")
     with Workbook.open(demo_path) as wb:
         m = wb.meeting(mid)
         assert m["advice"] == "Apply to the spring analyst cohort."
+        assert wb.off_plan_answers(mid)[["text", "answer"]].values.tolist() == [
+            [texts[1], "Typed before the plan changed."]], "the typed answer is kept with the log"
         assert len(wb.contacts()) == contacts + 2
         quinn = wb.contact(wb.find_contact("Quinn Marlowe"))
-        assert quinn["referred_by"] == m["contact_id"] and quinn["how_known"] == "referral"
-        drafts = wb.messages(m["contact_id"])
-        thanks = drafts[(drafts["kind"] == "thank_you") & (drafts["status"] == "draft")]
-        assert len(thanks) == 1 and "apply to the spring analyst cohort" in thanks["body"].iloc[0]
+        assert quinn["referred_by"] == tariq and quinn["how_known"] == "referral"
+
+    # the thank-you: shown after the meeting, then Sent
+    after = _panel(page, "After the meeting: Tariq Rahman")
+    expect(after).to_contain_text("apply to the spring analyst cohort")
+    after.locator("button.widget-button", has_text=re.compile(r"^\s*Sent\s*$")).click()
+    expect(after.locator(".widget-html", has_text="Marked sent")).to_be_visible()
+    _shot(page, after, artifacts, "6_thank_you_sent")
+    with Workbook.open(demo_path) as wb:
+        thanks = wb.messages(tariq).query("kind == 'thank_you'")
+        assert thanks["status"].tolist() == ["sent"]
+        fu = planning.meeting_followups(wb, mid).set_index("kind")
+        assert fu.loc["thank_you", "done_at"] is not None and str(fu.loc["thank_you", "done_at"]) != "NaT"
 
 
 def test_the_brief_prints_on_one_a4_page(page, demo_wb):
