@@ -1369,6 +1369,11 @@ class Workbook:
         reached, as its index in STAGES; -1 for none), pinned (bool), excluded (bool), open_followups
         (stored follow-ups not done), last_event (UTC ISO text of their newest event, or None).
         """
+        # read once per state of the file: the pickers of a page all re-read after the same write
+        stamp = (self.version, self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+        cached = self.__dict__.get("_directory_cache")
+        if cached is not None and cached[0] == stamp:
+            return cached[1].copy()
         case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
         kinds = ", ".join(f"'{k}'" for k in STAGE_OF_EVENT)
         df = self._df(f"""
@@ -1383,7 +1388,8 @@ class Workbook:
             ORDER BY c.id""")
         for col in ("pinned", "excluded"):
             df[col] = df[col].astype(bool)
-        return df
+        self.__dict__["_directory_cache"] = (stamp, df)
+        return df.copy()
 
     def contact(self, contact_id: int) -> dict[str, Any]:
         """Return one contact as a dict (the columns of :meth:`contacts`).

@@ -125,10 +125,10 @@ class _Confirm(w.VBox):
         _show(self, True)
 
     def _answer(self, action: Callable[[], str]) -> None:
-        self.close()
+        self.dismiss()
         self._run(action)
 
-    def close(self) -> None:
+    def dismiss(self) -> None:
         """Take the question away."""
         self.answers = {}
         self._buttons.children = ()
@@ -162,8 +162,8 @@ class ContactForm(_Form):
         self._wb = wb
         self.last_id: int | None = None
         self._mode = w.ToggleButtons(options=[self.ADD, self.EDIT], value=mode, style={"button_width": "auto"})
-        self._picker = PersonPicker(wb, wb.current()["contact_id"], description="Whom to edit", where=_everyone,
-                                    follow_current=False)
+        self._picker_w: PersonPicker | None = None  # built when first needed: Add needs none
+        self._picker_box = w.VBox()
         self._first = _text("First name")
         self._last = _text("Last name")
         self._company = _text("Company")
@@ -178,16 +178,25 @@ class ContactForm(_Form):
             self._first, self._last, self._company, self._position, self._email, self._how, self._where,
             self._url, self._notes), strict=True))
         self._loaded: dict[str, Any] = self._values()
-        super().__init__("Add or edit a person you know", [self._mode, self._picker, *self._controls.values()],
+        super().__init__("Add or edit a person you know", [self._mode, self._picker_box, *self._controls.values()],
                          "Add contact", extra={"Clear": self.clear, "Delete…": self.ask_delete})
         self._confirm = _Confirm(self._run)
         buttons = self._root.children[-2]
         self._clear_button, self._delete_button = buttons.children[1], buttons.children[2]
         self._root.children = (*self._root.children[:-1], self._confirm, self._root.children[-1])
         self._mode.observe(self._mode_changed, names="value")
-        self._picker.observe(self._picked, names="value")
         self._mode_changed()
         self._watch(wb)
+
+    @property
+    def _picker(self) -> PersonPicker:
+        """Whom to edit: a :class:`PersonPicker` over everyone (excluded people too)."""
+        if self._picker_w is None:
+            self._picker_w = PersonPicker(self._wb, self._wb.current()["contact_id"], description="Whom to edit",
+                                          where=_everyone, follow_current=False)
+            self._picker_w.observe(self._picked, names="value")
+            self._picker_box.children = (self._picker_w,)
+        return self._picker_w
 
     # ------------------------------------------------------------ what the form holds
     def _values(self) -> dict[str, Any]:
@@ -215,10 +224,10 @@ class ContactForm(_Form):
 
     def _mode_changed(self, _change: object = None) -> None:
         edit = self._mode.value == self.EDIT
-        _show(self._picker, edit)
+        _show(self._picker_box, edit)
         _show(self._delete_button, edit)
         self._button.description = "Save changes" if edit else "Add contact"
-        self._confirm.close()
+        self._confirm.dismiss()
         if edit and self._picker.value is not None:
             self._open(self._picker.value, keep_typed=self.dirty)
         elif not edit and not self.dirty:
@@ -229,7 +238,7 @@ class ContactForm(_Form):
 
     def _picked(self, change: dict[str, Any]) -> None:
         if change["new"] is not None and self._mode.value == self.EDIT:
-            self._confirm.close()
+            self._confirm.dismiss()
             self._open(int(change["new"]))
             self._wb.set_current(contact_id=int(change["new"]))
 
@@ -305,7 +314,7 @@ class ContactForm(_Form):
 
     def clear(self) -> str:
         """Empty the form (Add) or show the stored record again (Edit)."""
-        self._confirm.close()
+        self._confirm.dismiss()
         cid = self._editing()
         if cid is not None:
             self._open(cid)
@@ -439,7 +448,7 @@ class ResearchForm(_Form):
         if self._person.value == self._shown_person:
             return
         self._shown_person = self._person.value
-        self._confirm.close()
+        self._confirm.dismiss()
         was_editing = self._facts.value is not None
         self._list_facts()
         if not self.dirty or was_editing:
@@ -450,7 +459,7 @@ class ResearchForm(_Form):
         if getattr(self, "_listing", False):
             return
         rid = self._facts.value
-        self._confirm.close()
+        self._confirm.dismiss()
         if rid is None:
             if not self.dirty:
                 self._fill(None)
@@ -525,6 +534,63 @@ class ResearchForm(_Form):
         self._fill(None)
         self._fact_chosen()
         return f"Deleted {fact_line(item)} (fact {research_id})."
+
+
+class ResearchSummary(w.VBox):
+    """What the research on the person you are working on adds up to, re-read after every write:
+    the common ground (strongest first, with the sentence to quote), the facts already online
+    (not to ask about), and whether you are ready to write (:func:`research.readiness`).
+
+    Follows the workbook's current person (:meth:`Workbook.current`), or shows `contact_id`.
+    """
+
+    def __init__(self, wb: Workbook, contact_id: int | None = None) -> None:
+        self._wb = wb
+        self._fixed = contact_id
+        self._html = w.HTML()
+        super().__init__([self._html])
+        self.reload()
+        self._unwatch = wb.on_change(self.reload)
+
+    @property
+    def contact_id(self) -> int | None:
+        """The person shown."""
+        return self._fixed if self._fixed is not None else self._wb.current()["contact_id"]
+
+    def reload(self) -> None:
+        """Re-read the person's research, common ground and readiness."""
+        from .research import online_facts, readiness
+
+        cid = self.contact_id
+        if cid is None:
+            self._html.value = "<i>Choose a person above (or in notebook 01) to see your common ground.</i>"
+            return
+        who = html.escape(person_line(self._wb, cid))
+        ground = self._wb.common_ground(cid)
+        parts = [f"<h4 style='margin:0.3rem 0'>Common ground with {who}</h4>"]
+        if ground.empty:
+            parts.append("<i>None found yet: record where they studied or worked, and their interests.</i>")
+        else:
+            parts.append("<ol style='margin:0.2rem 0'>" + "".join(
+                f"<li><b>{html.escape(str(k))}</b>: {html.escape(str(e))}. <i>“{html.escape(str(sen))}”</i></li>"
+                for k, e, sen in zip(ground["kind"], ground["evidence"], ground["sentence"], strict=True))
+                + "</ol>")
+        facts = online_facts(self._wb.research(cid))
+        parts.append("<h4 style='margin:0.3rem 0'>Already online: do not ask about these</h4>")
+        parts.append("<ul style='margin:0.2rem 0'>" + "".join(f"<li>{html.escape(f)}</li>" for f in facts) + "</ul>"
+                     if facts else "<i>No past roles or education recorded.</i>")
+        row = readiness(self._wb, [cid]).iloc[0]
+        parts.append("<h4 style='margin:0.3rem 0'>Ready to write?</h4>")
+        parts.append("<span style='color:#00703c'>Ready: something they attained, common ground, and a way to "
+                     "reach them.</span>" if row["ready"] else
+                     f"<span style='color:#b26b00'>Not yet: {html.escape(str(row['missing']))}.</span>")
+        self._html.value = "".join(parts)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        if isinstance(data, dict):  # a static copy for reports (papermill, nbconvert) that draw no widgets
+            data = {**data, "text/html": self._html.value}
+        return data
 
 
 class TargetPicker(_Form):
