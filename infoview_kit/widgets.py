@@ -488,7 +488,7 @@ class ResearchForm(_Form):
             raise InfoviewError("choose a person first: type part of their name above")
         v = {k: (x.strip() or None) if isinstance(x, str) else x for k, x in self._values().items()}
         link = v.pop("link")
-        who = person_line(self._wb, cid)
+        who = f"{self._wb._name_of(cid)} (contact {cid}"
         rid = self._facts.value
         if rid is None:
             self.last_id = self._wb.add_research(
@@ -498,7 +498,7 @@ class ResearchForm(_Form):
             item = self._wb.research_item(self.last_id)
             self._list_facts()
             self._fill(None)
-            return f"Added {fact_line(item)} for {who} (fact {item['id']})."
+            return f"Added {fact_line(item)} for {who}; fact {item['id']})."
         fields = dict(v, source_url=link)
         if v["kind"] == "article":
             fields["url"] = link
@@ -509,7 +509,7 @@ class ResearchForm(_Form):
         self._fill(item)
         if not changed:
             return f"Nothing changed: {fact_line(item)} (fact {rid})."
-        return f"Saved {fact_line(item)} for {who} (fact {rid}): changed {', '.join(changed)}."
+        return f"Saved {fact_line(item)} for {who}; fact {rid}): changed {', '.join(changed)}."
 
     def new_fact(self) -> str:
         """Stop editing: an empty form for a new fact."""
@@ -705,10 +705,12 @@ class EmployerRater(_Form):
         self._employer = w.Select(options=[], rows=min(limit, 6), layout={"width": "28rem", "margin": "0 0 0 9.5rem"})
         self._more = w.HTML(layout={"margin": "0 0 0 9.5rem"})
         self._shown = w.HTML()
+        toggles = {"description_width": "9rem", "button_width": "6.5rem"}
         self._motivation = w.ToggleButtons(description="Motivation", options=[("0", 0), ("1", 1), ("2", 2),
-                                                                              ("3", 3)], value=None, style=_STYLE)
+                                                                              ("3", 3)], value=None, style=toggles,
+                                           tooltips=["none", "a little", "quite", "dream employer"])
         self._posting = w.ToggleButtons(description="Posting", options=[("none", 1), ("some", 2),
-                                                                        ("target role", 3)], value=None, style=_STYLE)
+                                                                        ("target role", 3)], value=None, style=toggles)
         self._new = _text("Or add one", "a dream employer, one with postings")
         super().__init__("Rate your target employers",
                          [self._search, self._employer, self._more, self._shown, self._motivation, self._posting,
@@ -731,8 +733,8 @@ class EmployerRater(_Form):
                                      kind="stable").set_index("id", drop=False)
 
     def _label(self, row: Any) -> str:
-        rating = "" if not row["rated"] else " · " + "/".join(
-            "?" if _isna(row[k]) else str(int(row[k])) for k in ("motivation", "posting"))
+        rating = "" if not row["rated"] else " · " + ", ".join(
+            f"{k} {'?' if _isna(row[k]) else int(row[k])}" for k in ("motivation", "posting"))
         n = int(row["contacts"])
         return f"{row['name']} · {n} contact{'' if n == 1 else 's'}{rating}{' · pinned' if row['pinned'] else ''}"
 
@@ -773,7 +775,9 @@ class EmployerRater(_Form):
         row = self._table.loc[eid]
         self._motivation.value = None if _isna(row["motivation"]) else int(row["motivation"])
         self._posting.value = None if _isna(row["posting"]) else int(row["posting"])
-        self._shown.value = f"<small style='margin-left:9.5rem'>Rating: {html.escape(self._label(row))}</small>"
+        self._shown.value = ("<small style='margin-left:9.5rem'>Stored: " + html.escape(
+            self._label(row).removeprefix(str(row["name"]) + " · ")) + ("" if row["rated"] else " · not rated yet")
+            + "</small>")
 
     @property
     def employer(self) -> int | None:
@@ -812,7 +816,7 @@ class EmployerRater(_Form):
             self._new.value = ""
             self._search.value = ""
             self._list(keep=eid)
-            return f"Added employer {self._read_back(eid)} (motivation/posting)."
+            return f"Added employer {self._read_back(eid)}."
         eid = self._require()
         before = self._table.loc[eid] if self._table is not None else None
         self._wb.rate_employer(eid, motivation=self._motivation.value, posting=self._posting.value)
@@ -821,7 +825,7 @@ class EmployerRater(_Form):
         if before is not None and after is not None and all(
                 _same(before[k], after[k]) for k in ("motivation", "posting")):
             return f"Nothing changed: {self._label(after)}."
-        return f"Saved: {self._read_back(eid)} (motivation/posting)."
+        return f"Saved: {self._read_back(eid)}."
 
     def clear(self) -> str:
         """Take back the chosen employer's rating."""
@@ -870,10 +874,12 @@ class ImportForm(_Form):
         self._wb = wb
         self.report: Any = None
         self._upload = w.FileUpload(accept=self.ACCEPT, multiple=False, description="Choose file",
-                                    layout={"width": "auto", "margin": "0 0 0 9.5rem"})
+                                    layout={"width": "14rem"})
         self._path = _text("Or a path", "e.g. ~/Downloads/Connections.csv")
         self._details = w.HTML()
-        super().__init__("Import your contacts", [self._upload, self._path], "Import")
+        label = w.HTML('<div style="text-align:right;padding-right:0.5rem">Upload a file</div>',
+                       layout={"width": "9.5rem"})
+        super().__init__("Import your contacts", [w.HBox([label, self._upload]), self._path], "Import")
         self._root.children = (*self._root.children, self._details)
 
     def submit(self) -> str:

@@ -214,7 +214,7 @@ def test_employer_rater_stays_on_the_rated_employer_and_rereads_counts(demo_wb):
     assert eid is not None
     rater._motivation.value, rater._posting.value = 2, 1
     rater._button.click()
-    assert "Saved: Cobalt Health · 7 contacts · 2/1" in ok(rater) and rater.employer == eid
+    assert "Saved: Cobalt Health · 7 contacts · motivation 2, posting 1." in ok(rater) and rater.employer == eid
     row = demo_wb.employers().set_index("id").loc[eid]
     assert (row["motivation"], row["posting"]) == (2, 1)
     assert (rater._motivation.value, rater._posting.value) == (2, 1)
