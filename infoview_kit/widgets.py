@@ -1029,24 +1029,33 @@ class PersonPicker(w.VBox):
         self._unwatch = wb.on_change(self.reload)
 
     def _load(self) -> None:
+        import numpy as np
         import pandas as pd
 
         df = self._wb.directory()
         if self._where is not None:
-            df = df[pd.Series(self._where(df), index=df.index).astype(bool)]
+            df = df[pd.Series(self._where(df), index=df.index).astype(bool).to_numpy()]
         else:
-            df = df[~df["excluded"]]
-        company = df["company"].fillna("")
-        df = df.assign(
-            label=df["name"].where(df["name"] != "", "?") + company.where(company == "", " · " + company)
-            + df["stage"].map(lambda i: "" if i < 0 else " · " + _STAGE_LABELS[int(i)]),
-            hay=(df["name"] + " " + company + " " + df["position"].fillna("") + " "
-                 + df["email"].fillna("")).str.lower(),
-            active=df["last_event"].fillna(""))
-        self._people = df.sort_values(
-            ["open_followups", "pinned", "stage", "active", "name"],
-            ascending=[False, False, False, False, True], key=lambda c: (c > 0) if c.name == "open_followups"
-            else (c >= 0) if c.name == "stage" else c.str.lower() if c.name == "name" else c, kind="stable")
+            df = df[~df["excluded"].to_numpy()]
+        # plain Python over the columns: several times faster than pandas string operations here
+        names = ["" if x is None else x for x in df["name"].tolist()]
+        companies = ["" if x is None or x != x else x for x in df["company"].tolist()]
+        positions = ["" if x is None or x != x else x for x in df["position"].tolist()]
+        emails = ["" if x is None or x != x else x for x in df["email"].tolist()]
+        stages = df["stage"].astype(int).tolist()
+        labels = [(n or "?") + (f" · {c}" if c else "") + ("" if st < 0 else f" · {_STAGE_LABELS[st]}")
+                  for n, c, st in zip(names, companies, stages, strict=True)]
+        hay = [f"{n} {c} {p} {e}".lower() for n, c, p, e in zip(names, companies, positions, emails, strict=True)]
+        # most relevant first: something due, pinned, on the outreach list, latest activity, then by name
+        active = ["" if x is None or x != x else x for x in df["last_event"].tolist()]
+        order = sorted(range(len(names)), key=lambda i: names[i].lower())
+        order.sort(key=lambda i: active[i], reverse=True)  # Python's sort is stable, reversed too
+        due, pinned = (df["open_followups"].to_numpy() > 0).tolist(), df["pinned"].to_numpy().tolist()
+        order.sort(key=lambda i: (due[i], pinned[i], stages[i] >= 0), reverse=True)
+        idx = np.asarray(order, dtype=np.int64)
+        self._people = pd.DataFrame({"id": df["id"].to_numpy()[idx],
+                                     "label": np.asarray(labels, dtype=object)[idx],
+                                     "hay": pd.Series(np.asarray(hay, dtype=object)[idx], dtype=object)})
 
     def _matches(self) -> pd.DataFrame:
         assert self._people is not None
