@@ -178,6 +178,7 @@ class ContactForm(_Form):
             self._first, self._last, self._company, self._position, self._email, self._how, self._where,
             self._url, self._notes), strict=True))
         self._loaded: dict[str, Any] = self._values()
+        self._record: int | None = None  # the person whose stored record the form shows (Edit)
         super().__init__("Add or edit a person you know", [self._mode, self._picker_box, *self._controls.values()],
                          "Add contact", extra={"Clear": self.clear, "Delete…": self.ask_delete})
         self._confirm = _Confirm(self._run)
@@ -230,22 +231,42 @@ class ContactForm(_Form):
         self._confirm.dismiss()
         if edit and self._picker.value is not None:
             self._open(self._picker.value, keep_typed=self.dirty)
-        elif not edit and not self.dirty:
-            self._fill(self._blank())
+        elif not edit:
+            self._record = None
+            if not self.dirty:
+                self._fill(self._blank())
 
     def _blank(self) -> dict[str, Any]:
         return {"how_known": "friend of a friend"}
 
     def _picked(self, change: dict[str, Any]) -> None:
-        if change["new"] is not None and self._mode.value == self.EDIT:
-            self._confirm.dismiss()
-            self._open(int(change["new"]))
-            self._wb.set_current(contact_id=int(change["new"]))
+        new = change["new"]
+        if new is None or self._mode.value != self.EDIT or new == self._record:
+            return
+        if self.dirty and self._record is not None:  # changes to the person shown: ask before dropping them
+            old = self._record
+            self._confirm.ask(f"Your changes to {self._wb._name_of(old)} are not saved. Open "
+                              f"{self._wb._name_of(new)} anyway?",
+                              {"Open them (drop my changes)": lambda: self._switch(int(new)),
+                               "Keep editing": lambda: self._stay(old)})
+            return
+        self._switch(int(new))
+
+    def _switch(self, contact_id: int) -> str:
+        self._confirm.dismiss()
+        self._open(contact_id)
+        self._wb.set_current(contact_id=contact_id)
+        return f"Opened {person_line(self._wb, contact_id)}."
+
+    def _stay(self, contact_id: int) -> str:
+        self._picker.choose(contact_id)
+        return f"Still editing {self._wb._name_of(contact_id)}: nothing saved yet."
 
     def _open(self, contact_id: int, *, keep_typed: bool = False) -> None:
         """Show the stored record of `contact_id`; with `keep_typed`, what was typed (non-empty) stays on top."""
         typed = {k: v for k, v in self._values().items() if isinstance(v, str) and v.strip()}
         self._fill(self._wb.contact(contact_id))
+        self._record = contact_id
         if keep_typed:
             for k, v in typed.items():
                 if k != "how_known":
@@ -299,9 +320,11 @@ class ContactForm(_Form):
     def open_existing(self, contact_id: int) -> str:
         """Edit `contact_id`, keeping what was typed on top of their stored record."""
         typed = {k: v for k, v in self._values().items() if isinstance(v, str) and v.strip() and k != "how_known"}
+        self._loaded = self._values()  # what was typed is carried over, not dropped: no question
         self._picker.choose(contact_id)
         self._mode.value = self.EDIT
         self._fill(self._wb.contact(contact_id))
+        self._record = contact_id
         for k, v in typed.items():
             self._controls[k].value = v
         self._wb.set_current(contact_id=contact_id)
@@ -336,6 +359,7 @@ class ContactForm(_Form):
         """Delete the person for good (:meth:`Workbook.forget`)."""
         done = self._wb.forget(contact_id)
         self._fill(self._blank())
+        self._record = None
         self._picker.choose(None)
         return str(done).splitlines()[0]
 
@@ -392,10 +416,11 @@ class ResearchForm(_Form):
         self._delete_button = self._root.children[-2].children[2]
         self._root.children = (*self._root.children[:-1], self._confirm, self._root.children[-1])
         self._shown_person = self._person.value
+        self._fact_shown: int | None = None
         self._list_facts()
         self._person.observe(self._person_changed, names="value")
         self._facts.observe(self._fact_chosen, names="value")
-        self._fact_chosen()
+        self._open_fact(None)
         self._watch(wb)
 
     @property
@@ -406,7 +431,7 @@ class ResearchForm(_Form):
     @property
     def fact_id(self) -> int | None:
         """The fact being edited (None: adding a new one)."""
-        return self._facts.value
+        return self._fact_shown
 
     # ------------------------------------------------------------ what the form holds
     def _values(self) -> dict[str, Any]:
@@ -448,35 +473,53 @@ class ResearchForm(_Form):
         if self._person.value == self._shown_person:
             return
         self._shown_person = self._person.value
-        self._confirm.dismiss()
-        was_editing = self._facts.value is not None
+        kept = self.dirty
         self._list_facts()
-        if not self.dirty or was_editing:
-            self._fill(None)
-        self._fact_chosen()
+        self._open_fact(None, fill=not kept)  # what was typed stays, as a new fact for this person
+        if kept and self._person.value is not None:
+            self._status.value = _OK.format(html.escape(
+                f"What you typed is kept: press Add fact to record it for {self._wb._name_of(self._person.value)}, "
+                "or New fact to clear the form."))
 
     def _fact_chosen(self, _change: object = None) -> None:
         if getattr(self, "_listing", False):
             return
-        rid = self._facts.value
+        rid, prev = self._facts.value, self._fact_shown
+        if rid == prev:
+            return
+        if self.dirty:  # ask before what was typed is replaced
+            self._confirm.ask("What you typed is not saved. Open the fact you clicked anyway?" if rid is not None
+                              else "What you typed is not saved. Start a new fact anyway?",
+                              {"Open it (drop what I typed)": lambda: self._open_fact(rid),
+                               "Keep what I typed": lambda: self._keep_fact(prev)})
+            return
+        self._open_fact(rid)
+
+    def _open_fact(self, rid: int | None, *, fill: bool = True) -> str:
+        """Show fact `rid` (None: a new fact) and the buttons that go with it."""
         self._confirm.dismiss()
-        if rid is None:
-            if not self.dirty:
-                self._fill(None)
-        else:
-            self._fill(self._wb.research_item(rid))
+        self._fact_shown = rid
+        if self._facts.value != rid:
+            self._list_facts(keep=rid)
+        if fill:
+            self._fill(self._wb.research_item(rid) if rid is not None else None)
         self._button.description = "Add fact" if rid is None else "Save changes"
         _show(self._delete_button, rid is not None)
+        return "Type a new fact and press Add fact." if rid is None else f"Editing fact {rid}."
+
+    def _keep_fact(self, rid: int | None) -> str:
+        self._list_facts(keep=rid)
+        return "Kept what you typed: nothing saved yet."
 
     def reload(self) -> None:
         """Re-read the person's facts (and the fact being edited, unless something typed is not saved)."""
         if self._person.value != self._shown_person:
             self._person_changed()
             return
-        rid = self._facts.value
+        rid = self._fact_shown
         self._list_facts(keep=rid)
-        if rid is not None and self._facts.value is None:  # deleted elsewhere
-            self._fact_chosen()
+        if rid is not None and self._facts.value is None:  # deleted elsewhere: what was typed stays
+            self._open_fact(None, fill=not self.dirty)
         elif rid is not None and not self.dirty and not self._confirm.asking:
             self._fill(self._wb.research_item(rid))
 
@@ -489,7 +532,7 @@ class ResearchForm(_Form):
         v = {k: (x.strip() or None) if isinstance(x, str) else x for k, x in self._values().items()}
         link = v.pop("link")
         who = f"{self._wb._name_of(cid)} (contact {cid}"
-        rid = self._facts.value
+        rid = self._fact_shown
         if rid is None:
             self.last_id = self._wb.add_research(
                 cid, str(v["kind"]), v["title"] or "", organization=v["organization"], outlet=v["outlet"],
@@ -497,7 +540,7 @@ class ResearchForm(_Form):
                 relation=v["relation"], notes=v["notes"])
             item = self._wb.research_item(self.last_id)
             self._list_facts()
-            self._fill(None)
+            self._open_fact(None)
             return f"Added {fact_line(item)} for {who}; fact {item['id']})."
         fields = dict(v, source_url=link)
         if v["kind"] == "article":
@@ -512,14 +555,12 @@ class ResearchForm(_Form):
         return f"Saved {fact_line(item)} for {who}; fact {rid}): changed {', '.join(changed)}."
 
     def new_fact(self) -> str:
-        """Stop editing: an empty form for a new fact."""
-        self._facts.value = None
-        self._fill(None)
-        return "Type a new fact and press Add fact."
+        """Stop editing: an empty form for a new fact (what was typed is dropped: this is the Clear)."""
+        return self._open_fact(None)
 
     def ask_delete(self) -> str:
         """Ask before deleting the fact being edited."""
-        rid = self._facts.value
+        rid = self._fact_shown
         if rid is None:
             raise InfoviewError("choose the fact to delete in the list first")
         item = self._wb.research_item(rid)
@@ -531,8 +572,7 @@ class ResearchForm(_Form):
         """Delete a fact (:meth:`Workbook.delete_research`)."""
         item = self._wb.delete_research(research_id)
         self._list_facts()
-        self._fill(None)
-        self._fact_chosen()
+        self._open_fact(None)
         return f"Deleted {fact_line(item)} (fact {research_id})."
 
 

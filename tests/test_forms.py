@@ -331,3 +331,48 @@ def test_init_checks_the_profile_email_with_the_same_rule():
 
     with pytest.raises(InputFormatError, match="with a dot in the domain"):
         clean_profile_value("email", "me@intranet")
+
+
+def test_infoview_init_asks_again_for_an_email_the_contact_form_refuses():
+    from infoview_kit.onboarding import QUESTIONS, prompt_profile
+
+    answers = iter(["sam@localhost" if k == "email" else "" for k in QUESTIONS])
+    retry = iter(["Sam@Example.org"])
+    told: list[str] = []
+    asked: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        if question.startswith("Your email") and asked.count(question) == 2:
+            return next(retry)
+        return next(answers)
+
+    profile = prompt_profile({}, ask=ask, tell=told.append)
+    assert profile["email"] == "sam@example.org"
+    assert any("with a dot in the domain" in line for line in told)
+
+
+def test_switching_person_or_fact_with_unsaved_text_asks_first(demo_wb):
+    a, b = demo_wb.find_contact("Dana Whitfield"), demo_wb.find_contact("Priya Raman")
+    form = edit(demo_wb, a)
+    form._position.value = "Typed, not saved"
+    form._picker.search.value = "Priya Raman"
+    form._picker._list.value = b  # click someone else
+    assert form._confirm.asking and form._position.value == "Typed, not saved"
+    form._confirm.answers["Keep editing"].click()
+    assert form._picker.value == a and form._position.value == "Typed, not saved"
+    form._picker.search.value = "Priya Raman"
+    form._picker._list.value = b
+    form._confirm.answers["Open them (drop my changes)"].click()
+    assert form._picker.value == b and form._first.value == "Priya"
+    assert demo_wb.contact(a)["position"] != "Typed, not saved"
+
+    research = ResearchForm(demo_wb, a)
+    first = research._facts.options[1][1]
+    research._title.value = "A new fact, typed"
+    research._facts.value = first  # click a fact of the list
+    assert research._confirm.asking and research._title.value == "A new fact, typed"
+    research._confirm.answers["Keep what I typed"].click()
+    assert research.fact_id is None and research._facts.value is None
+    research._button.click()
+    assert "Added" in ok(research) and "A new fact, typed" in set(demo_wb.research(a)["title"])
