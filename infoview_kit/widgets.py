@@ -179,6 +179,7 @@ class ContactForm(_Form):
             self._url, self._notes), strict=True))
         self._loaded: dict[str, Any] = self._values()
         self._record: int | None = None  # the person whose stored record the form shows (Edit)
+        self._drafts: dict[str, tuple[int | None, dict[str, Any], dict[str, Any]]] = {}  # unsaved, per mode
         super().__init__("Add or edit a person you know", [self._mode, self._picker_box, *self._controls.values()],
                          "Add contact", extra={"Clear": self.clear, "Delete…": self.ask_delete})
         self._confirm = _Confirm(self._run)
@@ -223,18 +224,30 @@ class ContactForm(_Form):
     def _editing(self) -> int | None:
         return self._picker.value if self._mode.value == self.EDIT else None
 
-    def _mode_changed(self, _change: object = None) -> None:
+    def _mode_changed(self, change: dict[str, Any] | None = None) -> None:
+        """Switch between Add and Edit. Unsaved text of the mode left is kept for when you come
+        back to it (nothing typed is dropped), never carried into the other mode."""
+        if change is not None and self.dirty:
+            self._drafts[change["old"]] = (self._record, self._values(), self._loaded)
+        elif change is not None:
+            self._drafts.pop(change["old"], None)
         edit = self._mode.value == self.EDIT
         _show(self._picker_box, edit)
         _show(self._delete_button, edit)
         self._button.description = "Save changes" if edit else "Add contact"
         self._confirm.dismiss()
-        if edit and self._picker.value is not None:
-            self._open(self._picker.value, keep_typed=self.dirty)
-        elif not edit:
+        draft = self._drafts.pop(self._mode.value, None)
+        target = self._picker.value if edit else None
+        if draft is not None and draft[0] == target:
+            self._record = draft[0]
+            for k, c in self._controls.items():
+                c.value = draft[1][k]
+            self._loaded = draft[2]
+        elif target is not None:
+            self._open(target)
+        else:
             self._record = None
-            if not self.dirty:
-                self._fill(self._blank())
+            self._fill(self._blank())
 
     def _blank(self) -> dict[str, Any]:
         return {"how_known": "friend of a friend"}

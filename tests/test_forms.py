@@ -376,3 +376,18 @@ def test_switching_person_or_fact_with_unsaved_text_asks_first(demo_wb):
     assert research.fact_id is None and research._facts.value is None
     research._button.click()
     assert "Added" in ok(research) and "A new fact, typed" in set(demo_wb.research(a)["title"])
+
+
+def test_switching_between_add_and_edit_keeps_each_ones_unsaved_text_apart(new_wb):
+    tanya = new_wb.add_contact("Tanya", "Brookes", company="Cobalt")
+    new_wb.set_current(contact_id=tanya)
+    form = ContactForm(new_wb)
+    type_into(form, first_name="Omar", last_name="Haddad")
+    form._mode.value = ContactForm.EDIT
+    assert form._picker.value == tanya and form._first.value == "Tanya", "Add's text is not carried into Edit"
+    type_into(form, position="Typed in Edit")
+    form._mode.value = ContactForm.ADD
+    assert (form._first.value, form._last.value, form._position.value) == ("Omar", "Haddad", "")
+    form._mode.value = ContactForm.EDIT
+    assert (form._first.value, form._position.value) == ("Tanya", "Typed in Edit")
+    assert new_wb.contact(tanya)["position"] is None and len(new_wb.contacts()) == 1
