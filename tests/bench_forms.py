@@ -44,11 +44,13 @@ def fresh() -> None:
     gc.collect()
 
 
-def best(label: str, fn: Callable[[], object], n: int = 3, *, build: bool = False) -> None:
+def best(label: str, fn: Callable[[], object], n: int = 3, *, build: bool = False, wb: Workbook | None = None) -> None:
     times = []
     for _ in range(n):
         if build:
             fresh()
+            if wb is not None:  # a cold start: the first picker of a kernel reads the directory
+                wb.__dict__.pop("_directory_cache", None)
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
@@ -76,7 +78,7 @@ def main(path: Path) -> None:
                         ("ResearchForm", lambda: ResearchForm(wb)), ("ResearchSummary", lambda: ResearchSummary(wb)),
                         ("EmployerRater", lambda: EmployerRater(wb)), ("ImportForm", lambda: ImportForm(wb)),
                         ("MergeReview", lambda: MergeReview(wb))]:
-        best(f"build {label}", make, build=True)
+        best(f"build {label}", make, build=True, wb=wb)
     ranked = rank_people(wb.contacts(), wb.profile(), top=15)
     best("build TargetPicker (ranked list given)", lambda: TargetPicker(wb, ranked), build=True)
 
