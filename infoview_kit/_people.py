@@ -65,16 +65,13 @@ def clean_contact_fields(**fields: Any) -> dict[str, str | None]:
     InputFormatError
         If both names are empty, or the email is not a valid address.
     """
-    from .contacts import _EMAIL_RE
+    from ._checks import email
 
     clean = {k: clean_text(v) for k, v in fields.items()}
     if not (clean.get("first_name") or clean.get("last_name")):
         raise InputFormatError("a contact needs a first or last name")
-    if (raw := clean.get("email")) is not None:
-        email = raw.lower()
-        if not re.fullmatch(_EMAIL_RE, email):
-            raise InputFormatError(f"email {raw!r} is not a valid address (expected name@domain)")
-        clean["email"] = email
+    if "email" in clean:
+        clean["email"] = email(clean["email"])
     return clean
 
 

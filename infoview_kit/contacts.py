@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._checks import EMAIL_RE as _EMAIL_RE  # the one email rule, shared by every entry point
 from .exceptions import InputFormatError
 
 logger = logging.getLogger("infoview_kit")
@@ -549,14 +550,6 @@ def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _
 # per-row Python loop; pandas' str methods are used on the (rare) values that need changing.
 _SEP = "\x00"
 _LEADING_SPACE = re.compile(_SEP + r"\s")
-
-# A sensible check, not RFC 5322: dot-atom local part, dotted domain, alphabetic (or IDNA) TLD;
-# Unicode letters allowed (internationalized addresses); at most 254 characters (checked apart).
-_EMAIL_RE = (
-    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
-    r"@(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)"
-)
-
 
 def _objects(values: pd.Series | np.ndarray) -> np.ndarray:
     """Values as an object array of str ("" for missing); no copy for parsed CSV columns."""

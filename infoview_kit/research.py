@@ -134,9 +134,18 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
         Columns: id, name, company, stage, accomplishment, common_ground, reachable (bool),
         missing (what to do, "" when ready), ready (bool).
     """
-    people = wb.contacts().set_index("id")
-    ids = list(contact_ids) if contact_ids is not None else list(people.index[people["stage"].notna()])
-    research = wb.research()
+    if contact_ids is None:
+        people = wb.contacts().set_index("id")
+        ids = list(people.index[people["stage"].notna()])
+        research = wb.research()
+    else:  # a few people: read only them (fast on tens of thousands of contacts)
+        ids = [int(i) for i in contact_ids]
+        stages = wb.contacts(involved_only=False).set_index("id")["stage"] if len(ids) > 50 else None
+        people = pd.DataFrame([wb.contact(i) for i in ids],
+                              columns=["id", "first_name", "last_name", "company", "email", "profile_url"])
+        people = people.set_index("id")
+        people["stage"] = [stages.get(i) if stages is not None else _stage(wb, i) for i in ids]
+        research = pd.concat([wb.research(i) for i in ids]) if ids else wb.research()
     rows = []
     for cid in ids:
         c = people.loc[cid]
@@ -151,3 +160,12 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
                      "missing": "; ".join(todo[k] for k, ok in done.items() if not ok),
                      "ready": all(done.values())})
     return pd.DataFrame(rows, columns=READINESS_COLUMNS)
+
+
+def _stage(wb: Workbook, contact_id: int) -> Any:
+    """The furthest funnel stage `contact_id` reached (as :meth:`Workbook.contacts` says it), or NA."""
+    from .store import STAGE_OF_EVENT, STAGES
+
+    events = wb.events(contact_id=contact_id, kinds=list(STAGE_OF_EVENT))
+    reached = [STAGES.index(STAGE_OF_EVENT[k]) for k in events["kind"]]
+    return STAGES[max(reached)] if reached else pd.NA

@@ -316,6 +316,10 @@ def clean_profile_value(key: str, value: Any) -> Any:
     if value and key == "status" and value not in PROFILE_STATUSES:
         raise InputFormatError(f"profile field 'status': {value!r}: expected one of {', '.join(PROFILE_STATUSES)}, "
                                "or empty")
+    if value and key == "email":
+        from ._checks import email
+
+        value = email(value, "profile field 'email'")
     if value and key == "timezone":
         zone_named(value)
     if value and key == "country":
@@ -1013,6 +1017,23 @@ class Workbook:
                 c.execute(f"UPDATE employers SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
                           (*sets.values(), eid))
 
+    def clear_rating(self, employer: int | str) -> bool:
+        """Take back an employer's Motivation and Posting ratings (it sorts as unrated again);
+        True if there was a rating to clear.
+
+        Raises
+        ------
+        NotFoundError
+            If no employer has that id or name.
+        """
+        eid = self.employer_id(employer)
+        row = self._conn.execute("SELECT motivation, posting FROM employers WHERE id = ?", (eid,)).fetchone()
+        if row == (None, None):
+            return False
+        with self.transaction() as c:
+            c.execute("UPDATE employers SET motivation = NULL, posting = NULL WHERE id = ?", (eid,))
+        return True
+
     def employers(self) -> pd.DataFrame:
         """Return the employers list (from your contacts' companies, plus those you added).
 
@@ -1024,9 +1045,12 @@ class Workbook:
 
         df = self._df("SELECT id, name, name_key, motivation, posting, advocacy, pinned, excluded, origin, notes "
                       "FROM employers ORDER BY name_key")
-        companies = [company_key(c) for (c,) in self._conn.execute(
-            "SELECT company FROM contacts WHERE company IS NOT NULL AND excluded = 0")]
-        df["contacts"] = df["name_key"].map(pd.Series(companies, dtype=object).value_counts()).fillna(0).astype(int)
+        counts: dict[str, int] = {}
+        for company, n in self._conn.execute("SELECT company, count(*) FROM contacts WHERE company IS NOT NULL "
+                                             "AND excluded = 0 GROUP BY company"):
+            key = company_key(company)
+            counts[key] = counts.get(key, 0) + n
+        df["contacts"] = df["name_key"].map(counts).fillna(0).astype(int)
         df[["motivation", "posting"]] = df[["motivation", "posting"]].astype("Int64")
         df["advocacy"] = df["advocacy"].astype("boolean")
         df[["pinned", "excluded"]] = df[["pinned", "excluded"]].astype(bool)
@@ -1192,6 +1216,117 @@ class Workbook:
             self._sync_employers(c, [fields.get("company")])
         return cid
 
+    def same_person(self, first_name: str | None = None, last_name: str | None = None, *,
+                    email: str | None = None, company: str | None = None, profile_url: str | None = None,
+                    exclude: int | None = None) -> tuple[int, str] | None:
+        """Return ``(contact id, why)`` for a contact these details already describe, or None: the
+        same email address ("same email"), the same profile link ("same profile link"), or the same
+        name at the same company ("same name and company"). `exclude` (the contact being edited) is
+        never returned. Writes nothing: the forms ask before a save would land on someone else.
+        """
+        from ._checks import email as check_email
+        from ._people import clean_text, url_key
+        from .contacts import company_key, name_key
+
+        skip = -1 if exclude is None else int(exclude)
+        mail = check_email(email)
+        if mail:
+            row = self._conn.execute("SELECT id FROM contacts WHERE (lower(email) = ? OR person_key = ?) "
+                                     "AND id != ? ORDER BY id LIMIT 1", (mail, f"email:{mail}", skip)).fetchone()
+            if row:
+                return int(row[0]), "same email"
+        link = url_key(clean_text(profile_url))
+        if link:
+            row = self._conn.execute("SELECT id FROM contacts WHERE person_key = ? AND id != ? LIMIT 1",
+                                     (f"url:{link}", skip)).fetchone()
+            if row:
+                return int(row[0]), "same profile link"
+            for cid, url in self._conn.execute("SELECT id, profile_url FROM contacts WHERE profile_url IS NOT NULL "
+                                               "AND instr(lower(profile_url), ?) > 0 AND id != ? ORDER BY id",
+                                               (link.split("/")[-1], skip)):
+                if url_key(url) == link:
+                    return int(cid), "same profile link"
+        first, last, co = clean_text(first_name), clean_text(last_name), clean_text(company)
+        nk, ck = name_key(first, last), company_key(co) if co else ""
+        if nk and ck:
+            for cid, f, la, c in self._conn.execute(
+                    "SELECT id, first_name, last_name, company FROM contacts WHERE id != ? AND company IS NOT NULL "
+                    "AND (person_key = ? OR (lower(coalesce(first_name, '')) = lower(?) "
+                    "AND lower(coalesce(last_name, '')) = lower(?))) ORDER BY id",
+                    (skip, f"name:{nk}|{ck}", first or "", last or "")):
+                if name_key(f, la) == nk and company_key(c) == ck:
+                    return int(cid), "same name and company"
+        if nk and not (mail or link):  # no company, email or link to tell two people of one name apart
+            row = self._conn.execute("SELECT id FROM contacts WHERE person_key = ? AND id != ?",
+                                     (f"name:{nk}|{ck}", skip)).fetchone()
+            if row:
+                return int(row[0]), "same name" + (" and company" if ck else "")
+        return None
+
+    #: The fields of a contact that :meth:`update_contact` edits.
+    EDITABLE_CONTACT_FIELDS = ("first_name", "last_name", "email", "company", "position", "profile_url",
+                               "how_known", "where_found", "notes")
+
+    def update_contact(self, contact_id: int, *, at: dt.datetime | str | None = None, **fields: Any) -> list[str]:
+        """Edit a contact: every field given is set to its new value (empty text or None clears
+        it), fields not given keep theirs. Return the names of the fields that changed ([] when
+        nothing did: then nothing is written).
+
+        Fields: see EDITABLE_CONTACT_FIELDS. The email and the name follow the same rules as
+        :meth:`add_contact`; the person's natural key (profile link, else email, else name and
+        company) follows the edit.
+
+        Raises
+        ------
+        InputFormatError
+            For an unknown field, no name left, an invalid email, a `how_known` not in HOW_KNOWN,
+            or details that are another contact's (same email, profile link, or name and company:
+            see :meth:`same_person`); nothing is written.
+        NotFoundError
+            If there is no such contact.
+        """
+        from ._people import HOW_KNOWN, clean_contact_fields, person_keys
+
+        unknown = sorted(set(fields) - set(self.EDITABLE_CONTACT_FIELDS))
+        if unknown:
+            raise InputFormatError(f"contact field {unknown[0]!r} is unknown; expected one of "
+                                   + ", ".join(self.EDITABLE_CONTACT_FIELDS))
+        old = self.contact(contact_id)
+        cid = int(old["id"])
+        merged = {k: fields.get(k, old[k]) for k in self.EDITABLE_CONTACT_FIELDS}
+        how = merged.pop("how_known")
+        how = None if how is None or not str(how).strip() else str(how).strip()
+        if how is not None and how not in HOW_KNOWN and how != old["how_known"]:
+            raise InputFormatError(f"how_known = {how!r}: expected one of {', '.join(HOW_KNOWN)}")
+        clean = clean_contact_fields(**merged)
+        clean["how_known"] = how
+        changed = [k for k in self.EDITABLE_CONTACT_FIELDS if clean[k] != old[k]]
+        if not changed:
+            return []
+        other = self.same_person(clean["first_name"], clean["last_name"], email=clean["email"],
+                                 company=clean["company"], profile_url=clean["profile_url"], exclude=cid)
+        key = person_keys(pd.DataFrame([clean]))[0]
+        holder = self._conn.execute("SELECT id FROM contacts WHERE person_key = ? AND id != ?", (key, cid)).fetchone()
+        if other is not None or holder is not None:
+            oid, why = other if other is not None else (int(holder[0]), "same details")
+            raise InputFormatError(f"contact {cid}: {why} as contact {oid} ({self._name_of(oid)}); "
+                                   "nothing saved: edit that contact instead, or change the details")
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            c.execute(f"UPDATE contacts SET {', '.join(f'{k} = ?' for k in changed)}, person_key = ? WHERE id = ?",
+                      (*[clean[k] for k in changed], key, cid))
+            self._event("contact_edited", stamp, cid, fields=changed)
+            self._flag_recruiters(c, [cid])
+            if "company" in changed:
+                self._sync_employers(c, [clean["company"]])
+        return changed
+
+    def _name_of(self, contact_id: int) -> str:
+        """The contact's "First Last" (or "contact N" when they have no name)."""
+        row = self._conn.execute("SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) "
+                                 "FROM contacts WHERE id = ?", (int(contact_id),)).fetchone()
+        return str(row[0]) if row and row[0] else f"contact {contact_id}"
+
     def contacts(self, *, involved_only: bool = False) -> pd.DataFrame:
         """Return every contact, one row each (with ``involved_only``: only people with a message,
         a meeting, a follow-up or a referral, which is all that follow-ups concern; much faster on a
@@ -1235,6 +1370,11 @@ class Workbook:
         reached, as its index in STAGES; -1 for none), pinned (bool), excluded (bool), open_followups
         (stored follow-ups not done), last_event (UTC ISO text of their newest event, or None).
         """
+        # read once per state of the file: the pickers of a page all re-read after the same write
+        stamp = (self.version, self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+        cached = self.__dict__.get("_directory_cache")
+        if cached is not None and cached[0] == stamp:
+            return cached[1].copy()
         case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
         kinds = ", ".join(f"'{k}'" for k in STAGE_OF_EVENT)
         df = self._df(f"""
@@ -1249,7 +1389,8 @@ class Workbook:
             ORDER BY c.id""")
         for col in ("pinned", "excluded"):
             df[col] = df[col].astype(bool)
-        return df
+        self.__dict__["_directory_cache"] = (stamp, df)
+        return df.copy()
 
     def contact(self, contact_id: int) -> dict[str, Any]:
         """Return one contact as a dict (the columns of :meth:`contacts`).
@@ -1306,8 +1447,19 @@ class Workbook:
         source_url
             Where the fact was found; keep one for every fact.
 
+        start, end
+            When: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``Mar 2021`` (see ``_checks.fact_date``).
+
         Recording the same fact again (same kind, title and organization) updates it.
+
+        Raises
+        ------
+        InputFormatError
+            For an unknown kind, an empty title, a relation other than by/about, or a date that
+            is not one (e.g. "next spring"); nothing is written.
         """
+        from ._checks import fact_date
+
         self.contact(contact_id)
         if kind not in RESEARCH_KINDS:
             raise InputFormatError(f"research kind {kind!r}: expected one of {', '.join(RESEARCH_KINDS)}")
@@ -1316,6 +1468,7 @@ class Workbook:
             raise InputFormatError("research title is empty: say what the fact is")
         if relation not in (None, "by", "about"):
             raise InputFormatError(f"relation {relation!r}: expected 'by' or 'about'")
+        start, end = fact_date(start, "research date 'from'"), fact_date(end, "research date 'to'")
         stamp = utc_iso(at)
         values = (organization, start, end, outlet, relation, url, source_url, notes)
         with self.transaction() as c:
@@ -1333,6 +1486,87 @@ class Workbook:
             rid = _rowid(cur)
             self._event("research_added", stamp, contact_id, rid, kind=kind)
         return rid
+
+    #: The fields of a research fact that :meth:`update_research` edits.
+    EDITABLE_RESEARCH_FIELDS = ("kind", "title", "organization", "start", "end", "outlet", "relation", "url",
+                                "source_url", "notes")
+
+    def research_item(self, research_id: int) -> dict[str, Any]:
+        """Return one research fact as a dict (the columns of :meth:`research`, ``added_at`` as text).
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such fact.
+        """
+        cur = self._conn.execute("SELECT id, contact_id, kind, title, organization, start, end, outlet, relation, "
+                                 "url, source_url, notes, added_at FROM research WHERE id = ?", (int(research_id),))
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"no research fact with id {research_id} in {self.path}")
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def update_research(self, research_id: int, *, at: dt.datetime | str | None = None, **fields: Any) -> list[str]:
+        """Edit a research fact: every field given is set (empty text or None clears it; the title
+        cannot be empty), the others keep theirs. Return the names of the fields that changed
+        ([] when nothing did: then nothing is written). Fields: EDITABLE_RESEARCH_FIELDS; the
+        rules are those of :meth:`add_research`.
+
+        Raises
+        ------
+        InputFormatError
+            For an unknown field, kind or relation, an empty title, a date that is not one, or a
+            fact that would be the same as another of this person's (kind, title, organization).
+        NotFoundError
+            If there is no such fact.
+        """
+        from ._checks import fact_date
+        from ._people import clean_text
+
+        unknown = sorted(set(fields) - set(self.EDITABLE_RESEARCH_FIELDS))
+        if unknown:
+            raise InputFormatError(f"research field {unknown[0]!r} is unknown; expected one of "
+                                   + ", ".join(self.EDITABLE_RESEARCH_FIELDS))
+        old = self.research_item(research_id)
+        new = {k: clean_text(fields[k]) if k in fields else old[k] for k in self.EDITABLE_RESEARCH_FIELDS}
+        if new["kind"] not in RESEARCH_KINDS:
+            raise InputFormatError(f"research kind {new['kind']!r}: expected one of {', '.join(RESEARCH_KINDS)}")
+        if not new["title"]:
+            raise InputFormatError("research title is empty: say what the fact is")
+        if new["relation"] not in (None, "by", "about"):
+            raise InputFormatError(f"relation {new['relation']!r}: expected 'by' or 'about'")
+        new["start"] = fact_date(new["start"], "research date 'from'")
+        new["end"] = fact_date(new["end"], "research date 'to'")
+        changed = [k for k in self.EDITABLE_RESEARCH_FIELDS if new[k] != old[k]]
+        if not changed:
+            return []
+        clash = self._conn.execute("SELECT id FROM research WHERE contact_id = ? AND kind = ? AND title = ? "
+                                   "AND organization IS ? AND id != ?",
+                                   (old["contact_id"], new["kind"], new["title"], new["organization"],
+                                    old["id"])).fetchone()
+        if clash:
+            raise InputFormatError(f"research fact {old['id']}: fact {clash[0]} already says that "
+                                   "(same kind, title and organization); edit or delete that one instead")
+        with self.transaction() as c:
+            c.execute(f"UPDATE research SET {', '.join(f'{k} = ?' for k in changed)} WHERE id = ?",
+                      (*[new[k] for k in changed], old["id"]))
+            self._event("research_edited", utc_iso(at), old["contact_id"], old["id"], fields=changed)
+        return changed
+
+    def delete_research(self, research_id: int, *, at: dt.datetime | str | None = None) -> dict[str, Any]:
+        """Delete a research fact; return it as it was (:meth:`research_item`). The activity log
+        keeps that research was done (the person stays 'researched').
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such fact.
+        """
+        old = self.research_item(research_id)
+        with self.transaction() as c:
+            c.execute("DELETE FROM research WHERE id = ?", (old["id"],))
+            self._event("research_deleted", utc_iso(at), old["contact_id"], old["id"], kind=old["kind"])
+        return old
 
     def research(self, contact_id: int | None = None) -> pd.DataFrame:
         """Return research items, for one contact or all.

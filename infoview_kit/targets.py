@@ -87,8 +87,10 @@ def choose_targets(wb: Workbook, names: str | list[str], *, at: dt.datetime | st
 
 
 def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", required: bool = True) -> int | None:
-    """Return the contact a notebook works on: `name` if given, else the earliest-chosen person whose
-    furthest funnel stage is `stage`, else the earliest-chosen person of all.
+    """Return the contact a notebook works on: `name` if given (who then becomes the workbook's
+    current person, :meth:`Workbook.set_current`), else the current person, else the
+    earliest-chosen person whose furthest funnel stage is `stage`, else the earliest-chosen
+    person of all.
 
     With ``required=False``, return None (and log why) when nobody has been chosen yet, so a
     report on a new workbook says "nothing yet" instead of failing.
@@ -96,10 +98,16 @@ def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", req
     Raises
     ------
     NotFoundError
-        If `name` matches nobody, or (when `required`) nobody has been chosen yet.
+        If `name` matches nobody, or (when `required`) nobody is current and nobody has been
+        chosen yet.
     """
     if name and name.strip():
-        return wb.find_contact(name)
+        cid = wb.find_contact(name)
+        wb.set_current(contact_id=cid)
+        return cid
+    current = wb.current()["contact_id"]
+    if current is not None:
+        return int(current)
     people = wb.contacts()
     chosen = people[people["stage"].notna()]
     if chosen.empty:

@@ -52,7 +52,7 @@ def build_marked_workbook(path: Path) -> Path:
                                  ("education", "Qwxmsc Qwxstatistics", "Qwxlakeside University"),
                                  ("accomplishment", "Qwxaward", None), ("article", "Qwxarticle title", None),
                                  ("interest", "Qwxcycling", None), ("note", "Qwxnote title", None)]:
-            wb.add_research(anna, kind, title, organization=org, start="Qwxspring", end="Qwxnow", outlet="Qwxoutlet",
+            wb.add_research(anna, kind, title, organization=org, start="2019-03", end="2021", outlet="Qwxoutlet",
                             relation="by" if kind == "article" else None, url="https://qwxsite.example/a",
                             source_url="javascript:qwx()", notes="Qwxresearch note", at="2026-09-05T10:00")
         mid = wb.save_draft(anna, "outreach", "Qwxsubject hello", "Dear Qwxanna,\nQwxbody text.\nQwxjane",
@@ -163,6 +163,7 @@ def test_every_text_field_of_the_fixture_is_marked(marked):
     # columns the package fills itself: times, kinds, keys, states (none takes free text)
     generated = {"profile.key", "employers.origin", "contacts.connected_on", "contacts.how_known",
                  "contacts.created_at", "research.kind", "research.relation", "research.added_at",
+                 "research.start", "research.end",  # dates, checked (_checks.fact_date): no free text
                  "messages.kind", "messages.status", "messages.drafted_at", "messages.sent_at", "messages.replied_at",
                  "meetings.uid", "meetings.starts_at", "meetings.timezone", "meetings.status", "meetings.actual_start",
                  "meetings.actual_end", "followups.due_at", "followups.done_at", "events.at", "events.kind",

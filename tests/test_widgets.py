@@ -16,7 +16,8 @@ def test_contact_form_adds_and_escapes(new_wb):
     row = new_wb.contact(form.last_id)
     assert row["first_name"] == HOSTILE and row["is_recruiter"] == 1  # stored verbatim, recruiter spotted
     assert "<img" not in form.status and "&lt;img" in form.status
-    form._email.value = "not-an-email"
+    assert form._first.value == "", "Add clears the form"
+    form._first.value, form._email.value = "Ana", "not-an-email"
     form._button.click()
     assert "not a valid address" in form.status and len(new_wb.contacts()) == 1
 
@@ -45,7 +46,8 @@ def test_employer_rater_rates_adds_pins(demo_wb):
     rater._motivation.value = 3
     rater._button.click()
     assert "Brand New Employer" in set(demo_wb.employers()["name"])
-    rater._root.children[-2].children[1].click()  # Pin
+    rater.choose(first)
+    rater._root.children[-2].children[2].click()  # Pin (buttons: Save rating, Clear rating, Pin, Exclude)
     assert demo_wb.employers().set_index("id").loc[first, "pinned"]
 
 
