@@ -18,7 +18,7 @@ import traitlets
 
 from . import planning
 from .exceptions import InfoviewError
-from .widgets import _LAYOUT, _STYLE, PersonPicker, _Form, _text
+from .widgets import _LAYOUT, _STYLE, PersonPicker, _Form, _text, watch
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -146,7 +146,7 @@ class MeetingPicker(w.VBox):
             value = planning.pick_meeting(wb, now=now, required=False)
         self._fill(value)
         self._list.observe(self._chosen, names="value")
-        self._unwatch = wb.on_change(self.reload)
+        self._unwatch = watch(self, wb, self.reload)
 
     def _fill(self, keep: int | None) -> None:
         stamp = self._wb.meeting_stamp()

@@ -48,6 +48,42 @@ def run_with_status(status: w.HTML, action: Callable[[], str]) -> None:
         status.value = _OK.format(html.escape(message))
 
 
+def watch(root: w.Widget, wb: Workbook, reload: Callable[[], object]) -> Callable[[], None]:
+    """Subscribe `reload` to every change of `wb` (:meth:`Workbook.on_change`) for as long as `root`
+    is shown; return a function that ends it for good.
+
+    ipywidgets keeps every widget alive, so a form drawn by a cell that was run again would
+    otherwise go on reloading after every write. The front end counts the views of `root`
+    (``_view_count``): when the last one goes (the cell was re-run or cleared) the form stops
+    listening, and when it is shown again it re-reads and listens again. Headless (papermill,
+    tests), no view is ever counted and the form listens from the start.
+    """
+    state: dict[str, Callable[[], None] | None] = {"unsubscribe": wb.on_change(reload)}
+    ended = False
+
+    def seen(change: dict[str, Any]) -> None:
+        if ended:
+            return
+        if not change["new"] and state["unsubscribe"] is not None:
+            state["unsubscribe"]()
+            state["unsubscribe"] = None
+        elif change["new"] and state["unsubscribe"] is None:
+            state["unsubscribe"] = wb.on_change(reload)
+            reload()  # what changed while it was not shown
+
+    def end() -> None:
+        nonlocal ended
+        ended = True
+        if state["unsubscribe"] is not None:
+            state["unsubscribe"]()
+            state["unsubscribe"] = None
+
+    if root._view_count is None:
+        root._view_count = 0
+    root.observe(seen, names="_view_count")
+    return end
+
+
 class _Form:
     """A form: controls, a button, and a status line that shows the result or the error."""
 
@@ -69,7 +105,7 @@ class _Form:
     def _watch(self, wb: Workbook) -> None:
         """Re-read what the form shows after any write to `wb`, from any view or call
         (:meth:`Workbook.on_change`): call once the controls exist."""
-        self._unwatch = wb.on_change(self.reload)
+        self._unwatch = watch(self._root, wb, self.reload)
 
     def reload(self) -> None:
         """Re-read from the workbook whatever the form shows (options, counts, stored values)."""
@@ -603,7 +639,7 @@ class ResearchSummary(w.VBox):
         self._html = w.HTML()
         super().__init__([self._html])
         self.reload()
-        self._unwatch = wb.on_change(self.reload)
+        self._unwatch = watch(self, wb, self.reload)
 
     @property
     def contact_id(self) -> int | None:
@@ -992,7 +1028,7 @@ class MergeReview(w.VBox):
         self.buttons: dict[int, w.Button] = {}
         super().__init__([w.HTML("<b>Review merges</b>"), self._rows, self._status])
         self.reload()
-        self._unwatch = wb.on_change(self.reload)
+        self._unwatch = watch(self, wb, self.reload)
 
     def reload(self) -> None:
         """Re-read the merges not undone."""
@@ -1079,7 +1115,7 @@ class PersonPicker(w.VBox):
         self._show(keep=start)
         self._search.observe(lambda _c: self._show(keep=self.value), names="value")
         self._list.observe(self._chosen, names="value")
-        self._unwatch = wb.on_change(self.reload)
+        self._unwatch = watch(self, wb, self.reload)
 
     def _load(self) -> None:
         import numpy as np

@@ -129,3 +129,30 @@ def test_record_reply_answers_the_newest_sent_message_on_the_day_given(new_wb):
     assert new_wb.followups().query("kind in ['second_contact', 'nudge']")["done_at"].notna().all()
     with pytest.raises(InputFormatError, match="recorded already"):
         record_reply(new_wb, cid, at=now)
+
+
+def test_a_form_listens_only_while_it_is_shown(new_wb):
+    """A cell run again leaves its old form alive (ipywidgets keeps it): once the front end says its
+    last view is gone it stops reloading, and shown again it re-reads and listens again."""
+    from infoview_kit.widgets import PersonPicker
+
+    new_wb.add_contact("Ann", "Lee")
+    picker = PersonPicker(new_wb)
+    calls: list[int] = []
+    picker._load = lambda: calls.append(new_wb.version)  # type: ignore[method-assign]
+    new_wb.add_contact("Bea", "Lee")
+    assert len(calls) == 1  # headless: no view counted, it listens
+    picker._view_count = 1  # shown in a cell
+    new_wb.add_contact("Cal", "Lee")
+    assert len(calls) == 2
+    picker._view_count = 0  # the cell was run again: its view is gone
+    new_wb.add_contact("Dan", "Lee")
+    assert len(calls) == 2
+    picker._view_count = 1  # shown again (the notebook reopened): catches up, then listens
+    assert len(calls) == 3
+    new_wb.add_contact("Eve", "Lee")
+    assert len(calls) == 4
+    picker._unwatch()
+    new_wb.add_contact("Fay", "Lee")
+    picker._view_count = 2
+    assert len(calls) == 4
