@@ -1457,6 +1457,25 @@ class Workbook:
                       "AND kind IN ('second_contact', 'nudge')", (stamp, msg["contact_id"]))
         return True
 
+    def delete_draft(self, message_id: int, *, at: dt.datetime | str | None = None) -> dict[str, Any]:
+        """Delete a draft that was never sent, and log it; return the message as it was.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such message.
+        InputFormatError
+            If the message was sent: what was sent stays on record.
+        """
+        msg = self.message(message_id)
+        if msg["status"] != "draft":
+            raise InputFormatError(f"message {message_id} was sent ({msg['status']}): only a draft can be "
+                                   "deleted; what was sent stays on record")
+        with self.transaction() as c:
+            c.execute("DELETE FROM messages WHERE id = ? AND status = 'draft'", (int(message_id),))
+            self._event("draft_deleted", utc_iso(at), msg["contact_id"], int(message_id), kind=msg["kind"])
+        return msg
+
     def message(self, message_id: int) -> dict[str, Any]:
         """Return one message as a dict (the columns of :meth:`messages`)."""
         cur = self._conn.execute("SELECT * FROM messages WHERE id = ?", (int(message_id),))

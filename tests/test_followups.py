@@ -356,20 +356,97 @@ def test_reminders_round_trip_with_stable_uids(demo_wb, tmp_path):
 
 # ---------------------------------------------------------------------------- the board, without a browser
 
-def test_the_board_lists_marks_done_and_drafts(demo_wb, tmp_path):
+def test_the_board_lists_and_done_records_it_read_back_from_the_workbook(demo_wb, tmp_path):
     board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"), out_dir=tmp_path)
     assert board.items["key"].tolist() == followups.due(demo_wb, TODAY)["key"].tolist()
     first = board._rows.children[0]
     assert "infoview-key-followup-11" in first._dom_classes
-    done = [b for b in first.children[1].children if b.description == "Done"][0]
-    done.click()
+    assert list(board.buttons("followup:11")) == ["Done", "Snooze", "Skip", "They replied"]
+    assert list(board.buttons("followup:14")) == ["Done", "Snooze", "Skip", "Draft", "They replied"]
+    assert list(board.buttons("keep_in_touch:3@2026-10-30")) == ["Done", "Snooze", "Skip", "Draft"]
+    board.buttons("followup:11")["Done"].click()
     assert "followup:11" not in set(board.items["key"]) and len(board._rows.children) == 13
-    assert "Done: Write to a second person for Grace Abernathy." in board.status
+    assert "Done on Wed 25 Nov: Write to a second person for Grace Abernathy." in board.status
     assert pd.notna(demo_wb.followups().set_index("id").loc[11, "done_at"])
-    board._run(lambda: board.draft("keep_in_touch:3@2026-10-30"))
-    assert "Draft 29 for Hannah Kowalczyk" in board.status and (tmp_path / "0029-update-Hannah_Kowalczyk.eml").exists()
     board._run(lambda: board.mark_done("followup:9999"))
     assert "no follow-up with id 9999" in board.status and "b00020" in board.status
+
+
+def test_draft_on_the_board_opens_the_message_in_the_composer_and_sent_takes_the_row_off(demo_wb, tmp_path):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"), out_dir=tmp_path)
+    key = "keep_in_touch:3@2026-10-30"
+    board.buttons(key)["Draft"].click()
+    assert "Draft 29 for Hannah Kowalczyk: \u201cAn update, and thanks again\u201d (progress update), below." \
+        in board.status and (tmp_path / "0029-update-Hannah_Kowalczyk.eml").exists()
+    c = board.composer
+    assert c is not None and c.message_id == 29 and c.kind == "update" and not c.read_only
+    assert c.body == demo_wb.message(29)["body"] and "Score" in c.check_html and c.mailto.startswith('<a href="mailto:')
+    assert demo_wb.current()["contact_id"] == 3 and c.picker is None
+    assert "infoview-current" in board._cache[key][1]._dom_classes  # her row is marked as the one worked on
+    c._body.value = re.sub(r"\[[a-z_]+\]", "a new dashboard course", c.body)
+    [sent] = [b for b in c._root.children[-8].children if b.description == "Sent"]
+    sent.click()
+    assert "Marked sent on Wed 25 Nov" in c.status and demo_wb.message(29)["status"] == "sent"
+    assert key not in set(board.items["key"])  # the board re-read after the composer's write
+    assert c.read_only and "Sent progress update</b> on Wed 25 Nov" in c.state
+    board.close_composer()
+    assert board.composer is None and board._under.children == ()
+
+
+def test_a_thank_you_drafted_from_the_board_and_sent_counts_as_thanked(demo_wb, tmp_path):
+    cid = demo_wb.find_contact("Helen Whitaker")
+    meeting = int(demo_wb.meetings().query("contact_id == @cid")["id"].iloc[0])
+    demo_wb.log_meeting(meeting, actual_start=local("2026-11-24T14:00"), actual_end=local("2026-11-24T14:30"))
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    key = board.items.query("kind == 'thank_you'")["key"].iloc[0]
+    board.buttons(key)["Draft"].click()
+    c = board.composer
+    assert c is not None and c.kind == "thank_you"
+    c._body.value = re.sub(r"\[[a-z_]+\]", "your advice on SQL", c.body)
+    c._run(c.mark_sent)
+    assert "Marked sent on Wed 25 Nov" in c.status and "thank-you" in c.status
+    assert key not in set(board.items["key"])
+    assert demo_wb.contacts().set_index("id").loc[cid, "stage"] == "thanked"
+
+
+def test_they_replied_on_the_board_closes_the_no_reply_routine(demo_wb):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    assert board._reply_on.value == TODAY
+    board._reply_on.value = dt.date(2026, 9, 20)
+    board.buttons("followup:13")["They replied"].click()
+    assert board.status.endswith("Reply recorded: Luis Ferreira answered \u2018Seeking your career advice\u2019 "
+                                 "(sent Wed 16 Sep) on Sun 20 Sep.</span>")
+    luis = demo_wb.find_contact("Luis Ferreira")
+    assert demo_wb.messages(luis)["status"].tolist() == ["replied"]
+    assert not {"followup:13", "followup:14"} & set(board.items["key"])  # his second contact and nudge: gone
+    board._reply_on.value = dt.date(2026, 12, 24)
+    board.buttons("followup:26")["They replied"].click()
+    assert "in the future" in board.status and "b00020" in board.status
+
+
+def test_the_board_rereads_after_a_write_from_anywhere(demo_wb):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    rows = len(board._rows.children)
+    first = board._rows.children[0]
+    followups.mark_done(demo_wb, "followup:26", at=local("2026-11-25T12:00"))  # done elsewhere
+    assert "followup:26" not in set(board.items["key"]) and len(board._rows.children) == rows - 1
+    assert board._rows.children[0] is first  # unchanged rows are kept, not drawn again
+    demo_wb.set_current(contact_id=demo_wb.find_contact("Grace Abernathy"))
+    assert "(the person you are working on)" in board._rows.children[0].children[0].value
+
+
+@pytest.mark.skipif(not hasattr(followups, "snooze"), reason="followups.snooze and skip come from the story branch")
+def test_snooze_to_the_next_business_day_and_skip(demo_wb):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    assert board._snooze_to.value == dt.date(2026, 11, 27)  # Thanksgiving (Thu 26) skipped
+    board.buttons("followup:11")["Snooze"].click()
+    assert "Snoozed until Fri 27 Nov: Write to a second person for Grace Abernathy." in board.status
+    assert "followup:11" not in set(board.items["key"])
+    assert "followup:11" in set(followups.due(demo_wb, "2026-11-27")["key"])  # back on its day
+    board.buttons("followup:13")["Skip"].click()
+    assert "Skipped on Wed 25 Nov: Write to a second person for Luis Ferreira." in board.status
+    stored = demo_wb.followups().set_index("id").loc[13]
+    assert pd.notna(stored["done_at"]) and "followup:13" not in set(board.items["key"])
 
 
 def test_the_board_escapes_what_it_shows(new_wb):
