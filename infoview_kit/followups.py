@@ -368,6 +368,9 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
     held = (g_status == "held") & (g_end < cut64)
     f_id, f_cid, f_kind = fu["id"].to_numpy(), fu["contact_id"].to_numpy(), _text(fu["kind"])
     f_due, f_done = _utc(fu["due_at"]), _utc(fu["done_at"])
+    f_snooze = _utc(fu["snoozed_until"]) if "snoozed_until" in fu else np.full(len(fu), _NAT)
+    f_due = np.where(f_snooze > f_due, f_snooze, f_due)  # a snoozed follow-up is not due before then
+    f_skip = fu["skipped"].to_numpy(dtype=bool) if "skipped" in fu else np.zeros(len(fu), bool)
     f_msg, f_meet = _ids(fu["message_id"]), _ids(fu["meeting_id"])
     exists = np.isin(f_cid, p_index.to_numpy())  # a person added after `today` was not there yet
     routine = np.isin(f_kind, _ROUTINE) & ~np.isnan(f_msg)
@@ -376,9 +379,13 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
     exists[thanks] &= _take(pd.Series(g_end, index=g_id), f_meet[thanks]) < cut64
     f_done = np.where(f_done < cut64, f_done, _NAT)
     f_open, f_closed = exists & np.isnat(f_done), exists & ~np.isnat(f_done)
+    # a stored "log the meeting" is settled once the meeting is logged or cancelled (a snoozed one stays stored)
+    f_open &= ~((f_kind == "log_meeting") & np.isin(f_meet, g_id[held | (g_status == "cancelled")]))
+    f_skipped = f_closed & f_skip  # closed on purpose without doing it: settles it, never counts as done
+    f_did = f_closed & ~f_skip
 
     # -- real interactions: messages sent, their replies, meetings held, keep-in-touch done by hand
-    by_hand = f_closed & np.isin(f_kind, KEEP_IN_TOUCH)
+    by_hand = f_did & np.isin(f_kind, KEEP_IN_TOUCH)
     by_hand[by_hand] = ~pd.MultiIndex.from_arrays([f_cid[by_hand], f_kind[by_hand], f_done[by_hand]]).isin(
         pd.MultiIndex.from_arrays([m_cid[s_ok], m_kind[s_ok], m_sent[s_ok]]))
     tc = np.concatenate([m_cid[s_ok], m_cid[r_ok], g_cid[held], f_cid[by_hand]]).astype("int64")
@@ -387,7 +394,9 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
                          np.full(held.sum(), "meeting", dtype=object), f_kind[by_hand]])
     answer = np.concatenate([np.zeros(s_ok.sum(), bool), np.ones(r_ok.sum() + held.sum(), bool),
                              np.zeros(by_hand.sum(), bool)])
-    last_touch = _first_per(tc, ta, "max")
+    skipped_kit = f_skipped & np.isin(f_kind, ("update", "checkin"))  # the clock starts again from a skip
+    last_touch = _first_per(np.concatenate([tc, f_cid[skipped_kit].astype("int64")]),
+                            np.concatenate([ta, f_done[skipped_kit]]), "max")
     last_answer = _first_per(tc[answer], ta[answer], "max")
     kit = ~answer & np.isin(tk, ("update", "checkin"))
     k_cid, k_at = tc[kit], ta[kit]
@@ -435,33 +444,41 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
 
     # referral ask: the first business day of the week after the first meeting
     asked = _first_per(np.concatenate([m_cid[s_ok & (m_kind == "referral_ask")],
-                                       f_cid[f_closed & (f_kind == "referral_ask")]]),
+                                       f_cid[f_did & (f_kind == "referral_ask")]]),
                        np.concatenate([m_sent[s_ok & (m_kind == "referral_ask")],
-                                       f_done[f_closed & (f_kind == "referral_ask")]]))
+                                       f_done[f_did & (f_kind == "referral_ask")]]))
+    ra_skipped = np.isin(met_cid, f_cid[f_skipped & (f_kind == "referral_ask")])
     ra_day = cal.next_week_start(first_days)
     ra_done = _take(asked, met_cid)
     ra_moot = np.isin(met_cid, referrers)  # they already introduced you to someone: no need to ask
     k_first = _take(pd.Series(met["end"].to_numpy(), index=met_cid), k_cid)
     wrote_since = np.isin(met_cid, k_cid[k_at >= k_first])
     ra_lapsed = np.isnat(ra_done) & (wrote_since | (~at_rest & (monthly_day <= today64)))
+    ra_counted = ~ra_moot & ~(ra_skipped & np.isnat(ra_done))  # in the history: not moot, not skipped
 
     # update to whoever introduced you, two weeks after
     upd = s_ok & (m_kind == "update")
-    upd_f = f_closed & (f_kind == "update")
+    upd_f = f_did & (f_kind == "update")
     pairs = pd.DataFrame({"cid": i_cid, "referred": i_referred, "anchor": i_anchor}).merge(
         pd.DataFrame({"cid": np.concatenate([m_cid[upd], f_cid[upd_f]]),
                       "done": np.concatenate([m_sent[upd], f_done[upd_f]])}), on="cid")
     pairs = pairs[pairs["done"] >= pairs["anchor"]]
     u_done = _take(pairs.groupby("referred")["done"].min(), i_referred).astype("datetime64[ns]")
     u_day = cal.roll(intro_days)
+    # an update skipped after the introduction settles it (never counted as done)
+    skipped_u = pd.DataFrame({"cid": i_cid, "referred": i_referred, "anchor": i_anchor}).merge(
+        pd.DataFrame({"cid": f_cid[f_skipped & (f_kind == "update")],
+                      "done": f_done[f_skipped & (f_kind == "update")]}), on="cid")
+    u_skipped = np.isin(i_referred, skipped_u.loc[skipped_u["done"] >= skipped_u["anchor"], "referred"].to_numpy())
+    u_skipped &= np.isnat(u_done)
 
     # -- which derived item shows for each person: stored keep-in-touch > introducer's update > referral ask >
     # the monthly one
     blocked = f_cid[f_open & np.isin(f_kind, KEEP_IN_TOUCH)]
-    u_show = np.isnat(u_done) & ~np.isin(i_cid, blocked)
+    u_show = np.isnat(u_done) & ~u_skipped & ~np.isin(i_cid, blocked)
     u_first = pd.DataFrame({"cid": i_cid, "day": u_day, "ref": i_referred, "anchor": i_anchor})[u_show]
     u_first = u_first.sort_values(["day", "ref"]).drop_duplicates("cid")
-    ra_show = np.isnat(ra_done) & ~ra_moot & ~ra_lapsed & ~np.isin(met_cid, blocked) & ~np.isin(
+    ra_show = np.isnat(ra_done) & ~ra_moot & ~ra_skipped & ~ra_lapsed & ~np.isin(met_cid, blocked) & ~np.isin(
         met_cid, u_first["cid"].to_numpy())
     mo_show = ~at_rest & ~np.isin(met_cid, blocked) & ~np.isin(met_cid, u_first["cid"].to_numpy()) & ~ra_show
 
@@ -538,18 +555,20 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
         closed_by_reply = np.zeros(len(fu), dtype=bool)
         closed_by_reply[f_closed] = pd.MultiIndex.from_arrays([f_cid[f_closed], f_done[f_closed]]).isin(
             pd.MultiIndex.from_arrays([m_cid[r_ok], m_rep[r_ok]]))
-        counted = exists & ~(closed_by_reply & np.isin(f_kind, _ROUTINE))
+        counted = exists & ~(closed_by_reply & np.isin(f_kind, _ROUTINE)) & ~f_skipped
         now_open = items["key"].str.startswith(("keep_in_touch:", "log_meeting:")).to_numpy(dtype=bool)
-        asks = (~ra_moot).sum()
+        asks = ra_counted.sum()
+        u_counted = ~u_skipped
         history = pd.DataFrame({
             "kind": np.concatenate([f_kind[counted], np.full(asks, "referral_ask", dtype=object),
-                                    np.full(len(i_cid), "update", dtype=object),
+                                    np.full(u_counted.sum(), "update", dtype=object),
                                     items["kind"].to_numpy(dtype=object)[now_open]]),
-            "due_at": np.concatenate([f_due[counted], _utc(_at_hour(ra_day[~ra_moot], tz)), _utc(_at_hour(u_day, tz)),
-                                      _utc(items["due_at"][now_open])]),
-            "done_at": np.concatenate([f_done[counted], ra_done[~ra_moot], u_done, np.full(now_open.sum(), _NAT)]),
+            "due_at": np.concatenate([f_due[counted], _utc(_at_hour(ra_day[ra_counted], tz)),
+                                      _utc(_at_hour(u_day[u_counted], tz)), _utc(items["due_at"][now_open])]),
+            "done_at": np.concatenate([f_done[counted], ra_done[ra_counted], u_done[u_counted],
+                                       np.full(now_open.sum(), _NAT)]),
             "by_day": np.concatenate([np.zeros(counted.sum(), bool),
-                                      np.ones(asks + len(i_cid) + now_open.sum(), bool)]),
+                                      np.ones(asks + u_counted.sum() + now_open.sum(), bool)]),
         })
         h_due = _local_days(pd.Series(history["due_at"]), tz)
         h_done = _local_days(pd.Series(history["done_at"]), tz)
@@ -680,9 +699,10 @@ def mark_done(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
               today: dt.date | str | None = None) -> int:
     """Mark a follow-up of :func:`due` done and record it in the events log; return its follow-up id.
 
-    A stored follow-up is marked done (``wb.mark_followup_done``). A derived one is stored
-    first (``wb.add_followup`` with its due time and why) and marked done in the same
-    transaction, so it leaves the list and counts as done from then on.
+    A stored follow-up is marked done (``wb.mark_followup_done``, which also logs what it stood
+    for: a thank-you marked done counts as a thank-you sent). A derived one is stored first
+    (``wb.add_followup`` with its due time and why) and marked done in the same transaction, so
+    it leaves the list and counts as done from then on.
 
     Parameters
     ----------
@@ -698,28 +718,105 @@ def mark_done(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
     NotFoundError
         If no open follow-up has that key.
     """
-    if key.startswith("followup:"):
-        fid = int(key.split(":", 1)[1])
+    with wb.transaction():
+        fid = _stored(wb, key, at, today)
         if not wb.mark_followup_done(fid, at=at):
             log.info("follow-up %s was already done", key)
+    log.info("marked %s done as follow-up %d", key, fid)
+    return fid
+
+
+def snooze(wb: Workbook, key: str, until: dt.date | str, *, at: dt.datetime | str | None = None,
+           today: dt.date | str | None = None) -> int:
+    """Put a follow-up of :func:`due` off until `until`; return its follow-up id.
+
+    It stays open, and is due at ``DUE_HOUR``:00 local time on `until` (or at its own due time,
+    if that is later): :func:`due` lists it by that moment, and the health chart judges it by it.
+    A derived follow-up is stored first, in the same transaction (as :func:`mark_done` does).
+
+    Parameters
+    ----------
+    key
+        The ``key`` column of :func:`due`.
+    until
+        A date after `today` (a date or ISO date text).
+    at
+        When it was snoozed (default: now).
+    today
+        The date the key was listed for (default: the local date of `at`).
+
+    Raises
+    ------
+    InputFormatError
+        If `until` is not a date after `today`.
+    NotFoundError
+        If no open follow-up has that key.
+    """
+    from .store import _as_date
+
+    day = _as_date(until, "until")
+    listed = _listed_day(wb, at, today)
+    if day <= listed:
+        raise InputFormatError(f"snooze until {day.isoformat()}: expected a date after {listed.isoformat()}")
+    with wb.transaction():
+        fid = _stored(wb, key, at, listed)
+        wb.snooze_followup(fid, day, at=at)
+    log.info("snoozed %s until %s as follow-up %d", key, day, fid)
+    return fid
+
+
+def skip(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
+         today: dt.date | str | None = None) -> int:
+    """Skip a follow-up of :func:`due` on purpose; return its follow-up id.
+
+    It leaves the list for good without counting as done (not thanked, not updated) nor as
+    overdue in the health chart. A derived follow-up is stored first, in the same transaction.
+
+    Raises
+    ------
+    NotFoundError
+        If no open follow-up has that key.
+    """
+    with wb.transaction():
+        fid = _stored(wb, key, at, today)
+        if not wb.skip_followup(fid, at=at):
+            log.info("follow-up %s was already closed", key)
+    log.info("skipped %s as follow-up %d", key, fid)
+    return fid
+
+
+def _listed_day(wb: Workbook, at: dt.datetime | str | None, today: dt.date | str | None) -> dt.date:
+    """The date a key was listed for: `today`, else the local date of `at` (else of now)."""
+    if today is not None and not (isinstance(today, str) and not today.strip()):
+        from ._paths import resolve_today
+
+        return resolve_today(today)
+    tzname = wb.profile().get("timezone") or "UTC"
+    if at is None:
+        return dt.datetime.now(ZoneInfo(tzname)).date()
+    moment = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(tzname)).date()
+
+
+def _stored(wb: Workbook, key: str, at: dt.datetime | str | None, today: dt.date | str | None) -> int:
+    """The follow-up id behind a key of :func:`due`: a stored one's own, or a derived one stored now
+    (with its due time and why; call it inside the transaction that acts on it)."""
+    if key.startswith("followup:"):
+        try:
+            fid = int(key.split(":", 1)[1])
+        except ValueError:
+            raise NotFoundError(f"no follow-up {key!r} in {wb.path}; take a key from the list of due()") from None
+        wb._followup_row(fid)  # raises NotFoundError
         return fid
-    if today is None and at is not None:
-        moment = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
-        tzname = wb.profile().get("timezone") or "UTC"
-        today = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(tzname)).date()
-    items = _plan_for(wb, today).open
+    items = _plan_for(wb, _listed_day(wb, at, today) if today is None and at is not None else today).open
     row = items[items["key"] == key]
     if row.empty:
         raise NotFoundError(f"no open follow-up {key!r} in {wb.path}; it may be done already. "
                             "Take a key from the list of due()")
     item = row.iloc[0]
     meeting = item["meeting_id"]
-    with wb.transaction():
-        fid = wb.add_followup(int(item["contact_id"]), str(item["kind"]), item["due_at"].to_pydatetime(),
-                              str(item["why"]), meeting_id=None if pd.isna(meeting) else int(meeting))
-        wb.mark_followup_done(fid, at=at)
-    log.info("marked %s done as follow-up %d", key, fid)
-    return fid
+    return wb.add_followup(int(item["contact_id"]), str(item["kind"]), item["due_at"].to_pydatetime(),
+                           str(item["why"]), meeting_id=None if pd.isna(meeting) else int(meeting))
 
 
 def due_table(items: pd.DataFrame, *, width: int = 100, horizon_days: int = 7) -> str:

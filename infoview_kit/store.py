@@ -1084,7 +1084,8 @@ class Workbook:
             with id, first_name, last_name, company, referred_by, excluded, checkin_days,
             created_at. ``messages``: sent ones, with id, contact_id, kind, sent_at, replied_at.
             ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
-            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id.
+            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id,
+            snoozed_until, skipped (bool).
             Moments are UTC datetime64, ids that may be missing are Int64.
         """
         routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
@@ -1102,8 +1103,8 @@ class Workbook:
             "meetings": self._df("SELECT id, contact_id, status, starts_at, duration_min, actual_end FROM meetings "
                                  "ORDER BY id"),
             "followups": self._df(f"""
-                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id FROM followups
-                WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
+                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id, snoozed_until, skipped
+                FROM followups WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
                                   (utc_iso(closed_since),)),
         }
         for df in frames.values():
@@ -1113,6 +1114,7 @@ class Workbook:
                 elif col in ("referred_by", "checkin_days", "message_id", "meeting_id"):
                     df[col] = df[col].astype("Int64")
         frames["contacts"]["excluded"] = frames["contacts"]["excluded"].astype(bool)
+        frames["followups"]["skipped"] = frames["followups"]["skipped"].astype(bool)
         return frames
 
     def set_contact_flags(self, contact_id: int, *, pinned: bool | None = None,
@@ -1685,20 +1687,72 @@ class Workbook:
             self._event("followup_done", stamp, row[0], followup_id, kind=row[1])
         return True
 
+    def snooze_followup(self, followup_id: int, until: dt.date | str, *,
+                        at: dt.datetime | str | None = None) -> bool:
+        """Put an open follow-up off until `until` (a date, or ISO date text): it is not due before
+        ``followups.DUE_HOUR``:00 local time on that day. Log ``followup_snoozed``; True if it changed.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such follow-up.
+        InputFormatError
+            If it is closed already (done or skipped), or `until` is not a date.
+        """
+        from .followups import DUE_HOUR
+
+        row = self._followup_row(followup_id)
+        if row[2] is not None:
+            raise InputFormatError(f"follow-up {followup_id} is closed already; only an open one can be snoozed")
+        day = _as_date(until, "until")
+        tzname = self.profile().get("timezone") or "UTC"
+        moment = dt.datetime.combine(day, dt.time(DUE_HOUR), tzinfo=zone_named(tzname))
+        stamp = utc_iso(moment)
+        if row[3] == stamp:
+            return False
+        with self.transaction() as c:
+            c.execute("UPDATE followups SET snoozed_until = ? WHERE id = ?", (stamp, int(followup_id)))
+            self._event("followup_snoozed", utc_iso(at), row[0], int(followup_id), kind=row[1],
+                        until=day.isoformat())
+        return True
+
+    def skip_followup(self, followup_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Close an open follow-up without doing it (``done_at`` set, ``skipped`` = 1): it leaves the
+        list, and counts neither as done nor as overdue. Log ``followup_skipped``; True if it was open."""
+        row = self._followup_row(followup_id)
+        if row[2] is not None:
+            return False
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            c.execute("UPDATE followups SET done_at = ?, skipped = 1 WHERE id = ?", (stamp, int(followup_id)))
+            self._event("followup_skipped", stamp, row[0], int(followup_id), kind=row[1])
+        return True
+
+    def _followup_row(self, followup_id: int) -> tuple[Any, ...]:
+        """(contact_id, kind, done_at, snoozed_until, skipped) of one follow-up."""
+        row = self._conn.execute("SELECT contact_id, kind, done_at, snoozed_until, skipped FROM followups "
+                                 "WHERE id = ?", (int(followup_id),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no follow-up with id {followup_id} in {self.path}")
+        return tuple(row)
+
     def followups(self) -> pd.DataFrame:
         """Return every follow-up.
 
         Columns: id, contact_id, name, kind, due_at, done_at (UTC datetime64), reason,
-        message_id, meeting_id (Int64).
+        message_id, meeting_id (Int64), snoozed_until (UTC datetime64: not due before then),
+        skipped (bool: closed without being done).
         """
         df = self._df("""
             SELECT f.id, f.contact_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
-                   AS name, f.kind, f.due_at, f.done_at, f.reason, f.message_id, f.meeting_id
+                   AS name, f.kind, f.due_at, f.done_at, f.reason, f.message_id, f.meeting_id, f.snoozed_until,
+                   f.skipped
             FROM followups f JOIN contacts c ON c.id = f.contact_id ORDER BY f.due_at, f.id""")
-        for col in ("due_at", "done_at"):
+        for col in ("due_at", "done_at", "snoozed_until"):
             df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
         df[["name", "kind", "reason"]] = df[["name", "kind", "reason"]].astype("string")
         df[["message_id", "meeting_id"]] = df[["message_id", "meeting_id"]].astype("Int64")
+        df["skipped"] = df["skipped"].astype(bool)
         return df
 
     def events(self, *, contact_id: int | None = None, kinds: Sequence[str] | None = None) -> pd.DataFrame:
@@ -2240,6 +2294,18 @@ def _rowid(cur: sqlite3.Cursor) -> int:
     """The id of the row an INSERT just wrote."""
     assert cur.lastrowid is not None, "only called after an INSERT"
     return int(cur.lastrowid)
+
+
+def _as_date(value: dt.date | str, name: str) -> dt.date:
+    """A date from a date (a datetime gives its date) or ISO date text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputFormatError(f"{name} = {value!r}: expected a date (YYYY-MM-DD)") from None
 
 
 def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:

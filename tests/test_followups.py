@@ -204,6 +204,85 @@ def test_every_kind_of_derived_follow_up_can_be_marked_done(demo_wb, key):
     assert key not in set(followups.open_followups(demo_wb, today)["key"])
 
 
+# ---------------------------------------------------------------------------- snooze and skip
+
+def test_snoozing_a_stored_follow_up_moves_its_due_moment_and_logs_it(demo_wb):
+    before = followups.due(demo_wb, TODAY).set_index("key").loc["followup:11"]
+    assert before["status"] == "overdue"
+    assert followups.snooze(demo_wb, "followup:11", "2026-11-30", at=local("2026-11-25T10:00"), today=TODAY) == 11
+    stored = demo_wb.followups().set_index("id").loc[11]
+    assert stored["snoozed_until"] == pd.Timestamp("2026-11-30 15:00", tz="UTC")  # 9:00 in Chicago
+    assert pd.isna(stored["done_at"]) and not stored["skipped"]
+    item = followups.due(demo_wb, TODAY).set_index("key").loc["followup:11"]
+    assert (item["status"], item["days"]) == ("upcoming", 5)
+    assert item["due_at"] == pd.Timestamp("2026-11-30 09:00", tz="America/Chicago")
+    last = demo_wb.events().iloc[-1]
+    assert (last["kind"], last["ref_id"], last["detail"]) == ("followup_snoozed", 11,
+                                                              {"kind": "second_contact", "until": "2026-11-30"})
+    # the health chart does not call a snoozed follow-up overdue before its new day
+    hist = followups.followup_history(demo_wb, TODAY)
+    assert (hist["outcome"] == "overdue").sum() == (followups.followup_history(demo_wb, "2026-12-01")[
+        "outcome"] == "overdue").sum() - 1
+    for bad in ("2026-11-25", "2026-11-01", "soon"):
+        with pytest.raises(InputFormatError, match="until"):
+            followups.snooze(demo_wb, "followup:11", bad, today=TODAY)
+    with pytest.raises(NotFoundError):
+        followups.snooze(demo_wb, "followup:9999", "2026-12-01", today=TODAY)
+
+
+def test_snoozing_a_derived_follow_up_stores_it_first(demo_wb):
+    key = "keep_in_touch:52@2026-11-23"
+    fid = followups.snooze(demo_wb, key, dt.date(2026, 12, 2), at=local("2026-11-25T12:00"))
+    due = followups.due(demo_wb, TODAY)
+    assert key not in set(due["key"])
+    item = due.set_index("key").loc[f"followup:{fid}"]
+    assert (item["kind"], item["contact_id"], item["status"], item["days"]) == ("checkin", 52, "upcoming", 7)
+    assert [e for e in demo_wb.events()["kind"].iloc[-1:]] == ["followup_snoozed"]
+
+
+def test_lean_and_whole_reads_agree_after_snoozes_and_skips(demo_wb):
+    followups.snooze(demo_wb, "followup:11", "2026-12-03", at=local("2026-11-25T10:00"))
+    followups.skip(demo_wb, "keep_in_touch:52@2026-11-23", at=local("2026-11-25T10:00"))
+    followups.skip(demo_wb, "log_meeting:9", at=local("2026-11-25T10:00"))
+    for day in ("2026-11-25", "2026-11-30", "2026-12-04", "2026-12-28"):
+        pd.testing.assert_frame_equal(followups.due(demo_wb, day, horizon_days=60),
+                                      followups.due(followups.Snapshot(demo_wb), day, horizon_days=60))
+
+
+def test_skipping_closes_a_follow_up_without_counting_it_done(demo_wb):
+    hist = followups.followup_history(demo_wb, TODAY)
+    assert followups.skip(demo_wb, "followup:11", at=local("2026-11-25T10:00")) == 11
+    stored = demo_wb.followups().set_index("id").loc[11]
+    assert stored["skipped"] and stored["done_at"] == pd.Timestamp("2026-11-25 16:00", tz="UTC")
+    assert "followup:11" not in set(followups.open_followups(demo_wb, TODAY)["key"])
+    after = followups.followup_history(demo_wb, TODAY)
+    assert len(after) == len(hist) - 1  # left out: neither on time, late nor overdue
+    assert after["outcome"].value_counts().get("overdue", 0) == hist["outcome"].value_counts()["overdue"] - 1
+    last = demo_wb.events().iloc[-1]
+    assert (last["kind"], last["ref_id"], last["detail"]) == ("followup_skipped", 11, {"kind": "second_contact"})
+    assert followups.skip(demo_wb, "followup:11") == 11  # twice: nothing more
+    assert demo_wb.events().iloc[-1]["id"] == last["id"]
+    with pytest.raises(InputFormatError, match="closed"):
+        demo_wb.snooze_followup(11, "2026-12-30")
+
+
+@pytest.mark.parametrize("key", ["log_meeting:9", "update:7:60", "referral_ask:20", "keep_in_touch:52@2026-11-23"])
+def test_a_skipped_derived_follow_up_stays_settled_and_is_not_done(demo_wb, key):
+    today = {"update:7:60": "2026-10-08", "referral_ask:20": "2026-09-22"}.get(key, "2026-11-25")
+    hist = followups.followup_history(demo_wb, today)
+    fid = followups.skip(demo_wb, key, at=local(f"{today}T12:00"))
+    assert key not in set(followups.open_followups(demo_wb, today)["key"])
+    stored = demo_wb.followups().set_index("id").loc[fid]
+    assert stored["skipped"]
+    after = followups.followup_history(demo_wb, today)
+    done = ("on_time", "late")
+    assert after["outcome"].isin(done).sum() == hist["outcome"].isin(done).sum()
+    if key.startswith("keep_in_touch"):  # the clock starts again from the skip; no touch counted
+        anika = followups.keep_in_touch(demo_wb, today).set_index("contact_id").loc[52]
+        assert anika["unanswered"] == 0
+        assert anika["next_due"] == pd.Timestamp("2026-12-28 09:00", tz="America/Chicago")
+
+
 def test_an_answer_resets_the_rest_and_two_unanswered_check_ins_put_a_contact_to_rest(new_wb):
     wb = new_wb
     wb.set_profile(name="Ada Test", timezone="America/Chicago", country="US")
