@@ -261,6 +261,101 @@ def _take(table: pd.Series, keys: np.ndarray) -> np.ndarray:
 _NAT = np.datetime64("NaT", "ns")
 
 
+# ---------------------------------------------------------------------------- answer evidence: when a person answered
+
+#: What shows that a person answered you, and the funnel stage each reaches (see :func:`answer_evidence`).
+ANSWER_SOURCES = {"reply": "replied", "meeting_scheduled": "replied", "meeting_held": "met",
+                  "thank_you": "thanked", "introduced": "replied"}
+
+
+def _meetings_scheduled(t: Tables) -> pd.DataFrame:
+    """The ``meeting_scheduled`` events (contact_id, at): a narrow read by kind unless every event is read already."""
+    from .store import Workbook
+
+    if isinstance(t, _Lean):
+        return t._input("scheduled")
+    if isinstance(t, Snapshot) and "events" not in t._cache:
+        if "scheduled" not in t._cache:
+            t._cache["scheduled"] = t.wb.events(kinds=["meeting_scheduled"])
+        frame: pd.DataFrame = t._cache["scheduled"]
+        return frame
+    if isinstance(t, Workbook):
+        return t.events(kinds=["meeting_scheduled"])
+    events = t.events()
+    return events[(events["kind"] == "meeting_scheduled").to_numpy(dtype=bool)]
+
+
+def _evidence(t: Tables, cut64: np.datetime64) -> pd.DataFrame:
+    """Every piece of answer evidence before `cut64` (naive UTC): contact_id (int64), at (naive UTC
+    datetime64[ns]) and source (a key of ANSWER_SOURCES), by contact and time. THE definition of
+    when a person answered, used by the plan, the reply chart and the funnel alike."""
+    msgs, mt, fu, people = t.messages(), t.meetings(), t.followups(), t.contacts()
+    sched = _meetings_scheduled(t)
+    parts: list[tuple[np.ndarray, np.ndarray, str]] = []
+    # a reply recorded on any message to them
+    parts.append((msgs["contact_id"].to_numpy(), _utc(msgs["replied_at"]), "reply"))
+    # a meeting scheduled with them, whatever became of it: a time is proposed only once they answered
+    known = sched["contact_id"].notna().to_numpy(dtype=bool)
+    parts.append((sched["contact_id"].to_numpy()[known], _utc(sched["at"])[known], "meeting_scheduled"))
+    # a meeting held
+    held = (_text(mt["status"]) == "held")
+    parts.append((mt["contact_id"].to_numpy()[held], _utc(mt["actual_end"])[held], "meeting_held"))
+    # a thank-you sent, or its follow-up marked done (not skipped)
+    thanked = (_text(msgs["kind"]) == "thank_you")
+    parts.append((msgs["contact_id"].to_numpy()[thanked], _utc(msgs["sent_at"])[thanked], "thank_you"))
+    skipped = fu["skipped"].to_numpy(dtype=bool) if "skipped" in fu else np.zeros(len(fu), bool)
+    did = (_text(fu["kind"]) == "thank_you") & ~skipped
+    parts.append((fu["contact_id"].to_numpy()[did], _utc(fu["done_at"])[did], "thank_you"))
+    # a person they introduced you to
+    ref = people["referred_by"].notna().to_numpy(dtype=bool)
+    parts.append((people["referred_by"].to_numpy()[ref], _utc(people["created_at"])[ref], "introduced"))
+    cid = np.concatenate([np.asarray(c, dtype="int64") for c, _a, _s in parts])
+    at = np.concatenate([np.asarray(a, dtype="datetime64[ns]") for _c, a, _s in parts])
+    source = np.concatenate([np.full(len(c), s, dtype=object) for c, _a, s in parts])
+    ok = at < cut64  # NaT compares False: not yet
+    order = np.lexsort((at[ok], cid[ok]))
+    return pd.DataFrame({"contact_id": cid[ok][order], "at": at[ok][order], "source": source[ok][order]})
+
+
+def answer_evidence(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
+    """Return everything that shows a person answered you, by the end of `today`.
+
+    A person answered when any of these happened: a reply was recorded on any message to them;
+    a meeting was scheduled with them (whatever its later status: you propose a time only
+    once they answered); a meeting with them was held; a thank-you to them was sent or its
+    follow-up marked done (not skipped); they introduced you to someone (``referred_by``).
+    The no-reply routine of a first email sent before such evidence is settled, the reply
+    chart counts the earliest evidence after a first email as its answer, and the funnel
+    counts the person as replied (or further: met, thanked; see ANSWER_SOURCES).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per piece of evidence, by contact and time. Columns: contact_id, at (UTC),
+        source (reply, meeting_scheduled, meeting_held, thank_you, introduced).
+    """
+    _tz, _country, _day, cut = _context(wb, today)
+    ev = _evidence(wb, cut.tz_convert(None).to_datetime64())
+    ev["at"] = pd.to_datetime(ev["at"]).dt.tz_localize("UTC")
+    ev["source"] = ev["source"].astype("string")
+    return ev
+
+
+def _first_after(cids: np.ndarray, moments: np.ndarray, ev: pd.DataFrame) -> np.ndarray:
+    """For each (contact, moment), the earliest evidence of that contact at or after the moment (NaT: none)."""
+    out = np.full(len(cids), _NAT)
+    valid = ~np.isnat(moments)
+    if not valid.any() or ev.empty:
+        return out
+    left = pd.DataFrame({"contact_id": np.asarray(cids, dtype="int64")[valid], "at": moments[valid],
+                         "i": np.flatnonzero(valid)}).sort_values("at", kind="stable")
+    right = pd.DataFrame({"contact_id": ev["contact_id"].to_numpy(dtype="int64"), "at": ev["at"].to_numpy(),
+                          "answered": ev["at"].to_numpy()}).sort_values("at", kind="stable")
+    merged = pd.merge_asof(left, right, on="at", by="contact_id", direction="forward")
+    out[merged["i"].to_numpy()] = merged["answered"].to_numpy(dtype="datetime64[ns]")
+    return out
+
+
 def _plan_for(t: Tables, today: dt.date | str | None, *, history: bool = False) -> _Plan:
     """The plan for `today`, computed once per :class:`Snapshot` (always afresh for a Workbook, from
     the lean read of :class:`_Lean` unless the `history` is wanted)."""
@@ -382,6 +477,16 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
     # a stored "log the meeting" is settled once the meeting is logged or cancelled (a snoozed one stays stored)
     f_open &= ~((f_kind == "log_meeting") & np.isin(f_meet, g_id[held | (g_status == "cancelled")]))
     f_skipped = f_closed & f_skip  # closed on purpose without doing it: settles it, never counts as done
+    # the no-reply routine of a first email is settled by any answer after it was sent (answer_evidence)
+    evidence = _evidence(t, cut64)
+    e_cid, e_at = evidence["contact_id"].to_numpy(), evidence["at"].to_numpy()
+    r_all = exists & np.isin(f_kind, _ROUTINE)
+    r_from = np.full(len(fu), np.datetime64(0, "ns"))  # a routine item with no email: any answer settles it
+    has_msg = r_all & ~np.isnan(f_msg)
+    r_from[has_msg] = _take(pd.Series(m_sent, index=m_id), f_msg[has_msg])
+    r_settled = np.zeros(len(fu), dtype=bool)
+    r_settled[r_all] = _take(_first_per(e_cid, e_at, "max"), f_cid[r_all]) >= r_from[r_all]
+    f_open &= ~r_settled
     f_did = f_closed & ~f_skip
 
     # -- real interactions: messages sent, their replies, meetings held, keep-in-touch done by hand
@@ -555,7 +660,11 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
         closed_by_reply = np.zeros(len(fu), dtype=bool)
         closed_by_reply[f_closed] = pd.MultiIndex.from_arrays([f_cid[f_closed], f_done[f_closed]]).isin(
             pd.MultiIndex.from_arrays([m_cid[r_ok], m_rep[r_ok]]))
-        counted = exists & ~(closed_by_reply & np.isin(f_kind, _ROUTINE)) & ~f_skipped
+        # answered before it was done (or while it is open): the routine was moot, not done or missed
+        answered = _first_after(f_cid[r_all], r_from[r_all], evidence)
+        moot = np.zeros(len(fu), dtype=bool)
+        moot[r_all] = ~np.isnat(answered) & (np.isnat(f_done[r_all]) | (answered <= f_done[r_all]))
+        counted = exists & ~((closed_by_reply | moot) & np.isin(f_kind, _ROUTINE)) & ~f_skipped
         now_open = items["key"].str.startswith(("keep_in_touch:", "log_meeting:")).to_numpy(dtype=bool)
         asks = ra_counted.sum()
         u_counted = ~u_skipped

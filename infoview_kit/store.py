@@ -228,7 +228,7 @@ PROFILE_FIELDS: dict[str, str] = {
 STAGES = ("identified", "researched", "emailed", "replied", "met", "thanked", "kept_in_touch")
 STAGE_OF_EVENT = {
     "targeted": "identified", "research_added": "researched", "email_sent": "emailed",
-    "reply_received": "replied", "meeting_held": "met", "thank_you_sent": "thanked",
+    "reply_received": "replied", "meeting_scheduled": "replied", "meeting_held": "met", "thank_you_sent": "thanked",
     "update_sent": "kept_in_touch", "checkin_sent": "kept_in_touch",
 }
 MESSAGE_KINDS = ("outreach", "nudge", "thank_you", "update", "referral_ask", "checkin")
@@ -1085,7 +1085,8 @@ class Workbook:
             created_at. ``messages``: sent ones, with id, contact_id, kind, sent_at, replied_at.
             ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
             ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id,
-            snoozed_until, skipped (bool).
+            snoozed_until, skipped (bool). ``scheduled``: the ``meeting_scheduled`` events before
+            `closed_since` (contact_id, at), for :func:`infoview_kit.followups.answer_evidence`.
             Moments are UTC datetime64, ids that may be missing are Int64.
         """
         routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
@@ -1102,6 +1103,8 @@ class Workbook:
                                  "WHERE sent_at IS NOT NULL ORDER BY id"),
             "meetings": self._df("SELECT id, contact_id, status, starts_at, duration_min, actual_end FROM meetings "
                                  "ORDER BY id"),
+            "scheduled": self._df("SELECT contact_id, at FROM events WHERE kind = 'meeting_scheduled' "
+                                  "AND contact_id IS NOT NULL AND at < ? ORDER BY at, id", (utc_iso(closed_since),)),
             "followups": self._df(f"""
                 SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id, snoozed_until, skipped
                 FROM followups WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
@@ -1207,8 +1210,16 @@ class Workbook:
         case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
         kinds = ", ".join(f"'{k}'" for k in STAGE_OF_EVENT)
         df = self._df(f"""
-            WITH st AS (SELECT contact_id, max(CASE kind {case} END) AS stage FROM events
-                        WHERE kind IN ({kinds}) AND contact_id IS NOT NULL GROUP BY contact_id),
+            WITH st AS (SELECT contact_id, max(stage) AS stage FROM (
+                            SELECT contact_id, CASE kind {case} END AS stage FROM events
+                            WHERE kind IN ({kinds}) AND contact_id IS NOT NULL
+                            -- answer evidence beyond the log (followups.answer_evidence): an introduction,
+                            -- a thank-you follow-up marked done
+                            UNION ALL SELECT referred_by, {STAGES.index("replied")} FROM contacts
+                            WHERE referred_by IS NOT NULL
+                            UNION ALL SELECT contact_id, {STAGES.index("thanked")} FROM followups
+                            WHERE kind = 'thank_you' AND done_at IS NOT NULL AND skipped = 0)
+                        GROUP BY contact_id),
                  so AS (SELECT contact_id, group_concat(DISTINCT source) AS sources FROM contact_sources
                         GROUP BY contact_id)
             SELECT c.id, c.first_name, c.last_name, c.email, c.company, c.position, c.profile_url,

@@ -540,3 +540,65 @@ def test_draft_due_takes_extra_steps_as_one_text(demo_wb):
     as_text = followups.draft_due(demo_wb, "2026-11-25", extra_steps="Applied to Bluefin; finished the dbt course\n")
     bodies = " ".join(as_text["body"])
     assert "Applied to Bluefin." in bodies and "finished the dbt course." in bodies
+
+
+# ---------------------------------------------------------------------------- answer evidence settles the routine
+
+def _outreach(wb, first: str, sent: str) -> tuple[int, int]:
+    cid = wb.add_contact(first, "Tester", company=f"{first} Co", at=local("2026-03-02T08:00"))
+    mid = wb.save_draft(cid, "outreach", "Hello", f"Hi {first},\nA question.\nBest,\nAda")
+    wb.mark_sent(mid, at=local(sent))
+    return cid, mid
+
+
+def _routine(wb, cid: int, day: str) -> set[str]:
+    items = followups.open_followups(wb, day)
+    return set(items.loc[items["contact_id"] == cid, "kind"]) & {"second_contact", "nudge"}
+
+
+@pytest.mark.parametrize("how", ["reply", "proposed_then_cancelled", "held", "thank_you_done", "introduced"])
+def test_any_answer_after_the_first_email_settles_the_no_reply_routine(new_wb, how):
+    wb = new_wb
+    wb.set_profile(name="Ada Test", timezone="America/Chicago", country="US")
+    cid, mid = _outreach(wb, "Nora", "2026-03-02T09:00")
+    assert _routine(wb, cid, "2026-03-03") == {"second_contact", "nudge"}
+    at = local("2026-03-04T10:00")
+    if how == "reply":
+        wb.mark_replied(mid, at=at)
+    elif how == "proposed_then_cancelled":
+        meeting = wb.schedule_meeting(cid, "2026-03-20T10:00", status="proposed", at=at)
+        wb.cancel_meeting(meeting, at=local("2026-03-05T10:00"))
+    elif how == "held":
+        meeting = wb.schedule_meeting(cid, "2026-03-04T10:00", at=local("2026-03-02T08:30"))  # before the email
+        wb.log_meeting(meeting, actual_start="2026-03-04T10:00", actual_end="2026-03-04T10:30")
+    elif how == "thank_you_done":
+        fid = wb.add_followup(cid, "thank_you", at, "Thank them.")
+        wb.mark_followup_done(fid, at=at)
+    else:
+        wb.add_contact("Omar", "Introduced", company="Other Co", referred_by=cid, at=at)
+    for day in ("2026-03-04", "2026-03-20", "2026-06-01"):
+        assert _routine(wb, cid, day) == set(), day
+        pd.testing.assert_frame_equal(followups.due(wb, day), followups.due(followups.Snapshot(wb), day))
+    # before the answer the routine was open, as it was then
+    assert _routine(wb, cid, "2026-03-03") == {"second_contact", "nudge"}
+    # settled, not missed: the health history leaves it out
+    assert not followups.followup_history(wb, "2026-06-01")["kind"].isin(["second_contact", "nudge"]).any()
+    ev = followups.answer_evidence(wb, "2026-06-01")
+    assert cid in set(ev["contact_id"])
+
+
+def test_an_answer_before_the_first_email_does_not_settle_it(new_wb):
+    wb = new_wb
+    wb.set_profile(name="Ada Test", timezone="America/Chicago", country="US")
+    cid = wb.add_contact("Nora", "Tester", company="Nora Co", at=local("2026-03-01T08:00"))
+    wb.add_contact("Omar", "Introduced", referred_by=cid, at=local("2026-03-01T09:00"))
+    mid = wb.save_draft(cid, "outreach", "Hello", "Hi Nora,\nA question.\nBest,\nAda")
+    wb.mark_sent(mid, at=local("2026-03-02T09:00"))
+    assert _routine(wb, cid, "2026-03-20") == {"second_contact", "nudge"}
+    # a routine step done before the answer came still counts as done in the history
+    second = int(wb.followups().query("kind == 'second_contact'")["id"].iloc[0])
+    wb.mark_followup_done(second, at=local("2026-03-05T10:00"))
+    wb.mark_replied(mid, at=local("2026-03-09T10:00"))
+    hist = followups.followup_history(wb, "2026-03-20")
+    hist = hist[hist["kind"].isin(["second_contact", "nudge"])]  # (the update to Nora for Omar is due too)
+    assert hist["kind"].tolist() == ["second_contact"] and hist["outcome"].tolist() == ["late"]  # due Thu 5 Mar 9:00
