@@ -510,8 +510,9 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
 
     # -- steps since you last wrote to them (as drafting.progress_items counts them): meetings held since
     wrote = s_ok & np.isin(m_kind, ("thank_you", "update"))
-    since = _first_per(np.concatenate([g_cid[held], m_cid[wrote]]), np.concatenate([g_end[held], m_sent[wrote]]),
-                       "max")
+    wrote_f = by_hand & np.isin(f_kind, ("thank_you", "update"))  # done by hand: logged as sent too
+    since = _first_per(np.concatenate([g_cid[held], m_cid[wrote], f_cid[wrote_f]]),
+                       np.concatenate([g_end[held], m_sent[wrote], f_done[wrote_f]]), "max")
     ends = np.sort(g_end[held])
 
     # -- people met, and their keep-in-touch clock

@@ -231,6 +231,9 @@ STAGE_OF_EVENT = {
     "reply_received": "replied", "meeting_scheduled": "replied", "meeting_held": "met", "thank_you_sent": "thanked",
     "update_sent": "kept_in_touch", "checkin_sent": "kept_in_touch",
 }
+#: What a follow-up marked done records besides ``followup_done``: the event its message would have logged.
+DONE_RECORDS = {"thank_you": "thank_you_sent", "update": "update_sent", "checkin": "checkin_sent",
+                "nudge": "nudge_sent", "referral_ask": "referral_ask_sent"}
 MESSAGE_KINDS = ("outreach", "nudge", "thank_you", "update", "referral_ask", "checkin")
 RESEARCH_KINDS = ("experience", "education", "accomplishment", "article", "interest", "note")
 
@@ -1685,17 +1688,24 @@ class Workbook:
                                  (contact_id, kind, due)).fetchone()[0])
 
     def mark_followup_done(self, followup_id: int, *, at: dt.datetime | str | None = None) -> bool:
-        """Mark a follow-up done and log it; True if it was open."""
-        row = self._conn.execute("SELECT contact_id, kind, done_at FROM followups WHERE id = ?",
-                                 (int(followup_id),)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no follow-up with id {followup_id} in {self.path}")
+        """Mark a follow-up done and log it; True if it was open.
+
+        Done by hand records the thing it stood for, as sending its message would have: besides
+        ``followup_done``, a thank-you logs ``thank_you_sent`` (so the person counts as thanked), an
+        update ``update_sent``, a check-in ``checkin_sent``, a nudge ``nudge_sent`` and a referral
+        ask ``referral_ask_sent``, each with detail ``{"by_hand": true, "followup_id": id}`` and the
+        follow-up's id as ref_id. A second contact or a meeting log logs nothing more.
+        """
+        row = self._followup_row(followup_id)
         if row[2] is not None:
             return False
         stamp = utc_iso(at)
         with self.transaction() as c:
-            c.execute("UPDATE followups SET done_at = ? WHERE id = ?", (stamp, followup_id))
-            self._event("followup_done", stamp, row[0], followup_id, kind=row[1])
+            c.execute("UPDATE followups SET done_at = ? WHERE id = ?", (stamp, int(followup_id)))
+            self._event("followup_done", stamp, row[0], int(followup_id), kind=row[1])
+            if row[1] in DONE_RECORDS:
+                self._event(DONE_RECORDS[row[1]], stamp, row[0], int(followup_id), by_hand=True,
+                            followup_id=int(followup_id))
         return True
 
     def snooze_followup(self, followup_id: int, until: dt.date | str, *,

@@ -183,7 +183,11 @@ def test_marking_a_derived_follow_up_done_stores_it_and_restarts_the_clock(demo_
     stored = demo_wb.followups().set_index("id").loc[fid]
     assert (stored["kind"], stored["contact_id"]) == ("checkin", 52)
     assert stored["due_at"] == pd.Timestamp("2026-11-23 15:00", tz="UTC")
-    assert len(demo_wb.events()) == before + 1 and demo_wb.events().iloc[-1]["detail"] == {"kind": "checkin"}
+    # done by hand records what it stood for: the check-in counts as sent (activity chart, progress summary)
+    logged = demo_wb.events().iloc[before:]
+    assert logged["kind"].tolist() == ["followup_done", "checkin_sent"]
+    assert logged["detail"].tolist() == [{"kind": "checkin"}, {"by_hand": True, "followup_id": fid}]
+    assert logged["ref_id"].tolist() == [fid, fid]
     assert "keep_in_touch:52@2026-11-23" not in set(followups.due(demo_wb, TODAY)["key"])
     # the check-in counts as a real interaction: the next one is 30 days on (Fri 25 Dec is Christmas,
     # so Mon 28 Dec), and it is the first without an answer
