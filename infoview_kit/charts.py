@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .followups import Snapshot, Tables, _business_days, _context, _local_days, followup_history, snapshot
+from .followups import (
+    ANSWER_SOURCES,
+    Snapshot,
+    Tables,
+    _business_days,
+    _context,
+    _evidence,
+    _first_after,
+    _local_days,
+    followup_history,
+    snapshot,
+)
 from .store import STAGE_OF_EVENT, STAGES
 
 if TYPE_CHECKING:
@@ -38,11 +49,12 @@ RESPONSE_STYLE = {"quick": (PALETTE[2], ""), "on_time": (PALETTE[0], "//"), "lat
 HEALTH_STYLE = {"on_time": (PALETTE[0], ""), "late": (PALETTE[1], "//"), "overdue": (PALETTE[5], "xx")}
 
 
-def _until(events: pd.DataFrame, today: dt.date | None) -> pd.DataFrame:
+def _until(wb: Tables, events: pd.DataFrame, today: dt.date | str | None) -> pd.DataFrame:
+    """The events up to the end of `today` in the profile's time zone (all of them when None)."""
     if today is None:
         return events
-    end = pd.Timestamp(today + dt.timedelta(days=1), tz="UTC")
-    return events[events["at"] < end]
+    cut = _context(wb, today)[3]
+    return events[(events["at"] < cut).to_numpy(dtype=bool)]
 
 
 def _weeks(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -73,11 +85,14 @@ def _monday(days: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- data
 
 
-def funnel_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
+def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     """Return the outreach funnel: how many people reached each stage, up to `today`.
 
     A person counts in every stage up to the furthest one they reached, so the bars never grow
-    from one stage to the next.
+    from one stage to the next. The stages come from the activity log (``STAGE_OF_EVENT``) and
+    from the answer evidence of :func:`infoview_kit.followups.answer_evidence` (someone who
+    introduced you to a person has replied; a thank-you marked done is thanked), so the funnel,
+    the reply chart and the follow-ups tell one story.
 
     Returns
     -------
@@ -85,7 +100,7 @@ def funnel_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
         Columns: stage (identified, researched, emailed, replied, met, thanked, kept_in_touch),
         people, conversion (share of the previous stage, NaN for the first), of_identified.
     """
-    events = _until(wb.events(), today)
+    events = _until(wb, wb.events(), today)
     rank = {k: STAGES.index(s) for k, s in STAGE_OF_EVENT.items()}
     staged = events[events["kind"].isin(list(STAGE_OF_EVENT))]
     person = staged["contact_id"].astype(object)
@@ -93,7 +108,12 @@ def funnel_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
     if forgotten.any():  # a forgotten person's events keep a random pseudonym instead of their id (Workbook.forget)
         person[forgotten] = [d.get("anonymized") if isinstance(d, dict) and isinstance(d.get("anonymized"), str)
                              else None for d in staged["detail"][forgotten]]
-    furthest = staged["kind"].map(rank).groupby(person, sort=False).max()
+    cut = _context(wb, today)[3] if today is not None else pd.Timestamp.max.tz_localize("UTC")
+    evidence = _evidence(wb, cut.tz_convert(None).to_datetime64())
+    ranks = pd.concat([pd.Series(staged["kind"].map(rank).to_numpy(), index=pd.Index(person, dtype=object)),
+                       pd.Series(evidence["source"].map({k: STAGES.index(v) for k, v in ANSWER_SOURCES.items()})
+                                 .to_numpy(), index=pd.Index(evidence["contact_id"].astype(object), dtype=object))])
+    furthest = ranks.groupby(level=0, sort=False).max()
     people = [int((furthest >= i).sum()) for i in range(len(STAGES))]
     df = pd.DataFrame({"stage": STAGES, "people": people})
     prev = df["people"].shift(1)
@@ -111,7 +131,7 @@ def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
         Columns: week (date of its Monday), emails (first emails and nudges sent), meetings
         (held), thank-yous (sent), updates (progress updates and check-ins sent).
     """
-    events = _until(wb.events(), today)
+    events = _until(wb, wb.events(), today)
     cols = list(ACTIVITY_KINDS)
     if events.empty:
         return pd.DataFrame(columns=["week", *cols])
@@ -136,19 +156,29 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
 
     The classes are those of :func:`infoview_kit.emails.classify_reply` (quick: before business
     day 3; on_time: day 3 to 7; late: after day 7; none: no reply and day 7 has passed;
-    waiting: no reply yet, day 7 not passed), computed for all emails at once.
+    waiting: no reply yet, day 7 not passed), computed for all emails at once. The reply is the
+    earliest answer after the email was sent (:func:`infoview_kit.followups.answer_evidence`:
+    a reply recorded, a meeting scheduled or held, a thank-you, an introduction), so a person
+    met without a reply recorded is not "waiting".
 
     Returns
     -------
     pandas.DataFrame
         One row per first email sent by `today`, oldest first. Columns: message_id, contact_id,
-        sent_at, replied_at (local time; NaT when no reply), days_to_reply (calendar days, float),
-        business_days (to the reply, Int64), response (quick, on_time, late, none, waiting).
+        sent_at, replied_at (local time of the earliest answer after it; NaT when none),
+        days_to_reply (calendar days, float), business_days (to the reply, Int64), response
+        (quick, on_time, late, none, waiting).
     """
     tz, country, day, cut = _context(wb, today)
-    msgs = wb.messages()
+    from .store import Workbook
+
+    snap: Tables = snapshot(wb) if isinstance(wb, Workbook) else wb  # messages are read twice otherwise
+    msgs = snap.messages()
     first = msgs[(msgs["kind"] == "outreach") & (msgs["sent_at"] < cut)].sort_values(["sent_at", "id"])
-    replied = first["replied_at"].where(first["replied_at"] < cut)
+    evidence = _evidence(snap, cut.tz_convert(None).to_datetime64())
+    answered = _first_after(first["contact_id"].to_numpy(), first["sent_at"].dt.tz_convert(None).to_numpy(
+        dtype="datetime64[ns]"), evidence)
+    replied = pd.Series(pd.DatetimeIndex(answered).tz_localize("UTC"), index=first.index)
     sent_day, reply_day = _local_days(first["sent_at"], tz), _local_days(replied, tz)
     cal = _business_days(country, [sent_day, reply_day], day, ahead=30)
     day3, day7 = cal.add(sent_day, 3), cal.add(sent_day, 7)
