@@ -205,19 +205,19 @@ class FollowupBoard:
         day = until if until is not None else self._snooze_to.value
         if day is None:
             raise InputFormatError("Snooze until: choose a day")
-        fid = followups.snooze(self._wb, key, day, at=self._now, today=self._today)  # type: ignore[attr-defined]
+        fid = followups.snooze(self._wb, key, day, at=self._now, today=self._today)
         stored = self._stored(fid)
-        until_read = stored.get("snoozed_until")
-        when = _day(until_read, self._zone()) if until_read is not None and pd.notna(until_read) else str(day)
-        return f"Snoozed until {when}: {self._what(item)}."
+        if pd.isna(stored["snoozed_until"]) or pd.notna(stored["done_at"]):
+            raise InfoviewError(f"{key}: not snoozed; this is a bug in infoview_kit")
+        return f"Snoozed until {_day(stored['snoozed_until'], self._zone())}: {self._what(item)}."
 
     def skip(self, key: str) -> str:
         """Close a follow-up without doing it (it leaves the board, not counted as done); return what the
         workbook holds."""
         item = self._item(key)
-        fid = followups.skip(self._wb, key, at=self._now, today=self._today)  # type: ignore[attr-defined]
+        fid = followups.skip(self._wb, key, at=self._now, today=self._today)
         stored = self._stored(fid)
-        if pd.isna(stored["done_at"]):
+        if pd.isna(stored["done_at"]) or not stored["skipped"]:
             raise InfoviewError(f"{key}: not skipped; this is a bug in infoview_kit")
         return f"Skipped on {_day(stored['done_at'], self._zone())}: {self._what(item)}."
 

@@ -518,18 +518,20 @@ def test_the_board_rereads_after_a_write_from_anywhere(demo_wb):
     assert "(the person you are working on)" in board._rows.children[0].children[0].value
 
 
-@pytest.mark.skipif(not hasattr(followups, "snooze"), reason="followups.snooze and skip come from the story branch")
 def test_snooze_to_the_next_business_day_and_skip(demo_wb):
     board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
     assert board._snooze_to.value == dt.date(2026, 11, 27)  # Thanksgiving (Thu 26) skipped
     board.buttons("followup:11")["Snooze"].click()
     assert "Snoozed until Fri 27 Nov: Write to a second person for Grace Abernathy." in board.status
-    assert "followup:11" not in set(board.items["key"])
-    assert "followup:11" in set(followups.due(demo_wb, "2026-11-27")["key"])  # back on its day
+    row = board.items.set_index("key").loc["followup:11"]  # upcoming now, due on its new day
+    assert row["status"] == "upcoming" and row["due_at"].date() == dt.date(2026, 11, 27)
+    assert board.items["key"].iloc[-2:].tolist() == ["followup:11", "followup:35"]
     board.buttons("followup:13")["Skip"].click()
     assert "Skipped on Wed 25 Nov: Write to a second person for Luis Ferreira." in board.status
     stored = demo_wb.followups().set_index("id").loc[13]
-    assert pd.notna(stored["done_at"]) and "followup:13" not in set(board.items["key"])
+    assert pd.notna(stored["done_at"]) and stored["skipped"] and "followup:13" not in set(board.items["key"])
+    board.buttons("keep_in_touch:3@2026-10-30")["Snooze"].click()  # a derived one is stored, then put off
+    assert "Snoozed until Fri 27 Nov: Send a progress update for Hannah Kowalczyk." in board.status
 
 
 def test_the_board_escapes_what_it_shows(new_wb):
