@@ -9,8 +9,8 @@ import datetime as dt
 import html
 import logging
 import os
-import re
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -474,13 +474,45 @@ def _name(person: dict[str, Any]) -> str:
     return " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)).strip() or "?"
 
 
-def _stage(wb: Workbook, contact_id: int) -> str | None:
-    """The furthest funnel stage a person reached, read from their own events (cheap on any workbook)."""
+def _stage(wb: Workbook, contact_id: int) -> tuple[str | None, bool]:
+    """The furthest funnel stage a person reached, and whether anything could be due for them (a message
+    sent, a meeting), read from their own events: cheap on any workbook."""
     from .store import STAGE_OF_EVENT, STAGES
 
-    kinds = wb.events(contact_id=contact_id, kinds=list(STAGE_OF_EVENT))["kind"]
-    reached = [STAGES.index(STAGE_OF_EVENT[str(k)]) for k in kinds]
-    return STAGES[max(reached)].replace("_", " ") if reached else None
+    kinds = [str(k) for k in wb.events(contact_id=contact_id)["kind"]]
+    reached = [STAGES.index(STAGE_OF_EVENT[k]) for k in kinds if k in STAGE_OF_EVENT]
+    active = any(k.endswith("_sent") or k.startswith(("meeting_", "followup_")) or k == "reply_received"
+                 for k in kinds)
+    return (STAGES[max(reached)].replace("_", " ") if reached else None), active
+
+
+_PLANS: weakref.WeakKeyDictionary[Workbook, tuple[int, dt.date, pd.DataFrame]] = weakref.WeakKeyDictionary()
+
+
+def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool = False) -> pd.DataFrame:
+    """Return :func:`followups.open_followups`, computed once per write to the workbook (``wb.version``) and
+    day, so the board and every composer showing it after one write share one reading.
+
+    Parameters
+    ----------
+    wb
+        The workbook.
+    today
+        The local date (None: the real today in the profile's time zone).
+    fresh
+        Read again whatever was read before (another program may have written to the file).
+    """
+    from . import followups
+    from ._paths import resolve_today
+
+    day = (resolve_today(today) if today is not None and not (isinstance(today, str) and not today.strip())
+           else dt.datetime.now(_zone(wb)).date())
+    hit = _PLANS.get(wb)
+    if hit is not None and not fresh and hit[0] == wb.version and hit[1] == day:
+        return hit[2]
+    items = followups.open_followups(wb, day)
+    _PLANS[wb] = (wb.version, day, items)
+    return items
 
 
 def _link(href: str, text: str, cls: str) -> str:
@@ -559,6 +591,9 @@ class Composer(_Form):
         self._step: dict[str, Any] | None = None
         self._filled = False
         self._quiet = False  # inside a button's action: it re-reads once, at its end
+        self._switching = False  # another person was chosen: open them on the re-read that follows
+        self._stage: str | None = None
+        self._reminder_text = ""
         msg = wb.message(message_id) if message_id is not None else None
         if msg is not None:
             contact_id = int(msg["contact_id"])
@@ -614,6 +649,7 @@ class Composer(_Form):
                          extra={"Sent": self.mark_sent, "Write .eml": self.write_eml, "Delete draft": self.delete,
                                 "Start over from the template": self.refill})
         self._root.add_class("infoview-composer")
+        self._status.add_class("infoview-status")
         self._buttons = {b.description: b for b in self._root.children[-2].children}
         self._delete = self._buttons["Delete draft"]
         self._buttons["Sent"].tooltip = "You sent it from your mail program: record it (refused while a blank is left)"
@@ -735,13 +771,15 @@ class Composer(_Form):
         cid = self._cid
         if cid is None:
             self._who.value = self._state.value = self._next.value = self._reminders.value = ""
+            self._reminder_text = ""
             self._reply.disabled = True
             self._delete.disabled = True
             self._next_button.layout.display = "none"
             return
         wb, esc = self._wb, html.escape
         person = wb.contact(cid)
-        stage = _stage(wb, cid)
+        stage, active = _stage(wb, cid)
+        self._stage = stage
         self._who.value = (f'<div class="infoview-who" style="margin-left:9.5rem"><b>{esc(_name(person))}</b>'
                            f" · {esc(person.get('company') or '?')}"
                            f" · {esc(stage or 'not on your outreach list yet')}</div>")
@@ -780,22 +818,24 @@ class Composer(_Form):
         self._state.value = state
         self._delete.disabled = shown is None or shown.empty or self._readonly or self._filled
         self._reply.disabled = not (msgs["status"] == "sent").any()
-        self._show_next(msgs)
+        self._show_next(msgs, active)
 
-    def _show_next(self, msgs: pd.DataFrame) -> None:
+    def _show_next(self, msgs: pd.DataFrame, active: bool) -> None:
         from . import followups
 
         assert self._cid is not None
         esc = html.escape
-        meetings = self._wb.meetings()
-        if (msgs["status"] == "draft").all() and not (meetings["contact_id"] == self._cid).any():
+        if not active:
             mine = pd.DataFrame(columns=["kind", "due_at"])  # nothing sent, never met: nothing can be due
         else:
-            items = followups.open_followups(self._wb, self._today())
+            items = open_items(self._wb, self._today())
             mine = items[items["contact_id"] == self._cid]
-        self._reminders.value = ("<b>Reminders:</b> " + "; ".join(
-            f"{esc(followups.KIND_LABELS.get(str(k), str(k)))} on {d:%a %d %b}"
+        self._reminder_text = ("Reminders: " + "; ".join(
+            f"{followups.KIND_LABELS.get(str(k), str(k))} on {d:%a %d %b}"
             for k, d in zip(mine["kind"], mine["due_at"], strict=True)) + "." if not mine.empty else "")
+        # one reminder is the next step below; several are listed
+        self._reminders.value = ("<b>Reminders:</b>" + esc(self._reminder_text[len("Reminders:"):])
+                                 if len(mine) > 1 else "")
         step = None
         if not mine.empty:
             first = mine.iloc[0]
@@ -807,8 +847,10 @@ class Composer(_Form):
         self._next_button.layout.display = "none"
         if step is None:
             sent = msgs[msgs["status"] != "draft"]
-            self._next.value = ("<b>Next:</b> nothing is due for them now." if not sent.empty and self._readonly
-                                else "")
+            replied = (msgs["status"] == "replied").any()
+            self._next.value = ("" if sent.empty or not self._readonly else
+                                "<b>Next:</b> they replied: propose a time to meet (notebook 04)." if replied and
+                                self._stage in ("replied", None) else "<b>Next:</b> nothing is due for them now.")
             return
         when = f"{step['due_at']:%a %d %b}"
         due_now = step["days"] <= 0
@@ -824,6 +866,9 @@ class Composer(_Form):
             return
         self._cid = int(change["new"])
         self._status.value = ""
+        if self._wb.current()["contact_id"] != self._cid:
+            self._switching = True  # the picker now makes them current: that write's re-read opens them
+            return
         self._guard(self._open_default)
 
     def _on_message(self, change: dict[str, Any]) -> None:
@@ -855,6 +900,10 @@ class Composer(_Form):
         if self._cid is None or self._quiet:
             return
         self._fields = None
+        if self._switching:
+            self._switching = False
+            self._guard(self._open_default)
+            return
         try:
             self._wb.contact(self._cid)
         except NotFoundError:  # forgotten
@@ -1008,8 +1057,8 @@ class Composer(_Form):
             self._context()
             raise
         self._open_message(mid)
-        if self._reminders.value:
-            text += " " + html.unescape(re.sub(r"<[^>]+>", "", self._reminders.value))
+        if self._reminder_text:
+            text += " " + self._reminder_text
         return text
 
     def reply(self) -> str:

@@ -14,7 +14,7 @@ import ipywidgets as w
 import pandas as pd
 
 from . import drafting, followups
-from .composer import KIND_LABELS, NO_REPLY_KINDS, Composer, person_name, reply_line
+from .composer import KIND_LABELS, NO_REPLY_KINDS, Composer, open_items, person_name, reply_line
 from .exceptions import InfoviewError, InputFormatError
 from .widgets import _STYLE, run_with_status
 
@@ -113,6 +113,7 @@ class FollowupBoard:
         self._more = w.HTML()
         self._refresh = w.Button(description="Refresh", icon="refresh", tooltip="Read the workbook again")
         self._status = w.HTML()
+        self._status.add_class("infoview-status")
         self._under = w.VBox()  # the composer of a Draft
         # layout
         self._root = w.VBox([self._title, w.HBox([self._snooze_to, self._reply_on]), self._rows, self._more,
@@ -142,9 +143,15 @@ class FollowupBoard:
         return {b.description: b for b in row[1].children[1].children}
 
     # ------------------------------------------------------------------ what the buttons do
-    def refresh(self) -> str:
-        """Read what is due again and redraw the rows; return the message for the status line."""
-        self._items = followups.due(self._wb, self._today, horizon_days=self._horizon)
+    def refresh(self, *, fresh: bool = True) -> str:
+        """Read what is due again and redraw the rows; return the message for the status line.
+
+        With ``fresh=False`` (after a write in this kernel), what the composer already read after that
+        same write is used (:func:`composer.open_items`)."""
+        if self._horizon < 0:
+            raise InputFormatError(f"horizon_days = {self._horizon}: expected 0 or more days")
+        items = open_items(self._wb, self._today, fresh=fresh)
+        self._items = items[items["days"] <= self._horizon].reset_index(drop=True)
         shown = self._items.head(self._limit)
         current = self._wb.current()["contact_id"]
         rows, cache = [], {}
@@ -170,7 +177,7 @@ class FollowupBoard:
         return f"{len(self._items)} follow-ups listed."
 
     def _reload(self) -> None:
-        self.refresh()
+        self.refresh(fresh=False)
 
     def _item(self, key: str) -> dict[str, Any]:
         row = self._items[self._items["key"] == key]
