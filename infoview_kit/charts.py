@@ -104,6 +104,10 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
         "waiting"), a meeting still ahead, a thank-you not yet due (24 hours after the meeting),
         a first keep-in-touch not yet due; 0 for the steps with no clock).
     """
+    from .store import Workbook
+
+    plan_from = wb  # a Workbook's plan comes from its lean read
+    wb = snapshot(wb) if isinstance(wb, Workbook) else wb
     events = _until(wb, wb.events(), today)
     rank = {k: STAGES.index(s) for k, s in STAGE_OF_EVENT.items()}
     staged = events[events["kind"].isin(list(STAGE_OF_EVENT))]
@@ -123,11 +127,11 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     prev = df["people"].shift(1)
     df["conversion"] = (df["people"] / prev).where(prev > 0)
     df["of_identified"] = df["people"] / df["people"].iloc[0] if people[0] else float("nan")
-    df["waiting"] = _funnel_waiting(wb, today, furthest)
+    df["waiting"] = _funnel_waiting(wb, today, furthest, plan_from)
     return df
 
 
-def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series) -> list[int]:
+def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series, plan_from: Tables) -> list[int]:
     """Per stage, the people who reached the one before it and whose time for it is not up yet."""
     from .followups import _plan_for
 
@@ -150,7 +154,7 @@ def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series
         last = pd.Series(thank_by[held], index=mt["contact_id"].to_numpy()[held]).groupby(level=0).max()
         waiting[STAGES.index("thanked")] = len(at[STAGES.index("thanked")] & set(last.index[last >= today64].tolist()))
     if at[STAGES.index("kept_in_touch")]:
-        touch = _plan_for(wb, day).touch
+        touch = _plan_for(plan_from, day).touch
         first = _local_days(touch["next_due"], tz)
         soon = (~touch["at_rest"].to_numpy(dtype=bool)) & (first >= today64)
         waiting[STAGES.index("kept_in_touch")] = len(at[STAGES.index("kept_in_touch")]
@@ -209,6 +213,16 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
     from .store import Workbook
 
     snap: Tables = snapshot(wb) if isinstance(wb, Workbook) else wb  # messages are read twice otherwise
+    if isinstance(snap, Snapshot):  # the funnel's waiting reads it too: computed once per snapshot and day
+        key = ("responses", day)
+        if key not in snap._cache:
+            snap._cache[key] = _response_data(snap, tz, country, day, cut)
+        cached: pd.DataFrame = snap._cache[key]
+        return cached.copy()
+    return _response_data(snap, tz, country, day, cut)
+
+
+def _response_data(snap: Tables, tz: str, country: str, day: dt.date, cut: pd.Timestamp) -> pd.DataFrame:
     msgs = snap.messages()
     first = msgs[(msgs["kind"] == "outreach") & (msgs["sent_at"] < cut)].sort_values(["sent_at", "id"])
     evidence = _evidence(snap, cut.tz_convert(None).to_datetime64())
