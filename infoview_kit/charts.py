@@ -98,8 +98,16 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns: stage (identified, researched, emailed, replied, met, thanked, kept_in_touch),
-        people, conversion (share of the previous stage, NaN for the first), of_identified.
+        people, conversion (share of the previous stage, NaN for the first), of_identified,
+        waiting (people of the previous stage, not of this one, whose time for this step is not up
+        by `today`: a first email still within seven business days (the reply chart's
+        "waiting"), a meeting still ahead, a thank-you not yet due (24 hours after the meeting),
+        a first keep-in-touch not yet due; 0 for the steps with no clock).
     """
+    from .store import Workbook
+
+    plan_from = wb  # a Workbook's plan comes from its lean read
+    wb = snapshot(wb) if isinstance(wb, Workbook) else wb
     events = _until(wb, wb.events(), today)
     rank = {k: STAGES.index(s) for k, s in STAGE_OF_EVENT.items()}
     staged = events[events["kind"].isin(list(STAGE_OF_EVENT))]
@@ -119,7 +127,39 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     prev = df["people"].shift(1)
     df["conversion"] = (df["people"] / prev).where(prev > 0)
     df["of_identified"] = df["people"] / df["people"].iloc[0] if people[0] else float("nan")
+    df["waiting"] = _funnel_waiting(wb, today, furthest, plan_from)
     return df
+
+
+def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series, plan_from: Tables) -> list[int]:
+    """Per stage, the people who reached the one before it and whose time for it is not up yet."""
+    from .followups import _plan_for
+
+    tz, _country, day, cut = _context(wb, today)
+    today64 = np.datetime64(day, "D")
+    at = {i: set(furthest.index[(furthest == i - 1).to_numpy(dtype=bool)]) for i in range(1, len(STAGES))}
+    waiting = dict.fromkeys(range(len(STAGES)), 0)
+    if at[STAGES.index("replied")]:
+        resp = response_data(wb, day)
+        within = set(resp.loc[(resp["response"] == "waiting").to_numpy(dtype=bool), "contact_id"].tolist())
+        waiting[STAGES.index("replied")] = len(at[STAGES.index("replied")] & within)
+    if at[STAGES.index("met")] or at[STAGES.index("thanked")]:
+        mt = wb.meetings()
+        status = mt["status"].to_numpy(dtype=object)
+        ends = mt["starts_at"] + pd.to_timedelta(mt["duration_min"].astype("int64"), unit="min")
+        ahead = np.isin(status, ("proposed", "confirmed")) & (_local_days(ends, tz) >= today64)
+        waiting[STAGES.index("met")] = len(at[STAGES.index("met")] & set(mt["contact_id"].to_numpy()[ahead].tolist()))
+        held = (status == "held") & (mt["actual_end"] < cut).to_numpy(dtype=bool)
+        thank_by = _local_days(mt["actual_end"] + pd.Timedelta(hours=24), tz)
+        last = pd.Series(thank_by[held], index=mt["contact_id"].to_numpy()[held]).groupby(level=0).max()
+        waiting[STAGES.index("thanked")] = len(at[STAGES.index("thanked")] & set(last.index[last >= today64].tolist()))
+    if at[STAGES.index("kept_in_touch")]:
+        touch = _plan_for(plan_from, day).touch
+        first = _local_days(touch["next_due"], tz)
+        soon = (~touch["at_rest"].to_numpy(dtype=bool)) & (first >= today64)
+        waiting[STAGES.index("kept_in_touch")] = len(at[STAGES.index("kept_in_touch")]
+                                                     & set(touch["contact_id"].to_numpy()[soon].tolist()))
+    return [waiting[i] for i in range(len(STAGES))]
 
 
 def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
@@ -173,6 +213,16 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
     from .store import Workbook
 
     snap: Tables = snapshot(wb) if isinstance(wb, Workbook) else wb  # messages are read twice otherwise
+    if isinstance(snap, Snapshot):  # the funnel's waiting reads it too: computed once per snapshot and day
+        key = ("responses", day)
+        if key not in snap._cache:
+            snap._cache[key] = _response_data(snap, tz, country, day, cut)
+        cached: pd.DataFrame = snap._cache[key]
+        return cached.copy()
+    return _response_data(snap, tz, country, day, cut)
+
+
+def _response_data(snap: Tables, tz: str, country: str, day: dt.date, cut: pd.Timestamp) -> pd.DataFrame:
     msgs = snap.messages()
     first = msgs[(msgs["kind"] == "outreach") & (msgs["sent_at"] < cut)].sort_values(["sent_at", "id"])
     evidence = _evidence(snap, cut.tz_convert(None).to_datetime64())
@@ -568,16 +618,25 @@ def reading(data: Mapping[str, pd.DataFrame], due: pd.DataFrame | None = None) -
     stuck: list[str] = []
     funnel = data.get("funnel")
     if funnel is not None and funnel["people"].iloc[0] > 0:
-        conv = funnel.iloc[1:]
-        conv = conv[conv["conversion"].notna()]
-        if len(conv):
-            worst = conv.loc[conv["conversion"].idxmin()]
-            before = STAGES[STAGES.index(str(worst["stage"])) - 1].replace("_", " ")
-            stuck_stage = f"only {worst['conversion']:.0%} of the people {before} went on to " \
-                          f"'{str(worst['stage']).replace('_', ' ')}'"
-            (stuck if worst["conversion"] < 0.6 else good).append(
-                f"Funnel: {int(funnel['people'].iloc[0])} people chosen, {int(funnel['people'].iloc[4])} met; the "
-                f"narrowest step: {stuck_stage}.")
+        line = f"Funnel: {int(funnel['people'].iloc[0])} people chosen, {int(funnel['people'].iloc[4])} met"
+        # a step is judged on the people whose time for it is up: someone met yesterday whose thank-you
+        # is not due yet is not a missed thank-you
+        waiting = funnel["waiting"] if "waiting" in funnel else pd.Series(0, index=funnel.index)
+        decided = funnel["people"].shift(1) - waiting
+        rate = (funnel["people"] / decided).where(decided > 0).iloc[1:]
+        if rate.notna().any():
+            i = int(rate.idxmin())
+            row, prev = funnel.loc[i], int(funnel["people"].loc[i - 1])
+            stage = str(row["stage"]).replace("_", " ")
+            before = str(funnel["stage"].loc[i - 1]).replace("_", " ")
+            late = int(waiting.loc[i])
+            low = bool(rate.loc[i] < 0.6)
+            step = (f"{'only ' if low else ''}{row['conversion']:.0%} of the people {before} went on to '{stage}' "
+                    f"({int(row['people'])} of {prev}"
+                    + (f"; {late} more still {'has' if late == 1 else 'have'} time" if late else "") + ")")
+            (stuck if low else good).append(f"{line}; the narrowest step: {step}.")
+        else:
+            good.append(f"{line}; every step so far is still within its time.")
     resp = data.get("responses")
     if resp is not None and len(resp):
         s = response_summary(resp)
