@@ -492,6 +492,18 @@ def test_a_thank_you_drafted_from_the_board_and_sent_counts_as_thanked(demo_wb, 
     assert demo_wb.contacts().set_index("id").loc[cid, "stage"] == "thanked"
 
 
+def test_done_on_a_thank_you_row_counts_as_thanked(demo_wb):
+    cid = demo_wb.find_contact("Helen Whitaker")
+    meeting = int(demo_wb.meetings().query("contact_id == @cid")["id"].iloc[0])
+    demo_wb.log_meeting(meeting, actual_start=local("2026-11-24T14:00"), actual_end=local("2026-11-24T14:30"))
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    key = board.items.query("kind == 'thank_you'")["key"].iloc[0]
+    board.buttons(key)["Done"].click()
+    assert "Done on Wed 25 Nov: Send a thank-you note for Helen Whitaker." in board.status
+    assert key not in set(board.items["key"])
+    assert demo_wb.contacts().set_index("id").loc[cid, "stage"] == "thanked"
+
+
 def test_they_replied_on_the_board_closes_the_no_reply_routine(demo_wb):
     board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
     assert board._reply_on.value == TODAY
