@@ -116,8 +116,8 @@ class FollowupBoard:
         self._status.add_class("infoview-status")
         self._under = w.VBox()  # the composer of a Draft
         # layout
-        self._root = w.VBox([self._title, w.HBox([self._snooze_to, self._reply_on]), self._rows, self._more,
-                             self._refresh, self._status, self._under])
+        self._root = w.VBox([self._title, w.HBox([self._snooze_to, self._reply_on]), self._status, self._rows,
+                             self._more, self._refresh, self._under])
         self._root.add_class("infoview-board")
         # observers
         self._refresh.on_click(lambda _b: self._run(self.refresh))
@@ -285,26 +285,27 @@ class FollowupBoard:
         mine = " <small>(the person you are working on)</small>" if item["contact_id"] == current else ""
         text = w.HTML(f'<span style="color:{_STATUS_COLOUR.get(status, "#333")}"><b>{esc(status)}</b></span> '
                       f"· {esc(when)} · <b>{esc(str(item['name']))}</b>{mine} · {esc(label)}<br>"
-                      f"<small>{esc(str(item['why']))}</small>", layout={"width": "40rem"})
-        small = {"width": "6.5rem"}
-        spec: list[tuple[str, str, str, Callable[[], str], dict[str, Any]]] = [
+                      f"<small>{esc(str(item['why']))}</small>", layout={"flex": "1 1 20rem", "min_width": "16rem"})
+        spec: list[tuple[str, str, str, Callable[[], str], str, str]] = [
             ("Done", "check", "It is done: recorded, counted, and off the list", lambda: self.mark_done(key),
-             {"button_style": "success"}),
-            ("Snooze", "clock-o", "Put it off until the day chosen above", lambda: self.snooze(key), {}),
-            ("Skip", "forward", "Not doing it: off the list, not counted as done", lambda: self.skip(key), {}),
+             "5rem", "success"),
+            ("Snooze", "clock-o", "Put it off until the day chosen above", lambda: self.snooze(key), "6rem", ""),
+            ("Skip", "forward", "Not doing it: off the list, not counted as done", lambda: self.skip(key), "5rem", ""),
         ]
         if pd.notna(item["template"]):
             spec.append(("Draft", "envelope", "Write the message from your workbook and open it below",
-                         lambda: self.draft(key), {}))
+                         lambda: self.draft(key), "5.5rem", ""))
         if item["kind"] in NO_REPLY_KINDS:
             spec.append(("They replied", "reply", "They answered: on the day chosen above",
-                         lambda: self.replied(key), {"layout": {"width": "8rem"}}))
+                         lambda: self.replied(key), "8rem", ""))
         buttons: list[w.Widget] = []
-        for description, icon, tip, action, extra in spec:
-            b = w.Button(description=description, icon=icon, tooltip=tip, **{"layout": small, **extra})
+        for description, icon, tip, action, width, style in spec:
+            b = w.Button(description=description, icon=icon, tooltip=tip, button_style=style,
+                         layout={"width": width})
             b.on_click(lambda _b, act=action: self._run(act))
             buttons.append(b)
-        row = w.HBox([text, w.HBox(buttons, layout={"flex_flow": "row wrap", "width": "30rem"})])
+        row = w.HBox([text, w.HBox(buttons, layout={"flex": "0 0 auto"})],
+                     layout={"align_items": "flex-start", "border_bottom": "1px solid #eee"})
         row.add_class("infoview-due-row")
         row.add_class(_css(key))
         if mine:

@@ -77,7 +77,7 @@ def test_notebook_03_composer_saves_marks_sent_and_records_the_reply(lab, page, 
     expect(body).to_be_disabled()
     expect(form.locator("button.widget-button", has_text="Save draft")).to_be_disabled()
     expect(form.locator(".infoview-who")).to_contain_text("· emailed")
-    form.locator(".infoview-message-state").scroll_into_view_if_needed()
+    status.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "browser_03_4_sent.png"))
     sent = outreach(demo_path, marcus)
     assert sent["status"].tolist() == ["sent"] and GROUND in sent["body"].iloc[0]

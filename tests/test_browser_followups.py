@@ -48,6 +48,7 @@ def test_the_board_done_snooze_replied_and_draft_then_sent_feed_the_workbook(lab
     expect(status).to_contain_text("Done on")
     expect(row).to_have_count(0)
     expect(board.locator(".infoview-due-row")).to_have_count(rows_before - 1)
+    status.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "browser_05_2_done.png"))
     assert pd.notna(stored(demo_path, grace)["done_at"])
     with Workbook.open(demo_path) as wb:
@@ -58,6 +59,7 @@ def test_the_board_done_snooze_replied_and_draft_then_sent_feed_the_workbook(lab
     board.locator(f".infoview-key-followup-{sam} button.widget-button", has_text="Snooze").click()
     expect(status).to_contain_text("Snoozed until")
     expect(status).to_contain_text("Write to a second person for Sam Okonkwo.")
+    status.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "browser_05_3_snoozed.png"))
     snoozed = stored(demo_path, sam)
     assert pd.notna(snoozed["snoozed_until"]) and pd.isna(snoozed["done_at"])
@@ -67,6 +69,7 @@ def test_the_board_done_snooze_replied_and_draft_then_sent_feed_the_workbook(lab
     expect(status).to_contain_text("Reply recorded: Luis Ferreira answered")
     for fid in luis:
         expect(board.locator(f".infoview-key-followup-{fid}")).to_have_count(0)
+    status.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "browser_05_4_replied.png"))
     with Workbook.open(demo_path) as wb:
         assert wb.messages(wb.find_contact("Luis Ferreira"))["status"].tolist() == ["replied"]
