@@ -489,6 +489,13 @@ def _stage(wb: Workbook, contact_id: int) -> tuple[str | None, bool]:
 _PLANS: weakref.WeakKeyDictionary[Workbook, tuple[int, dt.date, pd.DataFrame]] = weakref.WeakKeyDictionary()
 
 
+def _carry_plan(wb: Workbook, version: int) -> None:
+    """The write after `version` only changed the current person: what was due then is due now."""
+    hit = _PLANS.get(wb)
+    if hit is not None and hit[0] == version:
+        _PLANS[wb] = (wb.version, hit[1], hit[2])
+
+
 def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool = False) -> pd.DataFrame:
     """Return :func:`followups.open_followups`, computed once per write to the workbook (``wb.version``) and
     day, so the board and every composer showing it after one write share one reading.
@@ -591,7 +598,7 @@ class Composer(_Form):
         self._step: dict[str, Any] | None = None
         self._filled = False
         self._quiet = False  # inside a button's action: it re-reads once, at its end
-        self._switching = False  # another person was chosen: open them on the re-read that follows
+        self._switching: int | None = None  # another person was chosen: open them on the re-read that follows
         self._stage: str | None = None
         self._reminder_text = ""
         msg = wb.message(message_id) if message_id is not None else None
@@ -679,7 +686,10 @@ class Composer(_Form):
         for ctl in (self._subject, self._body, self._rules):
             ctl.observe(self._refresh, names="value")
         if self._cid is not None and self._picker is not None and wb.current()["contact_id"] != self._cid:
+            before = wb.version
             wb.set_current(contact_id=self._cid)  # the person shown is the one being worked on
+            if wb.version == before + 1:
+                _carry_plan(wb, before)
         self._watch(wb)
 
     # -------------------------------------------------------------- options and loading
@@ -867,7 +877,7 @@ class Composer(_Form):
         self._cid = int(change["new"])
         self._status.value = ""
         if self._wb.current()["contact_id"] != self._cid:
-            self._switching = True  # the picker now makes them current: that write's re-read opens them
+            self._switching = self._wb.version  # the picker now makes them current: that write's re-read opens them
             return
         self._guard(self._open_default)
 
@@ -900,8 +910,10 @@ class Composer(_Form):
         if self._cid is None or self._quiet:
             return
         self._fields = None
-        if self._switching:
-            self._switching = False
+        if self._switching is not None:
+            if self._wb.version == self._switching + 1:
+                _carry_plan(self._wb, self._switching)  # that write only changed who is current
+            self._switching = None
             self._guard(self._open_default)
             return
         try:
