@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KIND_LABELS",
     "KIND_TEMPLATE",
+    "NO_REPLY_KINDS",
     "Composer",
     "check_edited",
     "current_draft",
@@ -39,6 +40,7 @@ __all__ = [
     "mark_edited_sent",
     "mark_message_sent",
     "next_step",
+    "open_items",
     "open_person",
     "person_name",
     "preview_html",
