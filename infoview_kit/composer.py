@@ -293,8 +293,9 @@ def preview_html(subject: str, body: str, *, to: str | None = None) -> str:
             f"<div>{lines}</div></div>")
 
 
-def reminders(wb: Workbook, contact_id: int) -> pd.DataFrame:
-    """Return the contact's open follow-ups (the 3- and 7-business-day routine once sent).
+def reminders(wb: Workbook, contact_id: int, today: dt.date | str | None = None) -> pd.DataFrame:
+    """Return the contact's open follow-ups, as the follow-up board lists them (the 3- and 7-business-day
+    routine once a first email is sent, the thank-you, updates, check-ins; a reply settles the routine).
 
     Parameters
     ----------
@@ -302,15 +303,18 @@ def reminders(wb: Workbook, contact_id: int) -> pd.DataFrame:
         The workbook.
     contact_id
         The contact.
+    today
+        The local date (None: the real today).
 
     Returns
     -------
     pandas.DataFrame
-        Columns: kind, due_at (UTC datetime64), reason; earliest first.
+        Columns: kind, due_at (local time), reason; the order of :func:`followups.open_followups`
+        (overdue first, then by due time).
     """
-    df = wb.followups()
-    open_ = df[(df["contact_id"] == contact_id) & df["done_at"].isna()]
-    return open_[["kind", "due_at", "reason"]].reset_index(drop=True)
+    items = open_items(wb, today)
+    mine = items[items["contact_id"] == contact_id]
+    return mine[["kind", "due_at", "why"]].rename(columns={"why": "reason"}).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------ any kind of message
