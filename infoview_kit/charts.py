@@ -85,7 +85,7 @@ def _monday(days: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- data
 
 
-def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
+def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool = True) -> pd.DataFrame:
     """Return the outreach funnel: how many people reached each stage, up to `today`.
 
     A person counts in every stage up to the furthest one they reached, so the bars never grow
@@ -102,7 +102,8 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
         waiting (people of the previous stage, not of this one, whose time for this step is not up
         by `today`: a first email still within seven business days (the reply chart's
         "waiting"), a meeting still ahead, a thank-you not yet due (24 hours after the meeting),
-        a first keep-in-touch not yet due; 0 for the steps with no clock).
+        a first keep-in-touch not yet due; 0 for the steps with no clock). With ``waiting=False``
+        (counts only, as the cohort summary needs) the column is left out.
     """
     from .store import Workbook
 
@@ -127,7 +128,8 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     prev = df["people"].shift(1)
     df["conversion"] = (df["people"] / prev).where(prev > 0)
     df["of_identified"] = df["people"] / df["people"].iloc[0] if people[0] else float("nan")
-    df["waiting"] = _funnel_waiting(wb, today, furthest, plan_from)
+    if waiting:
+        df["waiting"] = _funnel_waiting(wb, today, furthest, plan_from)
     return df
 
 
@@ -393,8 +395,10 @@ def funnel_chart(data: pd.DataFrame) -> Figure:
     labels = [s.replace("_", " ") for s in data["stage"]]
     bars = ax.barh(labels, data["people"], color=PALETTE[0])
     ax.invert_yaxis()
-    for bar, n, conv in zip(bars, data["people"], data["conversion"], strict=True):
-        text = f"{n}" + (f"  ({conv:.0%} of previous)" if pd.notna(conv) else "")
+    late = data["waiting"] if "waiting" in data else pd.Series(0, index=data.index)
+    for bar, n, conv, w in zip(bars, data["people"], data["conversion"], late, strict=True):
+        text = f"{n}" + (f"  ({conv:.0%} of previous" + (f"; {w} more still within their time" if w else "") + ")"
+                         if pd.notna(conv) else "")
         ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -738,7 +738,11 @@ def due(wb: Tables, today: dt.date | str | None = None, *, horizon_days: int = 7
 
     - **Stored** follow-ups not done: the thank-you within 24 hours of a meeting, the second
       contact at business day 3 and the nudge at business day 7 after a first email without a
-      reply, and anything added with ``wb.add_followup``.
+      reply, and anything added with ``wb.add_followup``. A snoozed one (:func:`snooze`) is due
+      at its ``snoozed_until`` (or its own due time, if later); a skipped one (:func:`skip`) is
+      closed. The second contact and the nudge of a first email are settled as soon as the
+      person answered after it was sent (:func:`answer_evidence`: a reply, a meeting scheduled
+      or held, a thank-you, an introduction), whether or not a reply was recorded.
     - **Referral ask**: the first business day of the week after your first meeting with
       someone, unless a referral ask was sent (or marked done) or they already introduced you to
       someone. It lapses once you have written to them again (update, check-in) or their next
@@ -790,8 +794,9 @@ def keep_in_touch(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
 def followup_history(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     """Return every follow-up that fell due, with its outcome, for the health chart.
 
-    Stored follow-ups answered before you acted (a reply closed a second contact or a nudge)
-    are left out. Derived ones count when done (a referral ask or an introducer's update sent,
+    Stored follow-ups answered before you acted (a second contact or a nudge settled by an
+    answer, see :func:`answer_evidence`) and skipped ones are left out; a snoozed one is judged
+    by its new due time. Derived ones count when done (a referral ask or an introducer's update sent,
     or marked done), when a referral ask lapsed unasked, and when they are open now.
 
     Returns

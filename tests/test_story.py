@@ -97,6 +97,8 @@ def test_the_reading_does_not_call_a_thank_you_not_yet_due_the_narrowest_step(ne
     assert (funnel.loc["thanked", "people"], funnel.loc["thanked", "waiting"]) == (0, 2)
     text = charts.reading(data, followups.due(wb, "2026-11-24"))
     assert "went on to 'thanked'" not in text and "only 0%" not in text
+    labels = [t.get_text() for t in charts.funnel_chart(data["funnel"]).axes[0].texts]
+    assert "0  (0% of previous; 2 more still within their time)" in labels  # the chart says so too
     # two days on, the thank-yous were due and not sent: now it is the narrowest step
     data = charts.chart_data(wb, "2026-11-26")
     assert data["funnel"].set_index("stage").loc["thanked", "waiting"] == 0
