@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .followups import Snapshot, Tables, _business_days, _context, _local_days, followup_history, snapshot
+from .followups import (
+    ANSWER_SOURCES,
+    Snapshot,
+    Tables,
+    _business_days,
+    _context,
+    _evidence,
+    _first_after,
+    _local_days,
+    followup_history,
+    snapshot,
+)
 from .store import STAGE_OF_EVENT, STAGES
 
 if TYPE_CHECKING:
@@ -38,11 +49,12 @@ RESPONSE_STYLE = {"quick": (PALETTE[2], ""), "on_time": (PALETTE[0], "//"), "lat
 HEALTH_STYLE = {"on_time": (PALETTE[0], ""), "late": (PALETTE[1], "//"), "overdue": (PALETTE[5], "xx")}
 
 
-def _until(events: pd.DataFrame, today: dt.date | None) -> pd.DataFrame:
+def _until(wb: Tables, events: pd.DataFrame, today: dt.date | str | None) -> pd.DataFrame:
+    """The events up to the end of `today` in the profile's time zone (all of them when None)."""
     if today is None:
         return events
-    end = pd.Timestamp(today + dt.timedelta(days=1), tz="UTC")
-    return events[events["at"] < end]
+    cut = _context(wb, today)[3]
+    return events[(events["at"] < cut).to_numpy(dtype=bool)]
 
 
 def _weeks(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -73,19 +85,31 @@ def _monday(days: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- data
 
 
-def funnel_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
+def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool = True) -> pd.DataFrame:
     """Return the outreach funnel: how many people reached each stage, up to `today`.
 
     A person counts in every stage up to the furthest one they reached, so the bars never grow
-    from one stage to the next.
+    from one stage to the next. The stages come from the activity log (``STAGE_OF_EVENT``) and
+    from the answer evidence of :func:`infoview_kit.followups.answer_evidence` (someone who
+    introduced you to a person has replied; a thank-you marked done is thanked), so the funnel,
+    the reply chart and the follow-ups tell one story.
 
     Returns
     -------
     pandas.DataFrame
         Columns: stage (identified, researched, emailed, replied, met, thanked, kept_in_touch),
-        people, conversion (share of the previous stage, NaN for the first), of_identified.
+        people, conversion (share of the previous stage, NaN for the first), of_identified,
+        waiting (people of the previous stage, not of this one, whose time for this step is not up
+        by `today`: a first email still within seven business days (the reply chart's
+        "waiting"), a meeting still ahead, a thank-you not yet due (24 hours after the meeting),
+        a first keep-in-touch not yet due; 0 for the steps with no clock). With ``waiting=False``
+        (counts only, as the cohort summary needs) the column is left out.
     """
-    events = _until(wb.events(), today)
+    from .store import Workbook
+
+    plan_from = wb  # a Workbook's plan comes from its lean read
+    wb = snapshot(wb) if isinstance(wb, Workbook) else wb
+    events = _until(wb, wb.events(), today)
     rank = {k: STAGES.index(s) for k, s in STAGE_OF_EVENT.items()}
     staged = events[events["kind"].isin(list(STAGE_OF_EVENT))]
     person = staged["contact_id"].astype(object)
@@ -93,13 +117,51 @@ def funnel_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
     if forgotten.any():  # a forgotten person's events keep a random pseudonym instead of their id (Workbook.forget)
         person[forgotten] = [d.get("anonymized") if isinstance(d, dict) and isinstance(d.get("anonymized"), str)
                              else None for d in staged["detail"][forgotten]]
-    furthest = staged["kind"].map(rank).groupby(person, sort=False).max()
+    cut = _context(wb, today)[3] if today is not None else pd.Timestamp.max.tz_localize("UTC")
+    evidence = _evidence(wb, cut.tz_convert(None).to_datetime64())
+    ranks = pd.concat([pd.Series(staged["kind"].map(rank).to_numpy(), index=pd.Index(person, dtype=object)),
+                       pd.Series(evidence["source"].map({k: STAGES.index(v) for k, v in ANSWER_SOURCES.items()})
+                                 .to_numpy(), index=pd.Index(evidence["contact_id"].astype(object), dtype=object))])
+    furthest = ranks.groupby(level=0, sort=False).max()
     people = [int((furthest >= i).sum()) for i in range(len(STAGES))]
     df = pd.DataFrame({"stage": STAGES, "people": people})
     prev = df["people"].shift(1)
     df["conversion"] = (df["people"] / prev).where(prev > 0)
     df["of_identified"] = df["people"] / df["people"].iloc[0] if people[0] else float("nan")
+    if waiting:
+        df["waiting"] = _funnel_waiting(wb, today, furthest, plan_from)
     return df
+
+
+def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series, plan_from: Tables) -> list[int]:
+    """Per stage, the people who reached the one before it and whose time for it is not up yet."""
+    from .followups import _plan_for
+
+    tz, _country, day, cut = _context(wb, today)
+    today64 = np.datetime64(day, "D")
+    at = {i: set(furthest.index[(furthest == i - 1).to_numpy(dtype=bool)]) for i in range(1, len(STAGES))}
+    waiting = dict.fromkeys(range(len(STAGES)), 0)
+    if at[STAGES.index("replied")]:
+        resp = response_data(wb, day)
+        within = set(resp.loc[(resp["response"] == "waiting").to_numpy(dtype=bool), "contact_id"].tolist())
+        waiting[STAGES.index("replied")] = len(at[STAGES.index("replied")] & within)
+    if at[STAGES.index("met")] or at[STAGES.index("thanked")]:
+        mt = wb.meetings()
+        status = mt["status"].to_numpy(dtype=object)
+        ends = mt["starts_at"] + pd.to_timedelta(mt["duration_min"].astype("int64"), unit="min")
+        ahead = np.isin(status, ("proposed", "confirmed")) & (_local_days(ends, tz) >= today64)
+        waiting[STAGES.index("met")] = len(at[STAGES.index("met")] & set(mt["contact_id"].to_numpy()[ahead].tolist()))
+        held = (status == "held") & (mt["actual_end"] < cut).to_numpy(dtype=bool)
+        thank_by = _local_days(mt["actual_end"] + pd.Timedelta(hours=24), tz)
+        last = pd.Series(thank_by[held], index=mt["contact_id"].to_numpy()[held]).groupby(level=0).max()
+        waiting[STAGES.index("thanked")] = len(at[STAGES.index("thanked")] & set(last.index[last >= today64].tolist()))
+    if at[STAGES.index("kept_in_touch")]:
+        touch = _plan_for(plan_from, day).touch
+        first = _local_days(touch["next_due"], tz)
+        soon = (~touch["at_rest"].to_numpy(dtype=bool)) & (first >= today64)
+        waiting[STAGES.index("kept_in_touch")] = len(at[STAGES.index("kept_in_touch")]
+                                                     & set(touch["contact_id"].to_numpy()[soon].tolist()))
+    return [waiting[i] for i in range(len(STAGES))]
 
 
 def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
@@ -111,7 +173,7 @@ def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
         Columns: week (date of its Monday), emails (first emails and nudges sent), meetings
         (held), thank-yous (sent), updates (progress updates and check-ins sent).
     """
-    events = _until(wb.events(), today)
+    events = _until(wb, wb.events(), today)
     cols = list(ACTIVITY_KINDS)
     if events.empty:
         return pd.DataFrame(columns=["week", *cols])
@@ -136,19 +198,39 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
 
     The classes are those of :func:`infoview_kit.emails.classify_reply` (quick: before business
     day 3; on_time: day 3 to 7; late: after day 7; none: no reply and day 7 has passed;
-    waiting: no reply yet, day 7 not passed), computed for all emails at once.
+    waiting: no reply yet, day 7 not passed), computed for all emails at once. The reply is the
+    earliest answer after the email was sent (:func:`infoview_kit.followups.answer_evidence`:
+    a reply recorded, a meeting scheduled or held, a thank-you, an introduction), so a person
+    met without a reply recorded is not "waiting".
 
     Returns
     -------
     pandas.DataFrame
         One row per first email sent by `today`, oldest first. Columns: message_id, contact_id,
-        sent_at, replied_at (local time; NaT when no reply), days_to_reply (calendar days, float),
-        business_days (to the reply, Int64), response (quick, on_time, late, none, waiting).
+        sent_at, replied_at (local time of the earliest answer after it; NaT when none),
+        days_to_reply (calendar days, float), business_days (to the reply, Int64), response
+        (quick, on_time, late, none, waiting).
     """
     tz, country, day, cut = _context(wb, today)
-    msgs = wb.messages()
+    from .store import Workbook
+
+    snap: Tables = snapshot(wb) if isinstance(wb, Workbook) else wb  # messages are read twice otherwise
+    if isinstance(snap, Snapshot):  # the funnel's waiting reads it too: computed once per snapshot and day
+        key = ("responses", day)
+        if key not in snap._cache:
+            snap._cache[key] = _response_data(snap, tz, country, day, cut)
+        cached: pd.DataFrame = snap._cache[key]
+        return cached.copy()
+    return _response_data(snap, tz, country, day, cut)
+
+
+def _response_data(snap: Tables, tz: str, country: str, day: dt.date, cut: pd.Timestamp) -> pd.DataFrame:
+    msgs = snap.messages()
     first = msgs[(msgs["kind"] == "outreach") & (msgs["sent_at"] < cut)].sort_values(["sent_at", "id"])
-    replied = first["replied_at"].where(first["replied_at"] < cut)
+    evidence = _evidence(snap, cut.tz_convert(None).to_datetime64())
+    answered = _first_after(first["contact_id"].to_numpy(), first["sent_at"].dt.tz_convert(None).to_numpy(
+        dtype="datetime64[ns]"), evidence)
+    replied = pd.Series(pd.DatetimeIndex(answered).tz_localize("UTC"), index=first.index)
     sent_day, reply_day = _local_days(first["sent_at"], tz), _local_days(replied, tz)
     cal = _business_days(country, [sent_day, reply_day], day, ahead=30)
     day3, day7 = cal.add(sent_day, 3), cal.add(sent_day, 7)
@@ -313,8 +395,10 @@ def funnel_chart(data: pd.DataFrame) -> Figure:
     labels = [s.replace("_", " ") for s in data["stage"]]
     bars = ax.barh(labels, data["people"], color=PALETTE[0])
     ax.invert_yaxis()
-    for bar, n, conv in zip(bars, data["people"], data["conversion"], strict=True):
-        text = f"{n}" + (f"  ({conv:.0%} of previous)" if pd.notna(conv) else "")
+    late = data["waiting"] if "waiting" in data else pd.Series(0, index=data.index)
+    for bar, n, conv, w in zip(bars, data["people"], data["conversion"], late, strict=True):
+        text = f"{n}" + (f"  ({conv:.0%} of previous" + (f"; {w} more still within their time" if w else "") + ")"
+                         if pd.notna(conv) else "")
         ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -538,16 +622,25 @@ def reading(data: Mapping[str, pd.DataFrame], due: pd.DataFrame | None = None) -
     stuck: list[str] = []
     funnel = data.get("funnel")
     if funnel is not None and funnel["people"].iloc[0] > 0:
-        conv = funnel.iloc[1:]
-        conv = conv[conv["conversion"].notna()]
-        if len(conv):
-            worst = conv.loc[conv["conversion"].idxmin()]
-            before = STAGES[STAGES.index(str(worst["stage"])) - 1].replace("_", " ")
-            stuck_stage = f"only {worst['conversion']:.0%} of the people {before} went on to " \
-                          f"'{str(worst['stage']).replace('_', ' ')}'"
-            (stuck if worst["conversion"] < 0.6 else good).append(
-                f"Funnel: {int(funnel['people'].iloc[0])} people chosen, {int(funnel['people'].iloc[4])} met; the "
-                f"narrowest step: {stuck_stage}.")
+        line = f"Funnel: {int(funnel['people'].iloc[0])} people chosen, {int(funnel['people'].iloc[4])} met"
+        # a step is judged on the people whose time for it is up: someone met yesterday whose thank-you
+        # is not due yet is not a missed thank-you
+        waiting = funnel["waiting"] if "waiting" in funnel else pd.Series(0, index=funnel.index)
+        decided = funnel["people"].shift(1) - waiting
+        rate = (funnel["people"] / decided).where(decided > 0).iloc[1:]
+        if rate.notna().any():
+            i = int(rate.idxmin())
+            row, prev = funnel.loc[i], int(funnel["people"].loc[i - 1])
+            stage = str(row["stage"]).replace("_", " ")
+            before = str(funnel["stage"].loc[i - 1]).replace("_", " ")
+            late = int(waiting.loc[i])
+            low = bool(rate.loc[i] < 0.6)
+            step = (f"{'only ' if low else ''}{row['conversion']:.0%} of the people {before} went on to '{stage}' "
+                    f"({int(row['people'])} of {prev}"
+                    + (f"; {late} more still {'has' if late == 1 else 'have'} time" if late else "") + ")")
+            (stuck if low else good).append(f"{line}; the narrowest step: {step}.")
+        else:
+            good.append(f"{line}; every step so far is still within its time.")
     resp = data.get("responses")
     if resp is not None and len(resp):
         s = response_summary(resp)

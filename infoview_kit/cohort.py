@@ -198,7 +198,7 @@ def progress_summary(wb: Workbook | Snapshot, today: dt.date | str | None = None
             weeks_out.append({"week": label, **per_week.get(label, dict.fromkeys(METRICS, 0))})
             monday += dt.timedelta(days=7)
     totals = {m: sum(int(w[m]) for w in weeks_out) for m in METRICS}
-    funnel = funnel_data(snap, day)
+    funnel = funnel_data(snap, day, waiting=False)
     stages = {str(s): int(n) for s, n in zip(funnel["stage"], funnel["people"], strict=True)}
     return {"schema_version": SUMMARY_VERSION, "alias": name, "today": day.isoformat(),
             "last_activity": last.isoformat() if last else None, "stages": stages, "totals": totals,

@@ -261,6 +261,101 @@ def _take(table: pd.Series, keys: np.ndarray) -> np.ndarray:
 _NAT = np.datetime64("NaT", "ns")
 
 
+# ---------------------------------------------------------------------------- answer evidence: when a person answered
+
+#: What shows that a person answered you, and the funnel stage each reaches (see :func:`answer_evidence`).
+ANSWER_SOURCES = {"reply": "replied", "meeting_scheduled": "replied", "meeting_held": "met",
+                  "thank_you": "thanked", "introduced": "replied"}
+
+
+def _meetings_scheduled(t: Tables) -> pd.DataFrame:
+    """The ``meeting_scheduled`` events (contact_id, at): a narrow read by kind unless every event is read already."""
+    from .store import Workbook
+
+    if isinstance(t, _Lean):
+        return t._input("scheduled")
+    if isinstance(t, Snapshot) and "events" not in t._cache:
+        if "scheduled" not in t._cache:
+            t._cache["scheduled"] = t.wb.events(kinds=["meeting_scheduled"])
+        frame: pd.DataFrame = t._cache["scheduled"]
+        return frame
+    if isinstance(t, Workbook):
+        return t.events(kinds=["meeting_scheduled"])
+    events = t.events()
+    return events[(events["kind"] == "meeting_scheduled").to_numpy(dtype=bool)]
+
+
+def _evidence(t: Tables, cut64: np.datetime64) -> pd.DataFrame:
+    """Every piece of answer evidence before `cut64` (naive UTC): contact_id (int64), at (naive UTC
+    datetime64[ns]) and source (a key of ANSWER_SOURCES), by contact and time. THE definition of
+    when a person answered, used by the plan, the reply chart and the funnel alike."""
+    msgs, mt, fu, people = t.messages(), t.meetings(), t.followups(), t.contacts()
+    sched = _meetings_scheduled(t)
+    parts: list[tuple[np.ndarray, np.ndarray, str]] = []
+    # a reply recorded on any message to them
+    parts.append((msgs["contact_id"].to_numpy(), _utc(msgs["replied_at"]), "reply"))
+    # a meeting scheduled with them, whatever became of it: a time is proposed only once they answered
+    known = sched["contact_id"].notna().to_numpy(dtype=bool)
+    parts.append((sched["contact_id"].to_numpy()[known], _utc(sched["at"])[known], "meeting_scheduled"))
+    # a meeting held
+    held = (_text(mt["status"]) == "held")
+    parts.append((mt["contact_id"].to_numpy()[held], _utc(mt["actual_end"])[held], "meeting_held"))
+    # a thank-you sent, or its follow-up marked done (not skipped)
+    thanked = (_text(msgs["kind"]) == "thank_you")
+    parts.append((msgs["contact_id"].to_numpy()[thanked], _utc(msgs["sent_at"])[thanked], "thank_you"))
+    skipped = fu["skipped"].to_numpy(dtype=bool) if "skipped" in fu else np.zeros(len(fu), bool)
+    did = (_text(fu["kind"]) == "thank_you") & ~skipped
+    parts.append((fu["contact_id"].to_numpy()[did], _utc(fu["done_at"])[did], "thank_you"))
+    # a person they introduced you to
+    ref = people["referred_by"].notna().to_numpy(dtype=bool)
+    parts.append((people["referred_by"].to_numpy()[ref], _utc(people["created_at"])[ref], "introduced"))
+    cid = np.concatenate([np.asarray(c, dtype="int64") for c, _a, _s in parts])
+    at = np.concatenate([np.asarray(a, dtype="datetime64[ns]") for _c, a, _s in parts])
+    source = np.concatenate([np.full(len(c), s, dtype=object) for c, _a, s in parts])
+    ok = at < cut64  # NaT compares False: not yet
+    order = np.lexsort((at[ok], cid[ok]))
+    return pd.DataFrame({"contact_id": cid[ok][order], "at": at[ok][order], "source": source[ok][order]})
+
+
+def answer_evidence(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
+    """Return everything that shows a person answered you, by the end of `today`.
+
+    A person answered when any of these happened: a reply was recorded on any message to them;
+    a meeting was scheduled with them (whatever its later status: you propose a time only
+    once they answered); a meeting with them was held; a thank-you to them was sent or its
+    follow-up marked done (not skipped); they introduced you to someone (``referred_by``).
+    The no-reply routine of a first email sent before such evidence is settled, the reply
+    chart counts the earliest evidence after a first email as its answer, and the funnel
+    counts the person as replied (or further: met, thanked; see ANSWER_SOURCES).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per piece of evidence, by contact and time. Columns: contact_id, at (UTC),
+        source (reply, meeting_scheduled, meeting_held, thank_you, introduced).
+    """
+    _tz, _country, _day, cut = _context(wb, today)
+    ev = _evidence(wb, cut.tz_convert(None).to_datetime64())
+    ev["at"] = pd.to_datetime(ev["at"]).dt.tz_localize("UTC")
+    ev["source"] = ev["source"].astype("string")
+    return ev
+
+
+def _first_after(cids: np.ndarray, moments: np.ndarray, ev: pd.DataFrame) -> np.ndarray:
+    """For each (contact, moment), the earliest evidence of that contact at or after the moment (NaT: none)."""
+    out = np.full(len(cids), _NAT)
+    valid = ~np.isnat(moments)
+    if not valid.any() or ev.empty:
+        return out
+    left = pd.DataFrame({"contact_id": np.asarray(cids, dtype="int64")[valid], "at": moments[valid],
+                         "i": np.flatnonzero(valid)}).sort_values("at", kind="stable")
+    right = pd.DataFrame({"contact_id": ev["contact_id"].to_numpy(dtype="int64"), "at": ev["at"].to_numpy(),
+                          "answered": ev["at"].to_numpy()}).sort_values("at", kind="stable")
+    merged = pd.merge_asof(left, right, on="at", by="contact_id", direction="forward")
+    out[merged["i"].to_numpy()] = merged["answered"].to_numpy(dtype="datetime64[ns]")
+    return out
+
+
 def _plan_for(t: Tables, today: dt.date | str | None, *, history: bool = False) -> _Plan:
     """The plan for `today`, computed once per :class:`Snapshot` (always afresh for a Workbook, from
     the lean read of :class:`_Lean` unless the `history` is wanted)."""
@@ -368,6 +463,9 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
     held = (g_status == "held") & (g_end < cut64)
     f_id, f_cid, f_kind = fu["id"].to_numpy(), fu["contact_id"].to_numpy(), _text(fu["kind"])
     f_due, f_done = _utc(fu["due_at"]), _utc(fu["done_at"])
+    f_snooze = _utc(fu["snoozed_until"]) if "snoozed_until" in fu else np.full(len(fu), _NAT)
+    f_due = np.where(f_snooze > f_due, f_snooze, f_due)  # a snoozed follow-up is not due before then
+    f_skip = fu["skipped"].to_numpy(dtype=bool) if "skipped" in fu else np.zeros(len(fu), bool)
     f_msg, f_meet = _ids(fu["message_id"]), _ids(fu["meeting_id"])
     exists = np.isin(f_cid, p_index.to_numpy())  # a person added after `today` was not there yet
     routine = np.isin(f_kind, _ROUTINE) & ~np.isnan(f_msg)
@@ -376,9 +474,23 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
     exists[thanks] &= _take(pd.Series(g_end, index=g_id), f_meet[thanks]) < cut64
     f_done = np.where(f_done < cut64, f_done, _NAT)
     f_open, f_closed = exists & np.isnat(f_done), exists & ~np.isnat(f_done)
+    # a stored "log the meeting" is settled once the meeting is logged or cancelled (a snoozed one stays stored)
+    f_open &= ~((f_kind == "log_meeting") & np.isin(f_meet, g_id[held | (g_status == "cancelled")]))
+    f_skipped = f_closed & f_skip  # closed on purpose without doing it: settles it, never counts as done
+    # the no-reply routine of a first email is settled by any answer after it was sent (answer_evidence)
+    evidence = _evidence(t, cut64)
+    e_cid, e_at = evidence["contact_id"].to_numpy(), evidence["at"].to_numpy()
+    r_all = exists & np.isin(f_kind, _ROUTINE)
+    r_from = np.full(len(fu), np.datetime64(0, "ns"))  # a routine item with no email: any answer settles it
+    has_msg = r_all & ~np.isnan(f_msg)
+    r_from[has_msg] = _take(pd.Series(m_sent, index=m_id), f_msg[has_msg])
+    r_settled = np.zeros(len(fu), dtype=bool)
+    r_settled[r_all] = _take(_first_per(e_cid, e_at, "max"), f_cid[r_all]) >= r_from[r_all]
+    f_open &= ~r_settled
+    f_did = f_closed & ~f_skip
 
     # -- real interactions: messages sent, their replies, meetings held, keep-in-touch done by hand
-    by_hand = f_closed & np.isin(f_kind, KEEP_IN_TOUCH)
+    by_hand = f_did & np.isin(f_kind, KEEP_IN_TOUCH)
     by_hand[by_hand] = ~pd.MultiIndex.from_arrays([f_cid[by_hand], f_kind[by_hand], f_done[by_hand]]).isin(
         pd.MultiIndex.from_arrays([m_cid[s_ok], m_kind[s_ok], m_sent[s_ok]]))
     tc = np.concatenate([m_cid[s_ok], m_cid[r_ok], g_cid[held], f_cid[by_hand]]).astype("int64")
@@ -387,7 +499,9 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
                          np.full(held.sum(), "meeting", dtype=object), f_kind[by_hand]])
     answer = np.concatenate([np.zeros(s_ok.sum(), bool), np.ones(r_ok.sum() + held.sum(), bool),
                              np.zeros(by_hand.sum(), bool)])
-    last_touch = _first_per(tc, ta, "max")
+    skipped_kit = f_skipped & np.isin(f_kind, ("update", "checkin"))  # the clock starts again from a skip
+    last_touch = _first_per(np.concatenate([tc, f_cid[skipped_kit].astype("int64")]),
+                            np.concatenate([ta, f_done[skipped_kit]]), "max")
     last_answer = _first_per(tc[answer], ta[answer], "max")
     kit = ~answer & np.isin(tk, ("update", "checkin"))
     k_cid, k_at = tc[kit], ta[kit]
@@ -396,8 +510,9 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
 
     # -- steps since you last wrote to them (as drafting.progress_items counts them): meetings held since
     wrote = s_ok & np.isin(m_kind, ("thank_you", "update"))
-    since = _first_per(np.concatenate([g_cid[held], m_cid[wrote]]), np.concatenate([g_end[held], m_sent[wrote]]),
-                       "max")
+    wrote_f = by_hand & np.isin(f_kind, ("thank_you", "update"))  # done by hand: logged as sent too
+    since = _first_per(np.concatenate([g_cid[held], m_cid[wrote], f_cid[wrote_f]]),
+                       np.concatenate([g_end[held], m_sent[wrote], f_done[wrote_f]]), "max")
     ends = np.sort(g_end[held])
 
     # -- people met, and their keep-in-touch clock
@@ -435,33 +550,41 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
 
     # referral ask: the first business day of the week after the first meeting
     asked = _first_per(np.concatenate([m_cid[s_ok & (m_kind == "referral_ask")],
-                                       f_cid[f_closed & (f_kind == "referral_ask")]]),
+                                       f_cid[f_did & (f_kind == "referral_ask")]]),
                        np.concatenate([m_sent[s_ok & (m_kind == "referral_ask")],
-                                       f_done[f_closed & (f_kind == "referral_ask")]]))
+                                       f_done[f_did & (f_kind == "referral_ask")]]))
+    ra_skipped = np.isin(met_cid, f_cid[f_skipped & (f_kind == "referral_ask")])
     ra_day = cal.next_week_start(first_days)
     ra_done = _take(asked, met_cid)
     ra_moot = np.isin(met_cid, referrers)  # they already introduced you to someone: no need to ask
     k_first = _take(pd.Series(met["end"].to_numpy(), index=met_cid), k_cid)
     wrote_since = np.isin(met_cid, k_cid[k_at >= k_first])
     ra_lapsed = np.isnat(ra_done) & (wrote_since | (~at_rest & (monthly_day <= today64)))
+    ra_counted = ~ra_moot & ~(ra_skipped & np.isnat(ra_done))  # in the history: not moot, not skipped
 
     # update to whoever introduced you, two weeks after
     upd = s_ok & (m_kind == "update")
-    upd_f = f_closed & (f_kind == "update")
+    upd_f = f_did & (f_kind == "update")
     pairs = pd.DataFrame({"cid": i_cid, "referred": i_referred, "anchor": i_anchor}).merge(
         pd.DataFrame({"cid": np.concatenate([m_cid[upd], f_cid[upd_f]]),
                       "done": np.concatenate([m_sent[upd], f_done[upd_f]])}), on="cid")
     pairs = pairs[pairs["done"] >= pairs["anchor"]]
     u_done = _take(pairs.groupby("referred")["done"].min(), i_referred).astype("datetime64[ns]")
     u_day = cal.roll(intro_days)
+    # an update skipped after the introduction settles it (never counted as done)
+    skipped_u = pd.DataFrame({"cid": i_cid, "referred": i_referred, "anchor": i_anchor}).merge(
+        pd.DataFrame({"cid": f_cid[f_skipped & (f_kind == "update")],
+                      "done": f_done[f_skipped & (f_kind == "update")]}), on="cid")
+    u_skipped = np.isin(i_referred, skipped_u.loc[skipped_u["done"] >= skipped_u["anchor"], "referred"].to_numpy())
+    u_skipped &= np.isnat(u_done)
 
     # -- which derived item shows for each person: stored keep-in-touch > introducer's update > referral ask >
     # the monthly one
     blocked = f_cid[f_open & np.isin(f_kind, KEEP_IN_TOUCH)]
-    u_show = np.isnat(u_done) & ~np.isin(i_cid, blocked)
+    u_show = np.isnat(u_done) & ~u_skipped & ~np.isin(i_cid, blocked)
     u_first = pd.DataFrame({"cid": i_cid, "day": u_day, "ref": i_referred, "anchor": i_anchor})[u_show]
     u_first = u_first.sort_values(["day", "ref"]).drop_duplicates("cid")
-    ra_show = np.isnat(ra_done) & ~ra_moot & ~ra_lapsed & ~np.isin(met_cid, blocked) & ~np.isin(
+    ra_show = np.isnat(ra_done) & ~ra_moot & ~ra_skipped & ~ra_lapsed & ~np.isin(met_cid, blocked) & ~np.isin(
         met_cid, u_first["cid"].to_numpy())
     mo_show = ~at_rest & ~np.isin(met_cid, blocked) & ~np.isin(met_cid, u_first["cid"].to_numpy()) & ~ra_show
 
@@ -538,18 +661,24 @@ def _plan(t: Tables, today: dt.date | str | None) -> _Plan:
         closed_by_reply = np.zeros(len(fu), dtype=bool)
         closed_by_reply[f_closed] = pd.MultiIndex.from_arrays([f_cid[f_closed], f_done[f_closed]]).isin(
             pd.MultiIndex.from_arrays([m_cid[r_ok], m_rep[r_ok]]))
-        counted = exists & ~(closed_by_reply & np.isin(f_kind, _ROUTINE))
+        # answered before it was done (or while it is open): the routine was moot, not done or missed
+        answered = _first_after(f_cid[r_all], r_from[r_all], evidence)
+        moot = np.zeros(len(fu), dtype=bool)
+        moot[r_all] = ~np.isnat(answered) & (np.isnat(f_done[r_all]) | (answered <= f_done[r_all]))
+        counted = exists & ~((closed_by_reply | moot) & np.isin(f_kind, _ROUTINE)) & ~f_skipped
         now_open = items["key"].str.startswith(("keep_in_touch:", "log_meeting:")).to_numpy(dtype=bool)
-        asks = (~ra_moot).sum()
+        asks = ra_counted.sum()
+        u_counted = ~u_skipped
         history = pd.DataFrame({
             "kind": np.concatenate([f_kind[counted], np.full(asks, "referral_ask", dtype=object),
-                                    np.full(len(i_cid), "update", dtype=object),
+                                    np.full(u_counted.sum(), "update", dtype=object),
                                     items["kind"].to_numpy(dtype=object)[now_open]]),
-            "due_at": np.concatenate([f_due[counted], _utc(_at_hour(ra_day[~ra_moot], tz)), _utc(_at_hour(u_day, tz)),
-                                      _utc(items["due_at"][now_open])]),
-            "done_at": np.concatenate([f_done[counted], ra_done[~ra_moot], u_done, np.full(now_open.sum(), _NAT)]),
+            "due_at": np.concatenate([f_due[counted], _utc(_at_hour(ra_day[ra_counted], tz)),
+                                      _utc(_at_hour(u_day[u_counted], tz)), _utc(items["due_at"][now_open])]),
+            "done_at": np.concatenate([f_done[counted], ra_done[ra_counted], u_done[u_counted],
+                                       np.full(now_open.sum(), _NAT)]),
             "by_day": np.concatenate([np.zeros(counted.sum(), bool),
-                                      np.ones(asks + len(i_cid) + now_open.sum(), bool)]),
+                                      np.ones(asks + u_counted.sum() + now_open.sum(), bool)]),
         })
         h_due = _local_days(pd.Series(history["due_at"]), tz)
         h_done = _local_days(pd.Series(history["done_at"]), tz)
@@ -609,7 +738,11 @@ def due(wb: Tables, today: dt.date | str | None = None, *, horizon_days: int = 7
 
     - **Stored** follow-ups not done: the thank-you within 24 hours of a meeting, the second
       contact at business day 3 and the nudge at business day 7 after a first email without a
-      reply, and anything added with ``wb.add_followup``.
+      reply, and anything added with ``wb.add_followup``. A snoozed one (:func:`snooze`) is due
+      at its ``snoozed_until`` (or its own due time, if later); a skipped one (:func:`skip`) is
+      closed. The second contact and the nudge of a first email are settled as soon as the
+      person answered after it was sent (:func:`answer_evidence`: a reply, a meeting scheduled
+      or held, a thank-you, an introduction), whether or not a reply was recorded.
     - **Referral ask**: the first business day of the week after your first meeting with
       someone, unless a referral ask was sent (or marked done) or they already introduced you to
       someone. It lapses once you have written to them again (update, check-in) or their next
@@ -661,8 +794,9 @@ def keep_in_touch(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
 def followup_history(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     """Return every follow-up that fell due, with its outcome, for the health chart.
 
-    Stored follow-ups answered before you acted (a reply closed a second contact or a nudge)
-    are left out. Derived ones count when done (a referral ask or an introducer's update sent,
+    Stored follow-ups answered before you acted (a second contact or a nudge settled by an
+    answer, see :func:`answer_evidence`) and skipped ones are left out; a snoozed one is judged
+    by its new due time. Derived ones count when done (a referral ask or an introducer's update sent,
     or marked done), when a referral ask lapsed unasked, and when they are open now.
 
     Returns
@@ -680,9 +814,10 @@ def mark_done(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
               today: dt.date | str | None = None) -> int:
     """Mark a follow-up of :func:`due` done and record it in the events log; return its follow-up id.
 
-    A stored follow-up is marked done (``wb.mark_followup_done``). A derived one is stored
-    first (``wb.add_followup`` with its due time and why) and marked done in the same
-    transaction, so it leaves the list and counts as done from then on.
+    A stored follow-up is marked done (``wb.mark_followup_done``, which also logs what it stood
+    for: a thank-you marked done counts as a thank-you sent). A derived one is stored first
+    (``wb.add_followup`` with its due time and why) and marked done in the same transaction, so
+    it leaves the list and counts as done from then on.
 
     Parameters
     ----------
@@ -698,28 +833,105 @@ def mark_done(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
     NotFoundError
         If no open follow-up has that key.
     """
-    if key.startswith("followup:"):
-        fid = int(key.split(":", 1)[1])
+    with wb.transaction():
+        fid = _stored(wb, key, at, today)
         if not wb.mark_followup_done(fid, at=at):
             log.info("follow-up %s was already done", key)
+    log.info("marked %s done as follow-up %d", key, fid)
+    return fid
+
+
+def snooze(wb: Workbook, key: str, until: dt.date | str, *, at: dt.datetime | str | None = None,
+           today: dt.date | str | None = None) -> int:
+    """Put a follow-up of :func:`due` off until `until`; return its follow-up id.
+
+    It stays open, and is due at ``DUE_HOUR``:00 local time on `until` (or at its own due time,
+    if that is later): :func:`due` lists it by that moment, and the health chart judges it by it.
+    A derived follow-up is stored first, in the same transaction (as :func:`mark_done` does).
+
+    Parameters
+    ----------
+    key
+        The ``key`` column of :func:`due`.
+    until
+        A date after `today` (a date or ISO date text).
+    at
+        When it was snoozed (default: now).
+    today
+        The date the key was listed for (default: the local date of `at`).
+
+    Raises
+    ------
+    InputFormatError
+        If `until` is not a date after `today`.
+    NotFoundError
+        If no open follow-up has that key.
+    """
+    from .store import _as_date
+
+    day = _as_date(until, "until")
+    listed = _listed_day(wb, at, today)
+    if day <= listed:
+        raise InputFormatError(f"snooze until {day.isoformat()}: expected a date after {listed.isoformat()}")
+    with wb.transaction():
+        fid = _stored(wb, key, at, listed)
+        wb.snooze_followup(fid, day, at=at)
+    log.info("snoozed %s until %s as follow-up %d", key, day, fid)
+    return fid
+
+
+def skip(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
+         today: dt.date | str | None = None) -> int:
+    """Skip a follow-up of :func:`due` on purpose; return its follow-up id.
+
+    It leaves the list for good without counting as done (not thanked, not updated) nor as
+    overdue in the health chart. A derived follow-up is stored first, in the same transaction.
+
+    Raises
+    ------
+    NotFoundError
+        If no open follow-up has that key.
+    """
+    with wb.transaction():
+        fid = _stored(wb, key, at, today)
+        if not wb.skip_followup(fid, at=at):
+            log.info("follow-up %s was already closed", key)
+    log.info("skipped %s as follow-up %d", key, fid)
+    return fid
+
+
+def _listed_day(wb: Workbook, at: dt.datetime | str | None, today: dt.date | str | None) -> dt.date:
+    """The date a key was listed for: `today`, else the local date of `at` (else of now)."""
+    if today is not None and not (isinstance(today, str) and not today.strip()):
+        from ._paths import resolve_today
+
+        return resolve_today(today)
+    tzname = wb.profile().get("timezone") or "UTC"
+    if at is None:
+        return dt.datetime.now(ZoneInfo(tzname)).date()
+    moment = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(tzname)).date()
+
+
+def _stored(wb: Workbook, key: str, at: dt.datetime | str | None, today: dt.date | str | None) -> int:
+    """The follow-up id behind a key of :func:`due`: a stored one's own, or a derived one stored now
+    (with its due time and why; call it inside the transaction that acts on it)."""
+    if key.startswith("followup:"):
+        try:
+            fid = int(key.split(":", 1)[1])
+        except ValueError:
+            raise NotFoundError(f"no follow-up {key!r} in {wb.path}; take a key from the list of due()") from None
+        wb._followup_row(fid)  # raises NotFoundError
         return fid
-    if today is None and at is not None:
-        moment = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
-        tzname = wb.profile().get("timezone") or "UTC"
-        today = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(tzname)).date()
-    items = _plan_for(wb, today).open
+    items = _plan_for(wb, _listed_day(wb, at, today) if today is None and at is not None else today).open
     row = items[items["key"] == key]
     if row.empty:
         raise NotFoundError(f"no open follow-up {key!r} in {wb.path}; it may be done already. "
                             "Take a key from the list of due()")
     item = row.iloc[0]
     meeting = item["meeting_id"]
-    with wb.transaction():
-        fid = wb.add_followup(int(item["contact_id"]), str(item["kind"]), item["due_at"].to_pydatetime(),
-                              str(item["why"]), meeting_id=None if pd.isna(meeting) else int(meeting))
-        wb.mark_followup_done(fid, at=at)
-    log.info("marked %s done as follow-up %d", key, fid)
-    return fid
+    return wb.add_followup(int(item["contact_id"]), str(item["kind"]), item["due_at"].to_pydatetime(),
+                           str(item["why"]), meeting_id=None if pd.isna(meeting) else int(meeting))
 
 
 def due_table(items: pd.DataFrame, *, width: int = 100, horizon_days: int = 7) -> str:

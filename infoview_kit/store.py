@@ -229,9 +229,12 @@ PROFILE_FIELDS: dict[str, str] = {
 STAGES = ("identified", "researched", "emailed", "replied", "met", "thanked", "kept_in_touch")
 STAGE_OF_EVENT = {
     "targeted": "identified", "research_added": "researched", "email_sent": "emailed",
-    "reply_received": "replied", "meeting_held": "met", "thank_you_sent": "thanked",
+    "reply_received": "replied", "meeting_scheduled": "replied", "meeting_held": "met", "thank_you_sent": "thanked",
     "update_sent": "kept_in_touch", "checkin_sent": "kept_in_touch",
 }
+#: What a follow-up marked done records besides ``followup_done``: the event its message would have logged.
+DONE_RECORDS = {"thank_you": "thank_you_sent", "update": "update_sent", "checkin": "checkin_sent",
+                "nudge": "nudge_sent", "referral_ask": "referral_ask_sent"}
 MESSAGE_KINDS = ("outreach", "nudge", "thank_you", "update", "referral_ask", "checkin")
 RESEARCH_KINDS = ("experience", "education", "accomplishment", "article", "interest", "note")
 
@@ -1109,7 +1112,9 @@ class Workbook:
             with id, first_name, last_name, company, referred_by, excluded, checkin_days,
             created_at. ``messages``: sent ones, with id, contact_id, kind, sent_at, replied_at.
             ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
-            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id.
+            ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id,
+            snoozed_until, skipped (bool). ``scheduled``: the ``meeting_scheduled`` events before
+            `closed_since` (contact_id, at), for :func:`infoview_kit.followups.answer_evidence`.
             Moments are UTC datetime64, ids that may be missing are Int64.
         """
         routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
@@ -1126,9 +1131,11 @@ class Workbook:
                                  "WHERE sent_at IS NOT NULL ORDER BY id"),
             "meetings": self._df("SELECT id, contact_id, status, starts_at, duration_min, actual_end FROM meetings "
                                  "ORDER BY id"),
+            "scheduled": self._df("SELECT contact_id, at FROM events WHERE kind = 'meeting_scheduled' "
+                                  "AND contact_id IS NOT NULL AND at < ? ORDER BY at, id", (utc_iso(closed_since),)),
             "followups": self._df(f"""
-                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id FROM followups
-                WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
+                SELECT id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id, snoozed_until, skipped
+                FROM followups WHERE done_at IS NULL OR done_at >= ? OR kind NOT IN ({routine}) ORDER BY id""",
                                   (utc_iso(closed_since),)),
         }
         for df in frames.values():
@@ -1138,6 +1145,7 @@ class Workbook:
                 elif col in ("referred_by", "checkin_days", "message_id", "meeting_id"):
                     df[col] = df[col].astype("Int64")
         frames["contacts"]["excluded"] = frames["contacts"]["excluded"].astype(bool)
+        frames["followups"]["skipped"] = frames["followups"]["skipped"].astype(bool)
         return frames
 
     def set_contact_flags(self, contact_id: int, *, pinned: bool | None = None,
@@ -1341,8 +1349,16 @@ class Workbook:
         case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
         kinds = ", ".join(f"'{k}'" for k in STAGE_OF_EVENT)
         df = self._df(f"""
-            WITH st AS (SELECT contact_id, max(CASE kind {case} END) AS stage FROM events
-                        WHERE kind IN ({kinds}) AND contact_id IS NOT NULL GROUP BY contact_id),
+            WITH st AS (SELECT contact_id, max(stage) AS stage FROM (
+                            SELECT contact_id, CASE kind {case} END AS stage FROM events
+                            WHERE kind IN ({kinds}) AND contact_id IS NOT NULL
+                            -- answer evidence beyond the log (followups.answer_evidence): an introduction,
+                            -- a thank-you follow-up marked done
+                            UNION ALL SELECT referred_by, {STAGES.index("replied")} FROM contacts
+                            WHERE referred_by IS NOT NULL
+                            UNION ALL SELECT contact_id, {STAGES.index("thanked")} FROM followups
+                            WHERE kind = 'thank_you' AND done_at IS NOT NULL AND skipped = 0)
+                        GROUP BY contact_id),
                  so AS (SELECT contact_id, group_concat(DISTINCT source) AS sources FROM contact_sources
                         GROUP BY contact_id)
             SELECT c.id, c.first_name, c.last_name, c.email, c.company, c.position, c.profile_url,
@@ -1692,6 +1708,25 @@ class Workbook:
                       "AND kind IN ('second_contact', 'nudge')", (stamp, msg["contact_id"]))
         return True
 
+    def delete_draft(self, message_id: int, *, at: dt.datetime | str | None = None) -> dict[str, Any]:
+        """Delete a draft that was never sent, and log it; return the message as it was.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such message.
+        InputFormatError
+            If the message was sent: what was sent stays on record.
+        """
+        msg = self.message(message_id)
+        if msg["status"] != "draft":
+            raise InputFormatError(f"message {message_id} was sent ({msg['status']}): only a draft can be "
+                                   "deleted; what was sent stays on record")
+        with self.transaction() as c:
+            c.execute("DELETE FROM messages WHERE id = ? AND status = 'draft'", (int(message_id),))
+            self._event("draft_deleted", utc_iso(at), msg["contact_id"], int(message_id), kind=msg["kind"])
+        return msg
+
     def message(self, message_id: int) -> dict[str, Any]:
         """Return one message as a dict (the columns of :meth:`messages`)."""
         cur = self._conn.execute("SELECT * FROM messages WHERE id = ?", (int(message_id),))
@@ -1991,33 +2026,92 @@ class Workbook:
                                  (contact_id, kind, due)).fetchone()[0])
 
     def mark_followup_done(self, followup_id: int, *, at: dt.datetime | str | None = None) -> bool:
-        """Mark a follow-up done and log it; True if it was open."""
-        row = self._conn.execute("SELECT contact_id, kind, done_at FROM followups WHERE id = ?",
-                                 (int(followup_id),)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no follow-up with id {followup_id} in {self.path}")
+        """Mark a follow-up done and log it; True if it was open.
+
+        Done by hand records the thing it stood for, as sending its message would have: besides
+        ``followup_done``, a thank-you logs ``thank_you_sent`` (so the person counts as thanked), an
+        update ``update_sent``, a check-in ``checkin_sent``, a nudge ``nudge_sent`` and a referral
+        ask ``referral_ask_sent``, each with detail ``{"by_hand": true, "followup_id": id}`` and the
+        follow-up's id as ref_id. A second contact or a meeting log logs nothing more.
+        """
+        row = self._followup_row(followup_id)
         if row[2] is not None:
             return False
         stamp = utc_iso(at)
         with self.transaction() as c:
-            c.execute("UPDATE followups SET done_at = ? WHERE id = ?", (stamp, followup_id))
-            self._event("followup_done", stamp, row[0], followup_id, kind=row[1])
+            c.execute("UPDATE followups SET done_at = ? WHERE id = ?", (stamp, int(followup_id)))
+            self._event("followup_done", stamp, row[0], int(followup_id), kind=row[1])
+            if row[1] in DONE_RECORDS:
+                self._event(DONE_RECORDS[row[1]], stamp, row[0], int(followup_id), by_hand=True,
+                            followup_id=int(followup_id))
         return True
+
+    def snooze_followup(self, followup_id: int, until: dt.date | str, *,
+                        at: dt.datetime | str | None = None) -> bool:
+        """Put an open follow-up off until `until` (a date, or ISO date text): it is not due before
+        ``followups.DUE_HOUR``:00 local time on that day. Log ``followup_snoozed``; True if it changed.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such follow-up.
+        InputFormatError
+            If it is closed already (done or skipped), or `until` is not a date.
+        """
+        from .followups import DUE_HOUR
+
+        row = self._followup_row(followup_id)
+        if row[2] is not None:
+            raise InputFormatError(f"follow-up {followup_id} is closed already; only an open one can be snoozed")
+        day = _as_date(until, "until")
+        tzname = self.profile().get("timezone") or "UTC"
+        moment = dt.datetime.combine(day, dt.time(DUE_HOUR), tzinfo=zone_named(tzname))
+        stamp = utc_iso(moment)
+        if row[3] == stamp:
+            return False
+        with self.transaction() as c:
+            c.execute("UPDATE followups SET snoozed_until = ? WHERE id = ?", (stamp, int(followup_id)))
+            self._event("followup_snoozed", utc_iso(at), row[0], int(followup_id), kind=row[1],
+                        until=day.isoformat())
+        return True
+
+    def skip_followup(self, followup_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Close an open follow-up without doing it (``done_at`` set, ``skipped`` = 1): it leaves the
+        list, and counts neither as done nor as overdue. Log ``followup_skipped``; True if it was open."""
+        row = self._followup_row(followup_id)
+        if row[2] is not None:
+            return False
+        stamp = utc_iso(at)
+        with self.transaction() as c:
+            c.execute("UPDATE followups SET done_at = ?, skipped = 1 WHERE id = ?", (stamp, int(followup_id)))
+            self._event("followup_skipped", stamp, row[0], int(followup_id), kind=row[1])
+        return True
+
+    def _followup_row(self, followup_id: int) -> tuple[Any, ...]:
+        """(contact_id, kind, done_at, snoozed_until, skipped) of one follow-up."""
+        row = self._conn.execute("SELECT contact_id, kind, done_at, snoozed_until, skipped FROM followups "
+                                 "WHERE id = ?", (int(followup_id),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no follow-up with id {followup_id} in {self.path}")
+        return tuple(row)
 
     def followups(self) -> pd.DataFrame:
         """Return every follow-up.
 
         Columns: id, contact_id, name, kind, due_at, done_at (UTC datetime64), reason,
-        message_id, meeting_id (Int64).
+        message_id, meeting_id (Int64), snoozed_until (UTC datetime64: not due before then),
+        skipped (bool: closed without being done).
         """
         df = self._df("""
             SELECT f.id, f.contact_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
-                   AS name, f.kind, f.due_at, f.done_at, f.reason, f.message_id, f.meeting_id
+                   AS name, f.kind, f.due_at, f.done_at, f.reason, f.message_id, f.meeting_id, f.snoozed_until,
+                   f.skipped
             FROM followups f JOIN contacts c ON c.id = f.contact_id ORDER BY f.due_at, f.id""")
-        for col in ("due_at", "done_at"):
+        for col in ("due_at", "done_at", "snoozed_until"):
             df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
         df[["name", "kind", "reason"]] = df[["name", "kind", "reason"]].astype("string")
         df[["message_id", "meeting_id"]] = df[["message_id", "meeting_id"]].astype("Int64")
+        df["skipped"] = df["skipped"].astype(bool)
         return df
 
     def events(self, *, contact_id: int | None = None, kinds: Sequence[str] | None = None) -> pd.DataFrame:
@@ -2559,6 +2653,18 @@ def _rowid(cur: sqlite3.Cursor) -> int:
     """The id of the row an INSERT just wrote."""
     assert cur.lastrowid is not None, "only called after an INSERT"
     return int(cur.lastrowid)
+
+
+def _as_date(value: dt.date | str, name: str) -> dt.date:
+    """A date from a date (a datetime gives its date) or ISO date text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputFormatError(f"{name} = {value!r}: expected a date (YYYY-MM-DD)") from None
 
 
 def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 from email import policy
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from infoview_kit import composer, drafting
+from infoview_kit import composer, drafting, followups
 from infoview_kit.composer import Composer
-from infoview_kit.exceptions import InputFormatError
+from infoview_kit.exceptions import InputFormatError, NotFoundError
 
 from .conftest import failed, ok
 
@@ -19,6 +21,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 SENT_AT = dt.datetime(2026, 11, 25, 16, 0, tzinfo=dt.UTC)  # a Wednesday
 ACCOMPLISHMENT = "[their_accomplishment]"
+CHICAGO = ZoneInfo("America/Chicago")
 
 
 @pytest.fixture
@@ -57,14 +60,17 @@ def test_the_composer_opens_on_the_contacts_draft_with_its_check(demo_wb, tariq)
     assert c.mailto.startswith('<a href="mailto:?subject=Seeking%20your%20career%20advice&amp;body=')
 
 
-def test_the_outreach_list_is_offered_and_the_default_is_who_to_write_to_next(demo_wb):
-    c = Composer(demo_wb)
-    people = demo_wb.contacts()
-    on_list = set(people[people["stage"].notna()]["id"])
-    assert {v for _, v in c._contact.options} == on_list
-    assert c.contact_id == demo_wb.find_contact("Marcus Oyelaran")  # researched, not emailed yet
-    assert c.template == "short"  # his saved draft, not a fresh seed: his edits are kept
-    assert c.body == demo_wb.message(28)["body"]
+def test_the_composer_opens_on_the_current_person_and_choosing_someone_sets_it(demo_wb, tariq):
+    marcus = demo_wb.find_contact("Marcus Oyelaran")
+    c = Composer(demo_wb)  # nobody current yet: the first person researched and not emailed
+    assert c.contact_id == marcus and c.picker.value == marcus and demo_wb.current()["contact_id"] == marcus
+    assert c.template == "short" and c.body == demo_wb.message(28)["body"]  # his saved draft: his edits kept
+    assert "Draft first email</b> (message 28)" in c.state and "Marcus Oyelaran" in c._who.value
+    assert len(c.picker.matches) <= 8  # a search box and a short list, not a dropdown of everyone
+    c.picker._list.value = tariq  # a click on his name
+    assert c.contact_id == tariq and demo_wb.current()["contact_id"] == tariq
+    assert c.body.startswith("Hi Tariq,") and "New first email</b> from the \u2018short\u2019" in c.state
+    assert Composer(demo_wb).contact_id == tariq  # the next composer opens on him
 
 
 def test_editing_the_body_reruns_the_check(demo_wb, tariq):
@@ -92,7 +98,7 @@ def test_choosing_another_template_or_person_refills_the_draft(demo_wb, tariq):
     assert c._rules.value == "followup" and c.result.rules == "followup"
     c._template.value = "seed"
     assert c._rules.value == "classic"
-    c._contact.value = demo_wb.find_contact("Marcus Oyelaran")
+    c.picker.choose(demo_wb.find_contact("Marcus Oyelaran"))
     assert c.template == "short" and c.body.startswith("Hi Marcus,")
 
 
@@ -131,30 +137,165 @@ def test_save_draft_stores_the_edited_text_and_saving_again_updates_it(demo_wb, 
     assert again.body == c.body
 
 
-def test_mark_sent_with_a_blank_is_refused_and_the_draft_stays_a_draft(demo_wb, tariq):
+def test_sent_with_a_blank_is_refused_by_name_and_the_draft_stays_a_draft(demo_wb, tariq):
     c = Composer(demo_wb, tariq)
     assert ACCOMPLISHMENT in c.body
-    button(c, "Mark sent").click()
+    button(c, "Sent").click()
     assert "Not marked sent: fill [their_accomplishment] first" in failed(c)
     msgs = demo_wb.messages(tariq)
-    assert msgs["status"].tolist() == ["draft"]
+    assert msgs["status"].tolist() == ["draft"] and msgs["body"].iloc[0] == c.body  # saved, as a draft
     assert demo_wb.followups().query("contact_id == @tariq").empty
+    assert not c.read_only and not c._body.disabled
 
 
-def test_mark_sent_without_blanks_schedules_the_second_contact_and_the_nudge(demo_wb, tariq):
+def test_sent_shows_the_message_as_sent_with_its_date_and_never_starts_a_second_draft(demo_wb, tariq):
     c = Composer(demo_wb, tariq, now=lambda: SENT_AT)
     c._body.value = filled(c.body)
-    c._run(c.mark_sent)
-    assert "Marked sent to Tariq Rahman" in ok(c) and "second contact on" in c.status
-    msg = demo_wb.message(c.message_id)
-    assert msg["status"] == "sent" and msg["body"] == c.body
+    button(c, "Sent").click()
+    mid = c.message_id
+    msg = demo_wb.message(mid)
+    assert msg["status"] == "sent" and msg["body"] == c.body and msg["sent_at"].startswith("2026-11-25T16:00")
+    assert ok(c).startswith('<span style="color:#00703c">Marked sent on Wed 25 Nov: \u2018Seeking your career '
+                            "advice\u2019 to Tariq Rahman (first email, message")
+    assert "Write to a second person on Tue 01 Dec" in c.status  # 3 and 7 business days, Thanksgiving skipped
     due = composer.reminders(demo_wb, tariq)
-    assert due["kind"].tolist() == ["second_contact", "nudge"]
-    # 3 and 7 business days after Wednesday 25 November 2026 (Thanksgiving on the 26th is skipped)
     assert [d.date() for d in due["due_at"]] == [dt.date(2026, 12, 1), dt.date(2026, 12, 7)]
-    # marking it sent again changes nothing
-    c._run(c.mark_sent)
-    assert len(demo_wb.messages(tariq)) == 1 and len(composer.reminders(demo_wb, tariq)) == 2
+    # shown as sent: read-only, with its date; the stage and the reminders follow
+    assert c.read_only and c._body.disabled and c._subject.disabled
+    assert "Sent first email</b> on Wed 25 Nov" in c.state
+    assert "emailed" in c._who.value and "emailed" in dict((v, k) for k, v in c.picker.matches)[tariq]
+    assert "Write to a second person on Tue 01 Dec" in c.reminders_html and "<b>Next:</b>" in c.next_html
+    assert all(button(c, b).disabled for b in ("Save draft", "Sent", "Delete draft", "Start over from the template"))
+    # no edit can quietly start a second draft
+    c._run(c.submit)
+    assert "it stays as sent" in failed(c)
+    assert demo_wb.messages(tariq)["id"].tolist() == [mid]
+    again = Composer(demo_wb, tariq, now=lambda: SENT_AT)  # reopening shows the sent message, not a new draft
+    assert again.message_id == mid and again.read_only
+
+
+def test_every_kind_is_written_saved_and_sent_in_the_same_composer(demo_wb, tariq):
+    for kind in composer.KIND_TEMPLATE:
+        c = Composer(demo_wb, tariq, kind=kind, now=lambda: SENT_AT)
+        assert c.kind == kind and c.template == composer.KIND_TEMPLATE[kind]
+        assert c._rules.value == ("classic" if kind == "outreach" else "followup")
+        c._subject.value = re.sub(r"\[[a-z_]+\]", "x", c.subject)
+        c._body.value = re.sub(r"\[[a-z_]+\]", "something useful", c.body)
+        button(c, "Save draft").click()
+        assert f"({composer.KIND_LABELS[kind]}, message {c.message_id})" in ok(c)
+        assert demo_wb.message(c.message_id)["kind"] == kind
+        assert c.mailto.startswith('<a href="mailto:') and "Score" in c.check_html and c.preview
+        button(c, "Sent").click()
+        assert "Marked sent on Wed 25 Nov" in ok(c) and demo_wb.message(c.message_id)["status"] == "sent"
+        assert c.read_only
+    kinds = demo_wb.messages(tariq)
+    assert sorted(kinds["kind"]) == sorted(composer.KIND_TEMPLATE) and set(kinds["status"]) == {"sent"}
+
+
+def test_opening_a_message_by_id_shows_it_draft_or_sent(demo_wb):
+    sent = Composer(demo_wb, message_id=23)  # Anika's thank-you, sent Fri 23 Oct
+    assert sent.contact_id == 52 and sent.kind == "thank_you" and sent.read_only
+    assert sent.body == demo_wb.message(23)["body"] and "Sent thank-you</b> on Fri 23 Oct" in sent.state
+    assert sent._message.value == 23 and sent._rules.value == "followup"
+    draft = Composer(demo_wb, message_id=28)
+    assert draft.contact_id == 2 and not draft.read_only and draft.template == "short"
+    with pytest.raises(NotFoundError):
+        Composer(demo_wb, message_id=999)
+    with pytest.raises(InputFormatError, match="kind 'memo'"):
+        Composer(demo_wb, 2, kind="memo")
+
+
+def test_they_replied_records_the_day_chosen_and_closes_the_no_reply_routine(demo_wb, tariq):
+    clock = [SENT_AT]
+    c = Composer(demo_wb, tariq, now=lambda: clock[0])
+    assert c._reply.disabled  # nothing sent yet
+    c._body.value = filled(c.body)
+    button(c, "Sent").click()
+    assert not c._reply.disabled and c._reply_on.value == dt.date(2026, 11, 25)  # today, by default
+    clock[0] = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
+    c._reply_on.value = dt.date(2026, 11, 24)
+    c._reply.click()
+    assert "before your email to Tariq Rahman was sent" in failed(c)
+    assert demo_wb.message(c.message_id)["status"] == "sent"
+    c._reply_on.value = dt.date(2026, 11, 27)
+    c._reply.click()
+    assert ok(c).endswith("Reply recorded: Tariq Rahman answered \u2018Seeking your career advice\u2019 "
+                          "(sent Wed 25 Nov) on Fri 27 Nov.</span>")
+    msg = demo_wb.message(c.message_id)
+    assert msg["status"] == "replied" and msg["replied_at"].startswith("2026-11-27T18:00")  # noon in Chicago
+    assert composer.reminders(demo_wb, tariq).empty  # second contact and nudge closed
+    assert "they replied on Fri 27 Nov" in c.state and "replied" in c._who.value and c._reply.disabled
+
+
+def test_delete_draft_asks_first_and_the_second_click_deletes(demo_wb, tariq):
+    c = Composer(demo_wb, tariq)
+    delete = button(c, "Delete draft")
+    assert delete.disabled  # nothing saved yet
+    button(c, "Save draft").click()
+    mid = c.message_id
+    assert not delete.disabled
+    delete.click()
+    assert "Click again to delete" in ok(c) and delete.description == "Click again to delete"
+    assert demo_wb.message(mid)["status"] == "draft"  # nothing deleted yet
+    button(c, "Write .eml").click()  # any other button keeps it
+    assert delete.description == "Delete draft"
+    delete.click()
+    delete.click()
+    assert f"Deleted the draft \u2018Seeking your career advice\u2019 to Tariq Rahman (message {mid})." in ok(c)
+    with pytest.raises(NotFoundError):
+        demo_wb.message(mid)
+    assert demo_wb.events(contact_id=tariq, kinds=["draft_deleted"])["detail"].tolist() == [{"kind": "outreach"}]
+    assert c.message_id is None and "New first email" in c.state  # the template again, not saved
+    with pytest.raises(InputFormatError, match="only a draft can be deleted"):
+        demo_wb.delete_draft(23)
+    assert demo_wb.message(23)["status"] == "sent"
+
+
+def test_start_over_refills_from_the_template_without_saving(demo_wb):
+    c = Composer(demo_wb, message_id=28)
+    saved = demo_wb.message(28)["body"]
+    c._body.value = "scribbles"
+    button(c, "Start over from the template").click()
+    assert "Filled the template again (not saved yet)." in ok(c)
+    assert c.body.startswith("Hi Marcus,") and c.body != "scribbles"
+    assert demo_wb.message(28)["body"] == saved
+
+
+def test_the_composer_follows_writes_made_elsewhere(demo_wb, tariq):
+    c = Composer(demo_wb, tariq, now=lambda: SENT_AT)
+    button(c, "Save draft").click()
+    mid = c.message_id
+    # edited elsewhere while untouched here: shown
+    demo_wb.save_draft(tariq, "outreach", "Changed elsewhere", filled(c.body))
+    assert c.subject == "Changed elsewhere"
+    # typed here, then changed elsewhere: what was typed stays on screen
+    c._body.value = c.body + "\nP.S. typed here"
+    demo_wb.save_draft(tariq, "outreach", "Changed again", filled(c.body))
+    assert c.body.endswith("P.S. typed here") and c.subject == "Changed elsewhere"
+    # sent elsewhere (the board, another composer): shown as sent
+    demo_wb.mark_sent(mid, at=SENT_AT)
+    assert c.read_only and "Sent first email" in c.state and "emailed" in c._who.value
+    drafting.record_reply(demo_wb, tariq, "2026-11-25", at=(SENT_AT + dt.timedelta(hours=2)).astimezone(CHICAGO))
+    assert "they replied on Wed 25 Nov" in c.state
+
+
+def test_the_next_message_is_offered_once_it_is_due(demo_wb, tariq):
+    clock = [SENT_AT]
+    c = Composer(demo_wb, tariq, now=lambda: clock[0])
+    c._body.value = filled(c.body)
+    button(c, "Sent").click()
+    assert c._next_button.layout.display == "none" and "Next:</b> Write to a second person" in c.next_html
+    clock[0] = dt.datetime(2026, 12, 8, 15, 0, tzinfo=dt.UTC)  # after the nudge's day 7
+    later = Composer(demo_wb, tariq, now=lambda: clock[0])
+    assert "Due now:</b>" in later.next_html
+    followups.mark_done(demo_wb, "followup:" + str(int(demo_wb.followups().query(
+        "contact_id == @tariq and kind == 'second_contact'")["id"].iloc[0])), at=clock[0])
+    assert later._next_button.description == "Write the nudge" and later._next_button.layout.display is None
+    later._next_button.click()
+    assert later.kind == "nudge" and later.template == "nudge" and not later.read_only and ok(later)
+    later._body.value = later.body.replace("[", "").replace("]", "")
+    button(later, "Save draft").click()
+    assert demo_wb.message(later.message_id)["kind"] == "nudge"
 
 
 def test_write_eml_into_out_dir_parses_back_with_the_standard_library(demo_wb, tariq, tmp_path):
@@ -162,7 +303,7 @@ def test_write_eml_into_out_dir_parses_back_with_the_standard_library(demo_wb, t
     c._subject.value = "Advice on data analytics"
     c._body.value = filled(c.body)
     c._run(c.write_eml)
-    assert "wrote" in ok(c)
+    assert "Wrote" in ok(c)
     [path] = (tmp_path / "out").glob("*.eml")
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert msg["Subject"] == "Advice on data analytics"

@@ -183,7 +183,11 @@ def test_marking_a_derived_follow_up_done_stores_it_and_restarts_the_clock(demo_
     stored = demo_wb.followups().set_index("id").loc[fid]
     assert (stored["kind"], stored["contact_id"]) == ("checkin", 52)
     assert stored["due_at"] == pd.Timestamp("2026-11-23 15:00", tz="UTC")
-    assert len(demo_wb.events()) == before + 1 and demo_wb.events().iloc[-1]["detail"] == {"kind": "checkin"}
+    # done by hand records what it stood for: the check-in counts as sent (activity chart, progress summary)
+    logged = demo_wb.events().iloc[before:]
+    assert logged["kind"].tolist() == ["followup_done", "checkin_sent"]
+    assert logged["detail"].tolist() == [{"kind": "checkin"}, {"by_hand": True, "followup_id": fid}]
+    assert logged["ref_id"].tolist() == [fid, fid]
     assert "keep_in_touch:52@2026-11-23" not in set(followups.due(demo_wb, TODAY)["key"])
     # the check-in counts as a real interaction: the next one is 30 days on (Fri 25 Dec is Christmas,
     # so Mon 28 Dec), and it is the first without an answer
@@ -202,6 +206,85 @@ def test_every_kind_of_derived_follow_up_can_be_marked_done(demo_wb, key):
     followups.mark_done(demo_wb, key, at=at)
     assert key not in set(followups.due(demo_wb, today)["key"])
     assert key not in set(followups.open_followups(demo_wb, today)["key"])
+
+
+# ---------------------------------------------------------------------------- snooze and skip
+
+def test_snoozing_a_stored_follow_up_moves_its_due_moment_and_logs_it(demo_wb):
+    before = followups.due(demo_wb, TODAY).set_index("key").loc["followup:11"]
+    assert before["status"] == "overdue"
+    assert followups.snooze(demo_wb, "followup:11", "2026-11-30", at=local("2026-11-25T10:00"), today=TODAY) == 11
+    stored = demo_wb.followups().set_index("id").loc[11]
+    assert stored["snoozed_until"] == pd.Timestamp("2026-11-30 15:00", tz="UTC")  # 9:00 in Chicago
+    assert pd.isna(stored["done_at"]) and not stored["skipped"]
+    item = followups.due(demo_wb, TODAY).set_index("key").loc["followup:11"]
+    assert (item["status"], item["days"]) == ("upcoming", 5)
+    assert item["due_at"] == pd.Timestamp("2026-11-30 09:00", tz="America/Chicago")
+    last = demo_wb.events().iloc[-1]
+    assert (last["kind"], last["ref_id"], last["detail"]) == ("followup_snoozed", 11,
+                                                              {"kind": "second_contact", "until": "2026-11-30"})
+    # the health chart does not call a snoozed follow-up overdue before its new day
+    hist = followups.followup_history(demo_wb, TODAY)
+    assert (hist["outcome"] == "overdue").sum() == (followups.followup_history(demo_wb, "2026-12-01")[
+        "outcome"] == "overdue").sum() - 1
+    for bad in ("2026-11-25", "2026-11-01", "soon"):
+        with pytest.raises(InputFormatError, match="until"):
+            followups.snooze(demo_wb, "followup:11", bad, today=TODAY)
+    with pytest.raises(NotFoundError):
+        followups.snooze(demo_wb, "followup:9999", "2026-12-01", today=TODAY)
+
+
+def test_snoozing_a_derived_follow_up_stores_it_first(demo_wb):
+    key = "keep_in_touch:52@2026-11-23"
+    fid = followups.snooze(demo_wb, key, dt.date(2026, 12, 2), at=local("2026-11-25T12:00"))
+    due = followups.due(demo_wb, TODAY)
+    assert key not in set(due["key"])
+    item = due.set_index("key").loc[f"followup:{fid}"]
+    assert (item["kind"], item["contact_id"], item["status"], item["days"]) == ("checkin", 52, "upcoming", 7)
+    assert [e for e in demo_wb.events()["kind"].iloc[-1:]] == ["followup_snoozed"]
+
+
+def test_lean_and_whole_reads_agree_after_snoozes_and_skips(demo_wb):
+    followups.snooze(demo_wb, "followup:11", "2026-12-03", at=local("2026-11-25T10:00"))
+    followups.skip(demo_wb, "keep_in_touch:52@2026-11-23", at=local("2026-11-25T10:00"))
+    followups.skip(demo_wb, "log_meeting:9", at=local("2026-11-25T10:00"))
+    for day in ("2026-11-25", "2026-11-30", "2026-12-04", "2026-12-28"):
+        pd.testing.assert_frame_equal(followups.due(demo_wb, day, horizon_days=60),
+                                      followups.due(followups.Snapshot(demo_wb), day, horizon_days=60))
+
+
+def test_skipping_closes_a_follow_up_without_counting_it_done(demo_wb):
+    hist = followups.followup_history(demo_wb, TODAY)
+    assert followups.skip(demo_wb, "followup:11", at=local("2026-11-25T10:00")) == 11
+    stored = demo_wb.followups().set_index("id").loc[11]
+    assert stored["skipped"] and stored["done_at"] == pd.Timestamp("2026-11-25 16:00", tz="UTC")
+    assert "followup:11" not in set(followups.open_followups(demo_wb, TODAY)["key"])
+    after = followups.followup_history(demo_wb, TODAY)
+    assert len(after) == len(hist) - 1  # left out: neither on time, late nor overdue
+    assert after["outcome"].value_counts().get("overdue", 0) == hist["outcome"].value_counts()["overdue"] - 1
+    last = demo_wb.events().iloc[-1]
+    assert (last["kind"], last["ref_id"], last["detail"]) == ("followup_skipped", 11, {"kind": "second_contact"})
+    assert followups.skip(demo_wb, "followup:11") == 11  # twice: nothing more
+    assert demo_wb.events().iloc[-1]["id"] == last["id"]
+    with pytest.raises(InputFormatError, match="closed"):
+        demo_wb.snooze_followup(11, "2026-12-30")
+
+
+@pytest.mark.parametrize("key", ["log_meeting:9", "update:7:60", "referral_ask:20", "keep_in_touch:52@2026-11-23"])
+def test_a_skipped_derived_follow_up_stays_settled_and_is_not_done(demo_wb, key):
+    today = {"update:7:60": "2026-10-08", "referral_ask:20": "2026-09-22"}.get(key, "2026-11-25")
+    hist = followups.followup_history(demo_wb, today)
+    fid = followups.skip(demo_wb, key, at=local(f"{today}T12:00"))
+    assert key not in set(followups.open_followups(demo_wb, today)["key"])
+    stored = demo_wb.followups().set_index("id").loc[fid]
+    assert stored["skipped"]
+    after = followups.followup_history(demo_wb, today)
+    done = ("on_time", "late")
+    assert after["outcome"].isin(done).sum() == hist["outcome"].isin(done).sum()
+    if key.startswith("keep_in_touch"):  # the clock starts again from the skip; no touch counted
+        anika = followups.keep_in_touch(demo_wb, today).set_index("contact_id").loc[52]
+        assert anika["unanswered"] == 0
+        assert anika["next_due"] == pd.Timestamp("2026-12-28 09:00", tz="America/Chicago")
 
 
 def test_an_answer_resets_the_rest_and_two_unanswered_check_ins_put_a_contact_to_rest(new_wb):
@@ -356,20 +439,111 @@ def test_reminders_round_trip_with_stable_uids(demo_wb, tmp_path):
 
 # ---------------------------------------------------------------------------- the board, without a browser
 
-def test_the_board_lists_marks_done_and_drafts(demo_wb, tmp_path):
+def test_the_board_lists_and_done_records_it_read_back_from_the_workbook(demo_wb, tmp_path):
     board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"), out_dir=tmp_path)
     assert board.items["key"].tolist() == followups.due(demo_wb, TODAY)["key"].tolist()
     first = board._rows.children[0]
     assert "infoview-key-followup-11" in first._dom_classes
-    done = [b for b in first.children[1].children if b.description == "Done"][0]
-    done.click()
+    assert list(board.buttons("followup:11")) == ["Done", "Snooze", "Skip", "They replied"]
+    assert list(board.buttons("followup:14")) == ["Done", "Snooze", "Skip", "Draft", "They replied"]
+    assert list(board.buttons("keep_in_touch:3@2026-10-30")) == ["Done", "Snooze", "Skip", "Draft"]
+    board.buttons("followup:11")["Done"].click()
     assert "followup:11" not in set(board.items["key"]) and len(board._rows.children) == 13
-    assert "Done: Write to a second person for Grace Abernathy." in board.status
+    assert "Done on Wed 25 Nov: Write to a second person for Grace Abernathy." in board.status
     assert pd.notna(demo_wb.followups().set_index("id").loc[11, "done_at"])
-    board._run(lambda: board.draft("keep_in_touch:3@2026-10-30"))
-    assert "Draft 29 for Hannah Kowalczyk" in board.status and (tmp_path / "0029-update-Hannah_Kowalczyk.eml").exists()
     board._run(lambda: board.mark_done("followup:9999"))
     assert "no follow-up with id 9999" in board.status and "b00020" in board.status
+
+
+def test_draft_on_the_board_opens_the_message_in_the_composer_and_sent_takes_the_row_off(demo_wb, tmp_path):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"), out_dir=tmp_path)
+    key = "keep_in_touch:3@2026-10-30"
+    board.buttons(key)["Draft"].click()
+    assert "Draft 29 for Hannah Kowalczyk: \u201cAn update, and thanks again\u201d (progress update), below." \
+        in board.status and (tmp_path / "0029-update-Hannah_Kowalczyk.eml").exists()
+    c = board.composer
+    assert c is not None and c.message_id == 29 and c.kind == "update" and not c.read_only
+    assert c.body == demo_wb.message(29)["body"] and "Score" in c.check_html and c.mailto.startswith('<a href="mailto:')
+    assert demo_wb.current()["contact_id"] == 3 and c.picker is None
+    assert "infoview-current" in board._cache[key][1]._dom_classes  # her row is marked as the one worked on
+    c._body.value = re.sub(r"\[[a-z_]+\]", "a new dashboard course", c.body)
+    [sent] = [b for b in c._root.children[-8].children if b.description == "Sent"]
+    sent.click()
+    assert "Marked sent on Wed 25 Nov" in c.status and demo_wb.message(29)["status"] == "sent"
+    assert key not in set(board.items["key"])  # the board re-read after the composer's write
+    assert c.read_only and "Sent progress update</b> on Wed 25 Nov" in c.state
+    board.close_composer()
+    assert board.composer is None and board._under.children == ()
+
+
+def test_a_thank_you_drafted_from_the_board_and_sent_counts_as_thanked(demo_wb, tmp_path):
+    cid = demo_wb.find_contact("Helen Whitaker")
+    meeting = int(demo_wb.meetings().query("contact_id == @cid")["id"].iloc[0])
+    demo_wb.log_meeting(meeting, actual_start=local("2026-11-24T14:00"), actual_end=local("2026-11-24T14:30"))
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    key = board.items.query("kind == 'thank_you'")["key"].iloc[0]
+    board.buttons(key)["Draft"].click()
+    c = board.composer
+    assert c is not None and c.kind == "thank_you"
+    c._body.value = re.sub(r"\[[a-z_]+\]", "your advice on SQL", c.body)
+    c._run(c.mark_sent)
+    assert "Marked sent on Wed 25 Nov" in c.status and "thank-you" in c.status
+    assert key not in set(board.items["key"])
+    assert demo_wb.contacts().set_index("id").loc[cid, "stage"] == "thanked"
+
+
+def test_done_on_a_thank_you_row_counts_as_thanked(demo_wb):
+    cid = demo_wb.find_contact("Helen Whitaker")
+    meeting = int(demo_wb.meetings().query("contact_id == @cid")["id"].iloc[0])
+    demo_wb.log_meeting(meeting, actual_start=local("2026-11-24T14:00"), actual_end=local("2026-11-24T14:30"))
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    key = board.items.query("kind == 'thank_you'")["key"].iloc[0]
+    board.buttons(key)["Done"].click()
+    assert "Done on Wed 25 Nov: Send a thank-you note for Helen Whitaker." in board.status
+    assert key not in set(board.items["key"])
+    assert demo_wb.contacts().set_index("id").loc[cid, "stage"] == "thanked"
+
+
+def test_they_replied_on_the_board_closes_the_no_reply_routine(demo_wb):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    assert board._reply_on.value == TODAY
+    board._reply_on.value = dt.date(2026, 9, 20)
+    board.buttons("followup:13")["They replied"].click()
+    assert board.status.endswith("Reply recorded: Luis Ferreira answered \u2018Seeking your career advice\u2019 "
+                                 "(sent Wed 16 Sep) on Sun 20 Sep.</span>")
+    luis = demo_wb.find_contact("Luis Ferreira")
+    assert demo_wb.messages(luis)["status"].tolist() == ["replied"]
+    assert not {"followup:13", "followup:14"} & set(board.items["key"])  # his second contact and nudge: gone
+    board._reply_on.value = dt.date(2026, 12, 24)
+    board.buttons("followup:26")["They replied"].click()
+    assert "in the future" in board.status and "b00020" in board.status
+
+
+def test_the_board_rereads_after_a_write_from_anywhere(demo_wb):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    rows = len(board._rows.children)
+    first = board._rows.children[0]
+    followups.mark_done(demo_wb, "followup:26", at=local("2026-11-25T12:00"))  # done elsewhere
+    assert "followup:26" not in set(board.items["key"]) and len(board._rows.children) == rows - 1
+    assert board._rows.children[0] is first  # unchanged rows are kept, not drawn again
+    demo_wb.set_current(contact_id=demo_wb.find_contact("Grace Abernathy"))
+    assert "(the person you are working on)" in board._rows.children[0].children[0].value
+
+
+def test_snooze_to_the_next_business_day_and_skip(demo_wb):
+    board = FollowupBoard(demo_wb, TODAY, now=local("2026-11-25T12:00"))
+    assert board._snooze_to.value == dt.date(2026, 11, 27)  # Thanksgiving (Thu 26) skipped
+    board.buttons("followup:11")["Snooze"].click()
+    assert "Snoozed until Fri 27 Nov: Write to a second person for Grace Abernathy." in board.status
+    row = board.items.set_index("key").loc["followup:11"]  # upcoming now, due on its new day
+    assert row["status"] == "upcoming" and row["due_at"].date() == dt.date(2026, 11, 27)
+    assert board.items["key"].iloc[-2:].tolist() == ["followup:11", "followup:35"]
+    board.buttons("followup:13")["Skip"].click()
+    assert "Skipped on Wed 25 Nov: Write to a second person for Luis Ferreira." in board.status
+    stored = demo_wb.followups().set_index("id").loc[13]
+    assert pd.notna(stored["done_at"]) and stored["skipped"] and "followup:13" not in set(board.items["key"])
+    board.buttons("keep_in_touch:3@2026-10-30")["Snooze"].click()  # a derived one is stored, then put off
+    assert "Snoozed until Fri 27 Nov: Send a progress update for Hannah Kowalczyk." in board.status
 
 
 def test_the_board_escapes_what_it_shows(new_wb):
@@ -461,3 +635,65 @@ def test_draft_due_takes_extra_steps_as_one_text(demo_wb):
     as_text = followups.draft_due(demo_wb, "2026-11-25", extra_steps="Applied to Bluefin; finished the dbt course\n")
     bodies = " ".join(as_text["body"])
     assert "Applied to Bluefin." in bodies and "finished the dbt course." in bodies
+
+
+# ---------------------------------------------------------------------------- answer evidence settles the routine
+
+def _outreach(wb, first: str, sent: str) -> tuple[int, int]:
+    cid = wb.add_contact(first, "Tester", company=f"{first} Co", at=local("2026-03-02T08:00"))
+    mid = wb.save_draft(cid, "outreach", "Hello", f"Hi {first},\nA question.\nBest,\nAda")
+    wb.mark_sent(mid, at=local(sent))
+    return cid, mid
+
+
+def _routine(wb, cid: int, day: str) -> set[str]:
+    items = followups.open_followups(wb, day)
+    return set(items.loc[items["contact_id"] == cid, "kind"]) & {"second_contact", "nudge"}
+
+
+@pytest.mark.parametrize("how", ["reply", "proposed_then_cancelled", "held", "thank_you_done", "introduced"])
+def test_any_answer_after_the_first_email_settles_the_no_reply_routine(new_wb, how):
+    wb = new_wb
+    wb.set_profile(name="Ada Test", timezone="America/Chicago", country="US")
+    cid, mid = _outreach(wb, "Nora", "2026-03-02T09:00")
+    assert _routine(wb, cid, "2026-03-03") == {"second_contact", "nudge"}
+    at = local("2026-03-04T10:00")
+    if how == "reply":
+        wb.mark_replied(mid, at=at)
+    elif how == "proposed_then_cancelled":
+        meeting = wb.schedule_meeting(cid, "2026-03-20T10:00", status="proposed", at=at)
+        wb.cancel_meeting(meeting, at=local("2026-03-05T10:00"))
+    elif how == "held":
+        meeting = wb.schedule_meeting(cid, "2026-03-04T10:00", at=local("2026-03-02T08:30"))  # before the email
+        wb.log_meeting(meeting, actual_start="2026-03-04T10:00", actual_end="2026-03-04T10:30")
+    elif how == "thank_you_done":
+        fid = wb.add_followup(cid, "thank_you", at, "Thank them.")
+        wb.mark_followup_done(fid, at=at)
+    else:
+        wb.add_contact("Omar", "Introduced", company="Other Co", referred_by=cid, at=at)
+    for day in ("2026-03-04", "2026-03-20", "2026-06-01"):
+        assert _routine(wb, cid, day) == set(), day
+        pd.testing.assert_frame_equal(followups.due(wb, day), followups.due(followups.Snapshot(wb), day))
+    # before the answer the routine was open, as it was then
+    assert _routine(wb, cid, "2026-03-03") == {"second_contact", "nudge"}
+    # settled, not missed: the health history leaves it out
+    assert not followups.followup_history(wb, "2026-06-01")["kind"].isin(["second_contact", "nudge"]).any()
+    ev = followups.answer_evidence(wb, "2026-06-01")
+    assert cid in set(ev["contact_id"])
+
+
+def test_an_answer_before_the_first_email_does_not_settle_it(new_wb):
+    wb = new_wb
+    wb.set_profile(name="Ada Test", timezone="America/Chicago", country="US")
+    cid = wb.add_contact("Nora", "Tester", company="Nora Co", at=local("2026-03-01T08:00"))
+    wb.add_contact("Omar", "Introduced", referred_by=cid, at=local("2026-03-01T09:00"))
+    mid = wb.save_draft(cid, "outreach", "Hello", "Hi Nora,\nA question.\nBest,\nAda")
+    wb.mark_sent(mid, at=local("2026-03-02T09:00"))
+    assert _routine(wb, cid, "2026-03-20") == {"second_contact", "nudge"}
+    # a routine step done before the answer came still counts as done in the history
+    second = int(wb.followups().query("kind == 'second_contact'")["id"].iloc[0])
+    wb.mark_followup_done(second, at=local("2026-03-05T10:00"))
+    wb.mark_replied(mid, at=local("2026-03-09T10:00"))
+    hist = followups.followup_history(wb, "2026-03-20")
+    hist = hist[hist["kind"].isin(["second_contact", "nudge"])]  # (the update to Nora for Omar is due too)
+    assert hist["kind"].tolist() == ["second_contact"] and hist["outcome"].tolist() == ["late"]  # due Thu 5 Mar 9:00

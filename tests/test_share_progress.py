@@ -328,3 +328,30 @@ def test_the_summary_is_read_only_on_an_old_schema_workbook(demo_master, tmp_pat
     with Workbook.open(old, read_only=True) as wb:
         s = cohort.progress_summary(wb, TODAY)
     assert s["weeks"] == [] and old.read_bytes() == before
+
+
+def test_follow_ups_done_by_hand_count_once_as_what_they_stood_for(tmp_path):
+    # a thank-you and a check-in marked done (written by hand, outside the workbook) count as sent:
+    # thanked in the funnel, once in the thank-yous and the updates; a check-in sent as a message also once
+    with Workbook.open(tmp_path / "hand.sqlite") as wb:
+        wb.set_profile(name="Ada Test", timezone="America/Chicago", country="US")
+        at = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+        cid = wb.add_contact("Nora", "Tester", company="Nora Co", at=at)
+        wb.set_target(cid, at=at)
+        mid = wb.save_draft(cid, "outreach", "Hello", "Hi Nora,\nA question.\nBest,\nAda", at=at)
+        wb.mark_sent(mid, at=at)
+        meeting = wb.schedule_meeting(cid, dt.datetime(2026, 11, 4, 10, 0), at=at + dt.timedelta(days=1))
+        wb.log_meeting(meeting, actual_start=dt.datetime(2026, 11, 4, 10, 0),
+                       actual_end=dt.datetime(2026, 11, 4, 10, 30))
+        thanks = int(wb.followups().query("kind == 'thank_you'")["id"].iloc[0])
+        wb.mark_followup_done(thanks, at=dt.datetime(2026, 11, 4, 20, 0, tzinfo=dt.UTC))
+        fid = wb.add_followup(cid, "checkin", dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC), "Check in.")
+        wb.mark_followup_done(fid, at=dt.datetime(2026, 11, 16, 16, 0, tzinfo=dt.UTC))
+        wb.add_followup(cid, "checkin", dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), "Check in again.")
+        again = wb.save_draft(cid, "checkin", "Hello again", "Hi Nora,\nA thought.\nBest,\nAda")
+        wb.mark_sent(again, at=dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC))
+        summary = cohort.progress_summary(wb, TODAY)
+    t = summary["totals"]
+    assert (t["thank_yous_on_time"], t["thank_yous_late"], t["updates_sent"]) == (1, 0, 2)
+    assert summary["stages"]["thanked"] == 1 and summary["stages"]["kept_in_touch"] == 1
+    assert summary["stages"]["replied"] == 1  # a meeting was scheduled: she answered
