@@ -207,6 +207,20 @@ _MIGRATIONS.append("""
     );
     ALTER TABLE followups ADD COLUMN snoozed_until TEXT;                -- ISO, UTC: not due before then
     ALTER TABLE followups ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0; -- closed (done_at) without doing it
+    -- change counters, so a person picker re-reads only what changed (Workbook.directory)
+    INSERT INTO state (key, value) VALUES ('contacts_changes', '0'), ('followups_changes', '0');
+    CREATE TRIGGER contacts_changes_insert AFTER INSERT ON contacts
+        BEGIN UPDATE state SET value = value + 1 WHERE key = 'contacts_changes'; END;
+    CREATE TRIGGER contacts_changes_update AFTER UPDATE ON contacts
+        BEGIN UPDATE state SET value = value + 1 WHERE key = 'contacts_changes'; END;
+    CREATE TRIGGER contacts_changes_delete AFTER DELETE ON contacts
+        BEGIN UPDATE state SET value = value + 1 WHERE key = 'contacts_changes'; END;
+    CREATE TRIGGER followups_changes_insert AFTER INSERT ON followups
+        BEGIN UPDATE state SET value = value + 1 WHERE key = 'followups_changes'; END;
+    CREATE TRIGGER followups_changes_update AFTER UPDATE ON followups
+        BEGIN UPDATE state SET value = value + 1 WHERE key = 'followups_changes'; END;
+    CREATE TRIGGER followups_changes_delete AFTER DELETE ON followups
+        BEGIN UPDATE state SET value = value + 1 WHERE key = 'followups_changes'; END;
     """)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
@@ -1383,30 +1397,76 @@ class Workbook:
         read (no sources, no notes) that stays fast on tens of thousands of connections.
 
         Columns: id, name ("First Last"), company, position, email, stage (the furthest funnel stage
-        reached, as its index in STAGES; -1 for none), pinned (bool), excluded (bool), open_followups
-        (stored follow-ups not done), last_event (UTC ISO text of their newest event, or None).
+        reached, as its index in STAGES, as :meth:`contacts` counts it; -1 for none), pinned (bool),
+        excluded (bool), open_followups (stored follow-ups not done), last_event (UTC ISO text of
+        their newest funnel event, or None).
+
+        Every picker re-reads it after every write, so it is kept up to date instead of read anew:
+        the contacts and follow-ups tables count their changes (triggers of schema v4), and the
+        append-only log says whose funnel moved since the last read. Only a change to the contacts
+        themselves reads every row again.
         """
-        # read once per state of the file: the pickers of a page all re-read after the same write
-        stamp = (self.version, self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+        c = self._conn
+        marks = dict(c.execute("SELECT key, value FROM state WHERE key IN ('contacts_changes', 'followups_changes')"))
+        key = (marks.get("contacts_changes"), marks.get("followups_changes"))
+        last = c.execute("SELECT max(id) FROM events").fetchone()[0] or 0
         cached = self.__dict__.get("_directory_cache")
-        if cached is not None and cached[0] == stamp:
+        if cached is not None and cached[0] == (key, last):
             return cached[1].copy()
+        if cached is None or cached[0][0][0] != key[0] or None in key:  # no counters: a file of an older v4
+            df = self._df("""
+                SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name,
+                       company, position, email, pinned, excluded FROM contacts ORDER BY id""")
+            df["pinned"], df["excluded"] = df["pinned"].astype(bool), df["excluded"].astype(bool)
+            touched: list[int] | None = None
+            open_changed = True
+        else:
+            df = cached[1].drop(columns=["stage", "last_event", "open_followups"])
+            touched = [r[0] for r in c.execute("SELECT DISTINCT contact_id FROM events WHERE id > ? "
+                                               "AND contact_id IS NOT NULL", (cached[0][1],))]
+            open_changed = cached[0][0][1] != key[1]
+        activity = self._directory_activity(touched)
+        if touched is not None:  # the others keep what they had
+            old = cached[1].set_index("id")[["stage", "last_event"]]  # type: ignore[index]
+            old = old.drop(index=[i for i in touched if i in old.index])
+            activity = pd.concat([old.reset_index().rename(columns={"id": "contact_id"}), activity])
+        if open_changed or cached is None:
+            opened = self._df("SELECT contact_id, count(*) AS open_followups FROM followups WHERE done_at IS NULL "
+                              "GROUP BY contact_id")
+        else:
+            opened = cached[1][["id", "open_followups"]].rename(columns={"id": "contact_id"})
+        by_id = df.set_index("id")
+        df = df.assign(stage=activity.set_index("contact_id")["stage"].reindex(by_id.index).fillna(-1)
+                       .astype("int64").to_numpy(),
+                       open_followups=opened.set_index("contact_id")["open_followups"].reindex(by_id.index)
+                       .fillna(0).astype("int64").to_numpy(),
+                       last_event=activity.set_index("contact_id")["last_event"].reindex(by_id.index)
+                       .astype(object).to_numpy())
+        df = df[["id", "name", "company", "position", "email", "stage", "pinned", "excluded", "open_followups",
+                 "last_event"]]
+        df["last_event"] = df["last_event"].where(df["last_event"].notna(), None)
+        self.__dict__["_directory_cache"] = ((key, last), df)
+        return df.copy()
+
+    def _directory_activity(self, ids: list[int] | None) -> pd.DataFrame:
+        """contact_id, stage (index in STAGES), last_event, for every contact or only `ids`."""
+        if ids is not None and not ids:
+            return pd.DataFrame({"contact_id": pd.Series([], dtype="int64"), "stage": pd.Series([], dtype="int64"),
+                                 "last_event": pd.Series([], dtype=object)})
         case = " ".join(f"WHEN '{k}' THEN {STAGES.index(s)}" for k, s in STAGE_OF_EVENT.items())
         kinds = ", ".join(f"'{k}'" for k in STAGE_OF_EVENT)
-        df = self._df(f"""
-            WITH st AS (SELECT contact_id, max(CASE kind {case} ELSE -1 END) AS stage, max(at) AS last_event
-                        FROM events WHERE contact_id IS NOT NULL AND kind IN ({kinds}, 'meeting_scheduled',
-                        'email_drafted', 'research_added') GROUP BY contact_id),
-                 fu AS (SELECT contact_id, count(*) AS n FROM followups WHERE done_at IS NULL GROUP BY contact_id)
-            SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS name,
-                   c.company, c.position, c.email, coalesce(st.stage, -1) AS stage, c.pinned, c.excluded,
-                   coalesce(fu.n, 0) AS open_followups, st.last_event
-            FROM contacts c LEFT JOIN st ON st.contact_id = c.id LEFT JOIN fu ON fu.contact_id = c.id
-            ORDER BY c.id""")
-        for col in ("pinned", "excluded"):
-            df[col] = df[col].astype(bool)
-        self.__dict__["_directory_cache"] = (stamp, df)
-        return df.copy()
+        only = "" if ids is None else f"AND contact_id IN ({', '.join(str(int(i)) for i in ids)})"
+        only_ref = "" if ids is None else f"AND referred_by IN ({', '.join(str(int(i)) for i in ids)})"
+        return self._df(f"""
+            SELECT contact_id, max(stage) AS stage, max(at) AS last_event FROM (
+                SELECT contact_id, CASE kind {case} END AS stage, at FROM events
+                WHERE kind IN ({kinds}) AND contact_id IS NOT NULL {only}
+                -- as contacts() counts it: an introduction, a thank-you follow-up marked done
+                UNION ALL SELECT referred_by, {STAGES.index("replied")}, NULL FROM contacts
+                WHERE referred_by IS NOT NULL {only_ref}
+                UNION ALL SELECT contact_id, {STAGES.index("thanked")}, done_at FROM followups
+                WHERE kind = 'thank_you' AND done_at IS NOT NULL AND skipped = 0 {only})
+            GROUP BY contact_id""")
 
     def contact(self, contact_id: int) -> dict[str, Any]:
         """Return one contact as a dict (the columns of :meth:`contacts`).
@@ -2701,9 +2761,10 @@ _REDACT_KEEP: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "messages": "id contact_id kind status meeting_id drafted_at sent_at replied_at",
     "meetings": "id contact_id uid sequence starts_at timezone duration_min status actual_start actual_end",
     "questions": "id meeting_id position minutes must_ask",
-    "followups": "id contact_id due_at message_id meeting_id done_at",
+    "followups": "id contact_id due_at message_id meeting_id done_at snoozed_until skipped",
     "events": "id at kind contact_id ref_id",
     "merges": "id contact_id score at undone_at",
+    "state": "key value",  # ids and change counters only
 }.items()}
 _REDACT_REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "profile": "value",
@@ -2717,6 +2778,7 @@ _REDACT_REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c i
     "followups": "kind reason",
     "events": "detail",
     "merges": "source source_key matched_by filled",
+    "state": "",
 }.items()}
 
 

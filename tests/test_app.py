@@ -175,12 +175,12 @@ def test_the_app_hides_code_and_its_forms_save_to_the_workbook(demo_path, tmp_pa
 
         # the notebook's own link leads to step 01, rendered the same way, saving to the same workbook
         page.get_by_role("link", name="Next: Find contacts →").first.click()
-        add = page.locator(".widget-vbox").filter(has=page.get_by_text("Add a person you know", exact=True))
+        add = page.locator(".widget-vbox").filter(has=page.get_by_text("Add or edit a person you know", exact=True)).last
         expect(add.locator("button.widget-button", has_text="Add contact")).to_be_visible()
         add.locator(".widget-text", has_text="First name").locator("input").fill("Nocode")
         add.locator(".widget-text", has_text="Last name").locator("input").fill("Participant")
         add.locator("button.widget-button", has_text="Add contact").click()
-        expect(add.locator(".widget-html", has_text="Saved Nocode Participant")).to_be_visible()
+        expect(add.locator(".widget-html", has_text="Added Nocode Participant")).to_be_visible()
         page.screenshot(path=str(artifacts / "app_01_find_contacts.png"))
     finally:
         stop_server(proc)
