@@ -171,7 +171,7 @@ def save_edited(wb: Workbook, contact_id: int, template: str, subject: str, body
     if not mine.empty and mine["status"].iloc[-1] != "draft" and \
             (mine["subject"].iloc[-1], mine["body"].iloc[-1]) == (subject, body):
         return int(mine["id"].iloc[-1])  # already sent as it stands: not a new draft
-    return wb.save_draft(contact_id, kind, subject, body, template=template, at=at)
+    return wb.save_draft(contact_id, kind, subject, body, template=template, at=at, edited=True)
 
 
 def mark_edited_sent(wb: Workbook, contact_id: int, template: str, subject: str, body: str, *,

@@ -197,7 +197,7 @@ def record_reply(wb: Workbook, contact_id: int, on: dt.date | dt.datetime | str 
     name = " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)) or f"contact {contact_id}"
     tz = ZoneInfo(wb.profile().get("timezone") or "UTC")
     now = pd.Timestamp(at if at is not None else dt.datetime.now(dt.UTC))
-    now = now.tz_localize(tz) if now.tzinfo is None else now
+    now = now.tz_localize(tz) if now.tzinfo is None else now.tz_convert(tz)  # "today" is the profile's
     if on is None or (isinstance(on, str) and not on.strip()):
         when = now
     else:

@@ -995,9 +995,11 @@ class ThankYouPanel(_MeetingPanel):
     """
 
     def __init__(self, wb: Workbook, meeting_id: int | None = None, *,
-                 now: Callable[[], dt.datetime] | None = None, follow_current: bool = True) -> None:
+                 now: Callable[[], dt.datetime] | None = None, follow_current: bool = True,
+                 sent_here: bool = True) -> None:
         self._mid = self._first_meeting(wb, meeting_id, follow_current)
         self._now = now or _utcnow
+        self._sent_here = sent_here
         self.message_id: int | None = None
         self._stamp = ""
         self._log = w.HTML(layout=_WIDE)
@@ -1009,6 +1011,8 @@ class ThankYouPanel(_MeetingPanel):
                          [self._compose])
         self._button.icon = "paper-plane"
         self._button.tooltip = "You sent the thank-you from your mail program: record it"
+        if not sent_here:  # the composer beside it shows the text and has Sent: one place to send from
+            self._button.layout.display = "none"
         self._compose.on_click(lambda _b: self._run(self.draft))
         self._refresh(switched=True)
         self._watch(wb)
@@ -1073,7 +1077,9 @@ class ThankYouPanel(_MeetingPanel):
             else:
                 sent = dt.datetime.fromisoformat(msg["sent_at"]).astimezone(zone)
                 state = f"Sent {sent:%a %d %b %H:%M} (message {msg['id']})."
-            self._draft.value = (f"<b>Thank-you</b>: {html.escape(state)}"
+            if not self._sent_here:
+                state = state.replace("then press Sent.", "then press Sent in the composer below.")
+            self._draft.value = f"<b>Thank-you</b>: {html.escape(state)}" + ("" if not self._sent_here else
                                  '<div style="border:1px solid #ccc;padding:6px 10px;white-space:pre-wrap;'
                                  'line-height:1.45">'
                                  f"<b>{html.escape(str(msg['subject']))}</b>\n\n{html.escape(str(msg['body']))}</div>")

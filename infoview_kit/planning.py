@@ -847,9 +847,11 @@ def close_the_loop(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | Non
     end = dt.datetime.fromisoformat(m["actual_end"])
     result = Closing(int(meeting_id), thank_you_due=thank_you_due(end))
     if not _sent_since(wb, cid, "thank_you", end):
-        draft = compose(wb, cid, "thank_you")
-        result.thank_you = wb.save_draft(cid, "thank_you", draft.subject, draft.body, template="thank_you",
-                                         meeting_id=int(meeting_id), at=at)
+        result.thank_you = wb.edited_draft(cid, "thank_you")  # their own words are never drafted over
+        if result.thank_you is None:
+            draft = compose(wb, cid, "thank_you")
+            result.thank_you = wb.save_draft(cid, "thank_you", draft.subject, draft.body, template="thank_you",
+                                             meeting_id=int(meeting_id), at=at)
     profile = wb.profile()
     due = referral_ask_due(end, country=profile.get("country") or "US",
                            tz=profile.get("timezone") or m["timezone"])
@@ -857,14 +859,16 @@ def close_the_loop(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | Non
     open_asks = followups[followups["meeting_id"].eq(int(meeting_id)).fillna(False).astype(bool)
                           & (followups["kind"] == "referral_ask") & followups["done_at"].isna()]
     if not wb.meeting_referrals(meeting_id).empty:
-        for fid in open_asks["id"]:  # they suggested people after all: nothing to ask
-            wb.mark_followup_done(int(fid), at=at)
+        for fid in open_asks["id"]:  # they suggested people after all: nothing to ask (settled, not sent)
+            wb.skip_followup(int(fid), at=at)
         return result
     if _sent_since(wb, cid, "referral_ask", end):
         return result
-    draft = compose(wb, cid, "referral_ask")
-    result.referral_ask_draft = wb.save_draft(cid, "referral_ask", draft.subject, draft.body,
-                                              template="referral_ask", meeting_id=int(meeting_id), at=at)
+    result.referral_ask_draft = wb.edited_draft(cid, "referral_ask")
+    if result.referral_ask_draft is None:
+        draft = compose(wb, cid, "referral_ask")
+        result.referral_ask_draft = wb.save_draft(cid, "referral_ask", draft.subject, draft.body,
+                                                  template="referral_ask", meeting_id=int(meeting_id), at=at)
     result.referral_ask = wb.add_followup(
         cid, "referral_ask", due, "Next business week: a short note asking whether they could introduce you to "
         "someone else (never during the meeting).", message_id=result.referral_ask_draft, meeting_id=int(meeting_id))

@@ -1671,10 +1671,12 @@ class Workbook:
     # ---------------------------------------------------------------- messages
     def save_draft(self, contact_id: int, kind: str, subject: str, body: str, *,
                    template: str | None = None, meeting_id: int | None = None,
-                   at: dt.datetime | str | None = None) -> int:
+                   at: dt.datetime | str | None = None, edited: bool = False) -> int:
         """Save a draft email to a contact; return the message id.
 
-        There is at most one open draft per contact and kind: saving again updates it.
+        There is at most one open draft per contact and kind: saving again updates it. With
+        `edited` (the person's own text, from the composer) a ``draft_edited`` event marks the
+        draft as theirs, so nothing re-drafts it over their words.
         """
         self.contact(contact_id)
         if kind not in MESSAGE_KINDS:
@@ -1687,13 +1689,27 @@ class Workbook:
                 if (row[1], row[2]) != (subject, body):
                     c.execute("UPDATE messages SET subject = ?, body = ?, template = coalesce(?, template), "
                               "drafted_at = ? WHERE id = ?", (subject, body, template, stamp, row[0]))
+                    if edited:
+                        self._event("draft_edited", stamp, contact_id, int(row[0]), kind=kind)
                 return int(row[0])
             cur = c.execute("INSERT INTO messages (contact_id, kind, template, subject, body, meeting_id, "
                             "drafted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (contact_id, kind, template, subject, body, meeting_id, stamp))
             mid = _rowid(cur)
             self._event("email_drafted", stamp, contact_id, mid, kind=kind)
+            if edited:
+                self._event("draft_edited", stamp, contact_id, mid, kind=kind)
         return mid
+
+    def edited_draft(self, contact_id: int, kind: str) -> int | None:
+        """Return the id of the person's open draft of `kind` if they wrote or edited it themselves
+        (``save_draft(..., edited=True)``), else None."""
+        row = self._conn.execute(
+            "SELECT m.id FROM messages m WHERE m.contact_id = ? AND m.kind = ? AND m.status = 'draft' AND EXISTS "
+            "(SELECT 1 FROM events e WHERE e.kind = 'draft_edited' AND e.contact_id = m.contact_id AND e.ref_id = m.id "
+            "AND e.at >= (SELECT min(d.at) FROM events d WHERE d.kind = 'email_drafted' AND d.ref_id = m.id "
+            "AND d.contact_id = m.contact_id))", (int(contact_id), kind)).fetchone()
+        return None if row is None else int(row[0])
 
     def mark_sent(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
         """Mark a draft as sent (by you, from your own mail client); True if it was a draft.
@@ -1722,7 +1738,17 @@ class Workbook:
         with self.transaction() as c:
             c.execute("UPDATE messages SET status = 'sent', sent_at = ? WHERE id = ?", (stamp, message_id))
             kind = "email_sent" if msg["kind"] == "outreach" else f"{msg['kind']}_sent"
-            self._event(kind, stamp, cid, message_id)
+            # Done pressed on its follow-up after this draft was written already recorded the sending
+            # (DONE_RECORDS): link the two, and log it once
+            by_hand = c.execute(
+                "SELECT id FROM followups WHERE contact_id = ? AND kind = ? AND done_at IS NOT NULL AND skipped = 0 "
+                "AND message_id IS NULL AND done_at >= ? ORDER BY done_at DESC LIMIT 1",
+                (cid, msg["kind"], msg["drafted_at"])).fetchone() if msg["kind"] in DONE_RECORDS else None
+            if by_hand:
+                c.execute("UPDATE followups SET message_id = ? WHERE id = ?", (message_id, by_hand[0]))
+                self._event("message_sent", stamp, cid, message_id, kind=msg["kind"], recorded_by_hand=by_hand[0])
+            else:
+                self._event(kind, stamp, cid, message_id)
             if msg["kind"] == "outreach":
                 self._schedule_no_reply_routine(cid, message_id, stamp)
             # sending a thank-you, nudge or update fulfils the follow-up that asked for it

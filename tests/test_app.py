@@ -175,7 +175,8 @@ def test_the_app_hides_code_and_its_forms_save_to_the_workbook(demo_path, tmp_pa
 
         # the notebook's own link leads to step 01, rendered the same way, saving to the same workbook
         page.get_by_role("link", name="Next: Find contacts →").first.click()
-        add = page.locator(".widget-vbox").filter(has=page.get_by_text("Add or edit a person you know", exact=True)).last
+        title = page.get_by_text("Add or edit a person you know", exact=True)
+        add = page.locator(".widget-vbox").filter(has=title).last
         expect(add.locator("button.widget-button", has_text="Add contact")).to_be_visible()
         add.locator(".widget-text", has_text="First name").locator("input").fill("Nocode")
         add.locator(".widget-text", has_text="Last name").locator("input").fill("Participant")

@@ -186,3 +186,40 @@ def test_directory_kept_up_to_date_equals_a_fresh_read_after_every_kind_of_write
     assert same().set_index("id").loc[new, "pinned"]
     demo_wb.forget(new)
     assert new not in same()["id"].tolist()
+
+
+def test_record_reply_judges_the_future_by_the_profiles_calendar(new_wb):
+    import datetime as dt
+
+    from infoview_kit.drafting import record_reply
+
+    new_wb.set_profile(timezone="Pacific/Auckland", country="NZ")  # a day ahead of UTC
+    cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
+    mid = new_wb.save_draft(cid, "outreach", "Hello", "Hi Ada,\n\nA question.\n\nAlex")
+    new_wb.mark_sent(mid, at="2026-11-02T10:00:00+00:00")
+    now = dt.datetime(2026, 11, 5, 20, tzinfo=dt.UTC)  # already 6 Nov in Auckland
+    assert record_reply(new_wb, cid, "2026-11-06", at=now) == mid
+
+
+def test_done_then_sent_is_one_thank_you_and_an_edited_draft_is_never_redrafted(new_wb):
+    from infoview_kit import charts, planning
+    from infoview_kit.composer import save_edited
+
+    new_wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
+    cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
+    mid = new_wb.schedule_meeting(cid, "2026-11-03T10:00", at="2026-11-01T09:00:00+00:00")
+    new_wb.log_meeting(mid, actual_start="2026-11-03T10:00", actual_end="2026-11-03T10:25",
+                       advice="Learn SQL first.")
+    closing = planning.close_the_loop(new_wb, mid, at="2026-11-03T11:00:00+00:00")
+    draft = new_wb.message(closing.thank_you)
+    mine = save_edited(new_wb, cid, "thank_you", draft["subject"], "Dear Ada,\n\nMy own words.\n\nAlex",
+                       at="2026-11-03T11:05:00+00:00")
+    assert mine == closing.thank_you
+    again = planning.close_the_loop(new_wb, mid, at="2026-11-03T11:10:00+00:00")  # Save log again
+    assert again.thank_you == mine and "My own words" in new_wb.message(mine)["body"]
+    (fid,) = new_wb.followups().query("kind == 'thank_you'")["id"]
+    new_wb.mark_followup_done(int(fid), at="2026-11-03T12:00:00+00:00")  # Done on the board...
+    new_wb.mark_sent(mine, at="2026-11-03T12:05:00+00:00")  # ...and later Sent on the same draft
+    assert len(new_wb.events(contact_id=cid, kinds=["thank_you_sent"])) == 1
+    assert charts.activity_data(new_wb)["thank-yous"].sum() == 1
+    assert charts.funnel_data(new_wb).set_index("stage").loc["thanked", "people"] == 1
