@@ -2600,7 +2600,7 @@ class Workbook:
         if self._conn.execute("PRAGMA query_only").fetchone()[0]:
             return None
         names = [r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                  "AND name NOT LIKE 'sqlite_%'")]
+                                                  "AND name NOT LIKE 'sqlite_%' AND name != 'state'")]
         if not any(self._conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{n}")').fetchone()[0] for n in names):
             return None
         return self.backup(reason)

@@ -111,7 +111,7 @@ def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", req
     people = wb.contacts()
     chosen = people[people["stage"].notna()]
     if chosen.empty:
-        message = "nobody is on your outreach list yet: choose people in notebook 01 (or pass contact='First Last')"
+        message = "nobody is on your outreach list yet: choose people in notebook 01"
         if not required:
             log.warning("%s", message)
             return None

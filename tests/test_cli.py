@@ -83,7 +83,7 @@ def test_run_on_a_brand_new_workbook_says_nothing_yet_instead_of_failing(tmp_pat
     out = tmp_path / "report"
     assert main(["run", "--workbook", str(wb), "--today", "2026-11-25", "--out", str(out), "--quiet"]) == 0
     assert (out / "index.html").exists()
-    assert "Nobody chosen yet" in (out / "02_research.html").read_text()
+    assert "nobody is on your outreach list yet" in (out / "02_research.html").read_text()
 
 
 @pytest.mark.slow
