@@ -1392,6 +1392,15 @@ class Workbook:
         df["stage"] = df["stage"].map(dict(enumerate(STAGES))).astype("string")
         return df
 
+    def changes(self) -> tuple[Any, Any, int]:
+        """Return a cheap fingerprint of what views list: the change counters of the contacts and the
+        follow-ups (v4 triggers; None in a file without them) and the newest event's id. Equal
+        fingerprints mean no contact, follow-up or funnel step changed in between."""
+        marks = dict(self._conn.execute(
+            "SELECT key, value FROM state WHERE key IN ('contacts_changes', 'followups_changes')"))
+        last = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        return marks.get("contacts_changes"), marks.get("followups_changes"), int(last)
+
     def directory(self) -> pd.DataFrame:
         """Return every contact in the few columns a person picker searches and ranks by: a lean
         read (no sources, no notes) that stays fast on tens of thousands of connections.
@@ -1407,9 +1416,8 @@ class Workbook:
         themselves reads every row again.
         """
         c = self._conn
-        marks = dict(c.execute("SELECT key, value FROM state WHERE key IN ('contacts_changes', 'followups_changes')"))
-        key = (marks.get("contacts_changes"), marks.get("followups_changes"))
-        last = c.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        *counters, last = self.changes()
+        key = tuple(counters)
         cached = self.__dict__.get("_directory_cache")
         if cached is not None and cached[0] == (key, last):
             return cached[1].copy()

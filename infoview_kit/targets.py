@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import InputFormatError, NotFoundError
@@ -47,32 +48,41 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
     if industry := profile.get("target_industry"):
         words |= {w.lower() for w in str(industry).split() if len(w) > 3}
     warm_orgs = {company_key(x) for x in (profile.get("employers") or []) + (profile.get("schools") or [])}
-    rows = []
-    for c in contacts[~contacts["excluded"]].to_dict("records"):
-        score, why = 0, []
-        position = "" if pd.isna(c["position"]) else str(c["position"])
-        company = "" if pd.isna(c["company"]) else str(c["company"])
-        if words & {w.lower() for w in position.replace(",", " ").split()}:
-            score += 3
-            why.append("works in your target role")
-        if company and company_key(company) in warm_orgs:
-            score += 2
-            why.append(f"shared history: {company}")
-        elif not pd.isna(c["referred_by"]) or (not pd.isna(c["how_known"]) and c["how_known"] != "social media"):
-            score += 2
-            why.append("a warm introduction" if not pd.isna(c["referred_by"]) else f"you know them ({c['how_known']})")
-        if c["is_recruiter"]:
-            score += 1
-            why.append("recruiter: knows the job market")
-        if not pd.isna(c["stage"]):
-            score += 1
-            why.append(f"in progress: {c['stage']}")
-        name = f"{'' if pd.isna(c['first_name']) else c['first_name']} " \
-               f"{'' if pd.isna(c['last_name']) else c['last_name']}".strip()
-        rows.append({"id": c["id"], "name": name, "company": company or pd.NA, "position": position or pd.NA,
-                     "score": score + (100 if c["pinned"] else 0), "why": "; ".join(why) or "connection",
-                     "is_recruiter": c["is_recruiter"], "stage": c["stage"]})
-    df = pd.DataFrame(rows, columns=RANK_COLUMNS)
+    # column by column (a row loop took 0.4 s on 30,000 contacts): the same points and reasons
+    people = contacts[~contacts["excluded"].to_numpy(dtype=bool)]
+    position = people["position"].astype(object).where(people["position"].notna(), "").astype(str)
+    company = people["company"].astype(object).where(people["company"].notna(), "").astype(str)
+    role = position.map(lambda p: not words.isdisjoint(p.lower().replace(",", " ").split())).to_numpy(dtype=bool)
+    keys = {c: company_key(c) for c in company.unique() if c}
+    shared = company.map(lambda c: bool(c) and keys[c] in warm_orgs).to_numpy(dtype=bool)
+    referred = people["referred_by"].notna().to_numpy(dtype=bool)
+    known = (people["how_known"].notna() & (people["how_known"] != "social media")).to_numpy(dtype=bool)
+    warm = ~shared & (referred | known)
+    recruiter = people["is_recruiter"].to_numpy(dtype=bool)
+    stage = people["stage"].astype(object).where(people["stage"].notna(), None).tolist()
+    how = people["how_known"].astype(object).tolist()
+    score = 3 * role + 2 * shared + 2 * warm + recruiter + np.array([s is not None for s in stage], dtype=int)
+    why = []
+    for i, comp in enumerate(company.tolist()):
+        parts = []
+        if role[i]:
+            parts.append("works in your target role")
+        if shared[i]:
+            parts.append(f"shared history: {comp}")
+        elif warm[i]:
+            parts.append("a warm introduction" if referred[i] else f"you know them ({how[i]})")
+        if recruiter[i]:
+            parts.append("recruiter: knows the job market")
+        if stage[i] is not None:
+            parts.append(f"in progress: {stage[i]}")
+        why.append("; ".join(parts) or "connection")
+    first = people["first_name"].astype(object).where(people["first_name"].notna(), "").astype(str)
+    last = people["last_name"].astype(object).where(people["last_name"].notna(), "").astype(str)
+    df = pd.DataFrame({
+        "id": people["id"].to_numpy(), "name": (first + " " + last).str.strip().to_numpy(),
+        "company": company.where(company != "", pd.NA).to_numpy(), "position": position.where(position != "", pd.NA)
+        .to_numpy(), "score": score + 100 * people["pinned"].to_numpy(dtype=bool), "why": why,
+        "is_recruiter": recruiter, "stage": people["stage"].to_numpy()}, columns=RANK_COLUMNS)
     df = df.sort_values(["score", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return df.head(top) if top else df
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -685,16 +686,43 @@ class ResearchSummary(w.VBox):
 class TargetPicker(_Form):
     """Choose whom to contact next from a ranked list: calls :meth:`Workbook.set_target` and makes
     them the person you are working on (:meth:`Workbook.set_current`); pin or exclude a person
-    with :meth:`Workbook.set_contact_flags`."""
+    with :meth:`Workbook.set_contact_flags`.
 
-    def __init__(self, wb: Workbook, ranked: pd.DataFrame) -> None:
+    The list is :func:`targets.rank_people` of the workbook (`top` people), ranked again whenever a
+    contact, a funnel step or the profile changed (an import, a person added, someone chosen), so
+    it never lists what was before. `ranked`, if given, is the first list shown.
+    """
+
+    def __init__(self, wb: Workbook, ranked: pd.DataFrame | None = None, *, top: int = 15) -> None:
         self._wb = wb
+        self._top = top
+        self._seen: tuple[Any, ...] | None = None
+        self._pick = w.Dropdown(description="Person", options=[], layout={"width": "44rem"}, style=_STYLE)
+        super().__init__("Choose whom to contact next", [self._pick], "Contact this person",
+                         extra={"Pin": self.pin, "Exclude": self.exclude})
+        self._fill(ranked)
+        self._watch(wb)
+
+    def _fill(self, ranked: pd.DataFrame | None = None) -> None:
+        seen = (*self._wb.changes(), json.dumps(self._wb.profile(), sort_keys=True))
+        if ranked is None:
+            if seen == self._seen:
+                return  # nothing the ranking reads changed
+            from .targets import rank_people
+
+            ranked = rank_people(self._wb.contacts(), self._wb.profile(), top=self._top)
+        self._seen = seen
         labels = ranked[["name", "company", "why"]].astype(object).fillna("?")
         options = [(f"{n} · {c} · {why}", int(i)) for i, n, c, why in zip(
             ranked["id"], labels["name"], labels["company"], labels["why"], strict=True)]
-        self._pick = w.Dropdown(description="Person", options=options, layout={"width": "44rem"}, style=_STYLE)
-        super().__init__("Choose whom to contact next", [self._pick], "Contact this person",
-                         extra={"Pin": self.pin, "Exclude": self.exclude})
+        keep = self._pick.value
+        self._pick.options = options
+        ids = [v for _, v in options]
+        self._pick.value = keep if keep in ids else (ids[0] if ids else None)
+
+    def reload(self) -> None:
+        """Rank again if a contact, a funnel step or the profile changed."""
+        self._fill()
 
     def _chosen(self) -> int:
         if self._pick.value is None:

@@ -55,7 +55,7 @@ Notes:
 
 First Name,Last Name,URL,Email Address,Company,Position,Connected On
 Jonah,Pike,https://www.linkedin.com/in/jonah-pike-demo,,Harbor Health Research,Clinical Research Coordinator,02 Oct 2026
-Lena,Vogt,https://www.linkedin.com/in/lena-vogt-demo,lena@example.org,Harbor Health Research,Technical Recruiter,14 Sep 2026
+Lena,Vogt,https://www.linkedin.com/in/lena-vogt-demo,lena@example.org,Harbor Health Research,Recruiter,14 Sep 2026
 Omar,Haddad,https://www.linkedin.com/in/omar-haddad-demo,,Lakeview Trials,Clinical Data Manager,01 Aug 2026
 Rosa,Lind,https://www.linkedin.com/in/rosa-lind-demo,,Northgate Bank,Teller,12 Jun 2026
 """
@@ -83,10 +83,11 @@ def _start(command: str, project: Path, base: Path) -> tuple[subprocess.Popen[by
     """Start `infoview lab` or `infoview app` from the project folder, as its user would; return the
     process and the URL it printed (with its token)."""
     port = _free_port()
+    env = _env(base)
     log = base / f"{command}.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "infoview_kit.cli", command, "--port", str(port),
-                                 "--no-browser"], cwd=project, env=_env(base), stdout=fh, stderr=subprocess.STDOUT,
+                                 "--no-browser"], cwd=project, env=env, stdout=fh, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
