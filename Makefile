@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/cohort_bench.py
+	$(BIN)/python benchmarks/widget_bench.py
 
 clean:
 	rm -rf data/demo reports .pytest_cache
