@@ -492,19 +492,15 @@ def _stage(wb: Workbook, contact_id: int) -> tuple[str | None, bool]:
     return (STAGES[max(reached)].replace("_", " ") if reached else None), active
 
 
-_PLANS: weakref.WeakKeyDictionary[Workbook, tuple[int, dt.date, pd.DataFrame]] = weakref.WeakKeyDictionary()
-
-
-def _carry_plan(wb: Workbook, version: int) -> None:
-    """The write after `version` only changed the current person: what was due then is due now."""
-    hit = _PLANS.get(wb)
-    if hit is not None and hit[0] == version:
-        _PLANS[wb] = (wb.version, hit[1], hit[2])
+_PLANS: weakref.WeakKeyDictionary[Workbook, tuple[tuple[Any, ...], dt.date, pd.DataFrame]] = \
+    weakref.WeakKeyDictionary()
 
 
 def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool = False) -> pd.DataFrame:
-    """Return :func:`followups.open_followups`, computed once per write to the workbook (``wb.version``) and
-    day, so the board and every composer showing it after one write share one reading.
+    """Return :func:`followups.open_followups`, computed again only when a contact, a follow-up or the
+    activity log changed (:meth:`Workbook.changes`) or the day did, so the board and every composer
+    share one reading, and writes that change none of it (who is current, a question plan, a draft's
+    text) cost nothing here.
 
     Parameters
     ----------
@@ -520,11 +516,12 @@ def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool 
 
     day = (resolve_today(today) if today is not None and not (isinstance(today, str) and not today.strip())
            else dt.datetime.now(_zone(wb)).date())
+    seen = wb.changes()
     hit = _PLANS.get(wb)
-    if hit is not None and not fresh and hit[0] == wb.version and hit[1] == day:
+    if hit is not None and not fresh and hit[0] == seen and None not in seen and hit[1] == day:
         return hit[2]
     items = followups.open_followups(wb, day)
-    _PLANS[wb] = (wb.version, day, items)
+    _PLANS[wb] = (seen, day, items)
     return items
 
 
@@ -607,6 +604,7 @@ class Composer(_Form):
         self._switching: int | None = None  # another person was chosen: open them on the re-read that follows
         self._stage: str | None = None
         self._reminder_text = ""
+        self._kind_wanted = kind if message_id is None and template is None else None
         msg = wb.message(message_id) if message_id is not None else None
         if msg is not None:
             contact_id = int(msg["contact_id"])
@@ -692,10 +690,7 @@ class Composer(_Form):
         for ctl in (self._subject, self._body, self._rules):
             ctl.observe(self._refresh, names="value")
         if self._cid is not None and self._picker is not None and wb.current()["contact_id"] != self._cid:
-            before = wb.version
             wb.set_current(contact_id=self._cid)  # the person shown is the one being worked on
-            if wb.version == before + 1:
-                _carry_plan(wb, before)
         self._watch(wb)
 
     # -------------------------------------------------------------- options and loading
@@ -760,6 +755,14 @@ class Composer(_Form):
         newest message (sent: shown as sent, with what is next), else a new first email."""
         assert self._cid is not None
         msgs = self._wb.messages(self._cid)
+        if self._kind_wanted is not None:  # a composer for one kind (notebook 04's thank-you) keeps to it
+            mine = msgs[msgs["kind"] == self._kind_wanted]
+            drafts = mine[mine["status"] == "draft"]
+            if not (drafts if not drafts.empty else mine).empty:
+                self._open_message(int((drafts if not drafts.empty else mine)["id"].iloc[-1]))
+            else:
+                self._open_template(KIND_TEMPLATE[self._kind_wanted])
+            return
         drafts = msgs[msgs["status"] == "draft"]
         same = drafts[drafts["kind"] == self._msg_kind]
         if not same.empty or not drafts.empty:
@@ -917,8 +920,6 @@ class Composer(_Form):
             return
         self._fields = None
         if self._switching is not None:
-            if self._wb.version == self._switching + 1:
-                _carry_plan(self._wb, self._switching)  # that write only changed who is current
             self._switching = None
             self._guard(self._open_default)
             return
@@ -928,6 +929,11 @@ class Composer(_Form):
             self._cid, self.message_id = None, None
             self._context()
             return
+        if self._kind_wanted is not None and (self.subject, self.body) == self._loaded:
+            draft = _open_draft(self._wb, self._cid, self._kind_wanted)  # drafted elsewhere (Save log)
+            if draft is not None and int(draft["id"]) != self.message_id:
+                self._open_message(int(draft["id"]))
+                return
         if self.message_id is not None:
             try:
                 msg = self._wb.message(self.message_id)

@@ -249,12 +249,8 @@ class ScheduleForm(_MeetingPanel):
         self._root.children = (*self._root.children, self._calendar)
         self._mid = None
         self._shown = self._fields()
-        # the picker's own full re-read takes ~0.4 s on 30,000 contacts: done here only when people change
-        self._person._unwatch()
-        self._people_seen = self._people_stamp()
         # observe
         self._meeting.observe(self._on_meeting, names="value")
-        self._person.search.observe(self._follow_person, names="value")
         self._confirm.on_click(lambda _b: self._run(self.confirm))
         self._move.on_click(lambda _b: self._run(self.move))
         self._cancel.on_click(lambda _b: self._run(self.cancel))
@@ -289,8 +285,6 @@ class ScheduleForm(_MeetingPanel):
         if self._mid is not None:
             self._fill(self._mid)
             self._wb.set_current(meeting_id=self._mid)
-        else:
-            self._follow_person({"new": "new meeting"})
         self._enable()
 
     def _fill(self, mid: int) -> None:
@@ -317,29 +311,7 @@ class ScheduleForm(_MeetingPanel):
         """Show a meeting ahead (another one: "New meeting")."""
         self._refresh(keep=meeting_id)
 
-    def _people_stamp(self) -> tuple[int, ...]:
-        counts = self._wb.table_counts()
-        return counts["contacts"], counts["merges"], counts["contact_sources"]
-
-    def _follow_person(self, change: object = None) -> None:
-        """Keep the person picker current at little cost: follow the current person; re-read the
-        people (a full read, ~0.1-0.4 s on 30,000 contacts) only once they changed and the picker
-        is used (typed into, or shown for a new meeting), or the current person is new to it."""
-        if self._mid is not None:
-            return
-        current = self._wb.current()["contact_id"]
-        stamp = self._people_stamp()
-        known = self._person._people is not None and current in set(self._person._people["id"])
-        typed = isinstance(change, dict) and bool(change.get("new"))
-        if stamp != self._people_seen and (typed or (current is not None and not known)):
-            self._people_seen = stamp
-            self._person.reload()
-            return
-        if current is not None and current != self._person.value:
-            self._person.choose(current)
-
     def _refresh(self, switched: bool = False, keep: int | None = None) -> None:
-        self._follow_person()
         options = self._meeting_options()
         ids = [v for _, v in options]
         target = keep if keep is not None else (self._mid or _NEW)

@@ -1149,6 +1149,10 @@ class PersonPicker(w.VBox):
         import numpy as np
         import pandas as pd
 
+        seen = self._wb.changes()
+        if seen == getattr(self, "_seen", None) and None not in seen:
+            return  # no contact, follow-up or funnel step changed: the list stands
+        self._seen = seen
         df = self._wb.directory()
         if self._where is not None:
             df = df[pd.Series(self._where(df), index=df.index).astype(bool).to_numpy()]

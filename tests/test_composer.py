@@ -360,3 +360,24 @@ def test_an_empty_workbook_gives_an_empty_composer_that_explains(new_wb):
     c._button.click()
     assert "choose a person first" in failed(c)
     assert new_wb.messages().empty
+
+
+def test_a_composer_for_one_kind_keeps_to_it_when_the_person_changes_and_opens_its_new_draft(new_wb):
+    """Notebook 04's thank-you composer: another person chosen shows their thank-you, not their
+    newest message; a thank-you drafted elsewhere (Save log) opens in it."""
+    from infoview_kit import planning
+
+    new_wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
+    ada = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
+    bob = new_wb.add_contact("Bob", "Stone", email="bob@example.org")
+    sent = new_wb.save_draft(bob, "outreach", "Hello", "Hi Bob,\n\nA question.\n\nAlex")
+    new_wb.mark_sent(sent)
+    new_wb.set_current(contact_id=ada)
+    thanks = Composer(new_wb, kind="thank_you")
+    assert thanks.kind == "thank_you" and thanks.contact_id == ada
+    new_wb.set_current(contact_id=bob)  # another view chose Bob
+    assert thanks.contact_id == bob and thanks.kind == "thank_you" and thanks.message_id is None
+    mid = new_wb.schedule_meeting(bob, "2026-11-03T10:00")
+    new_wb.log_meeting(mid, actual_start="2026-11-03T10:00", actual_end="2026-11-03T10:25", advice="Learn SQL.")
+    closing = planning.close_the_loop(new_wb, mid)
+    assert thanks.message_id == closing.thank_you and not thanks.read_only
