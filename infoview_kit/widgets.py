@@ -634,13 +634,57 @@ class ResearchSummary(w.VBox):
     Follows the workbook's current person (:meth:`Workbook.current`), or shows `contact_id`.
     """
 
-    def __init__(self, wb: Workbook, contact_id: int | None = None) -> None:
+    def __init__(self, wb: Workbook, contact_id: int | None = None, *,
+                 now: Callable[[], Any] | None = None) -> None:
+        import datetime as dt
+
         self._wb = wb
         self._fixed = contact_id
+        self._now = now
         self._html = w.HTML()
-        super().__init__([self._html])
+        # where you stand with them, and "They replied" when your newest message is unanswered
+        self._standing = w.HTML()
+        self._reply_on = w.DatePicker(description="They replied on", value=dt.date.today(), style=_STYLE)
+        self._reply = w.Button(description="They replied", icon="reply",
+                               tooltip="Record their answer to your newest message (closes the no-reply reminders)")
+        self._reply_status = w.HTML()
+        self._reply_row = w.HBox([self._reply_on, self._reply])
+        super().__init__([self._standing, self._reply_row, self._reply_status, self._html])
+        self._reply.on_click(lambda _b: run_with_status(self._reply_status, self.replied))
         self.reload()
         self._unwatch = watch(self, wb, self.reload)
+
+    def replied(self) -> str:
+        """Record that the person shown answered your newest message, on the day chosen:
+        :func:`drafting.record_reply`; the message is read back from the workbook."""
+        from .drafting import record_reply
+
+        cid = self.contact_id
+        if cid is None:
+            raise InfoviewError("choose a person first")
+        at = self._now() if self._now is not None else None
+        mid = record_reply(self._wb, cid, self._reply_on.value, at=at)
+        msg = self._wb.message(mid)
+        return (f"Reply recorded: {person_line(self._wb, cid)} answered “{msg['subject']}” "
+                f"on {str(msg['replied_at'])[:10]}.")
+
+    def _show_standing(self, cid: int) -> None:
+        msgs = self._wb.messages(cid)
+        sent = msgs[msgs["status"] != "draft"].sort_values(["sent_at", "id"])
+        people = self._wb.directory()  # kept up to date: cheap on any workbook
+        reached = people.loc[people["id"] == cid, "stage"]
+        stage = _STAGE_LABELS[int(reached.iloc[0])] if len(reached) and int(reached.iloc[0]) >= 0 else None
+        if sent.empty:
+            self._standing.value = ("<i>Nothing sent to them yet: write to them in notebook 03 once you are "
+                                    "ready.</i>")
+            self._reply_row.layout.display = "none"
+            return
+        last = sent.iloc[-1]
+        state = "they replied" if last["status"] == "replied" else "no reply recorded yet"
+        self._standing.value = (f"<b>Where you stand</b>: {html.escape(str(stage or ''))}; your last message, "
+                                f"“{html.escape(str(last['subject']))}”, sent {last['sent_at']:%a %d %b}: "
+                                f"{state}.")
+        self._reply_row.layout.display = None if last["status"] == "sent" else "none"
 
     @property
     def contact_id(self) -> int | None:
@@ -654,7 +698,10 @@ class ResearchSummary(w.VBox):
         cid = self.contact_id
         if cid is None:
             self._html.value = "<i>Choose a person above (or in notebook 01) to see your common ground.</i>"
+            self._standing.value = ""
+            self._reply_row.layout.display = "none"
             return
+        self._show_standing(cid)
         who = html.escape(person_line(self._wb, cid))
         ground = self._wb.common_ground(cid)
         parts = [f"<h4 style='margin:0.3rem 0'>Common ground with {who}</h4>"]
@@ -679,7 +726,7 @@ class ResearchSummary(w.VBox):
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)
         if isinstance(data, dict):  # a static copy for reports (papermill, nbconvert) that draw no widgets
-            data = {**data, "text/html": self._html.value}
+            data = {**data, "text/html": self._standing.value + self._html.value}
         return data
 
 

@@ -391,3 +391,24 @@ def test_switching_between_add_and_edit_keeps_each_ones_unsaved_text_apart(new_w
     form._mode.value = ContactForm.EDIT
     assert (form._first.value, form._position.value) == ("Tanya", "Typed in Edit")
     assert new_wb.contact(tanya)["position"] is None and len(new_wb.contacts()) == 1
+
+
+def test_the_persons_page_records_their_reply_by_a_click(new_wb):
+    import datetime as dt
+
+    from infoview_kit.widgets import ResearchSummary
+
+    new_wb.set_profile(timezone="Europe/London", country="GB")
+    cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
+    new_wb.set_current(contact_id=cid)
+    page = ResearchSummary(new_wb, now=lambda: dt.datetime(2026, 11, 6, 15, tzinfo=dt.UTC))
+    assert "Nothing sent to them yet" in page._standing.value and page._reply_row.layout.display == "none"
+    mid = new_wb.save_draft(cid, "outreach", "Hello <b>", "Hi Ada,\n\nA question.\n\nAlex")
+    new_wb.mark_sent(mid, at="2026-11-02T10:00:00+00:00")
+    assert "no reply recorded yet" in page._standing.value and page._reply_row.layout.display is None
+    assert "Hello &lt;b&gt;" in page._standing.value
+    page._reply_on.value = dt.date(2026, 11, 4)
+    page._reply.click()
+    assert "Reply recorded: Ada Byron" in page._reply_status.value and "2026-11-04" in page._reply_status.value
+    assert new_wb.message(mid)["status"] == "replied"
+    assert "they replied" in page._standing.value and page._reply_row.layout.display == "none"
