@@ -122,10 +122,14 @@ def test_notebook_04_by_clicking_propose_confirm_plan_timer_log_and_thank_you_se
 
     # the thank-you: shown after the meeting, then Sent
     after = _panel(page, "After the meeting: Tariq Rahman")
-    expect(after).to_contain_text("apply to the spring analyst cohort")
-    after.locator("button.widget-button", has_text=re.compile(r"^\s*Sent\s*$")).click()
-    expect(after.locator(".widget-html", has_text="Marked sent")).to_be_visible()
-    _shot(page, after, artifacts, "6_thank_you_sent")
+    expect(after).to_contain_text("press Sent in the composer below")
+    composer = page.locator(f"{OUT} .infoview-composer").last  # the thank-you, in the one composer
+    expect(composer.locator(".widget-textarea textarea")).to_have_value(
+        re.compile("apply to the spring analyst cohort"))
+    composer.locator("button.widget-button", has_text=re.compile(r"^\s*Sent\s*$")).click()
+    expect(composer.locator(".infoview-status")).to_contain_text("Marked sent on")
+    expect(after).to_contain_text("Sent ")  # the panel follows
+    _shot(page, composer, artifacts, "6_thank_you_sent")
     with Workbook.open(demo_path) as wb:
         thanks = wb.messages(tariq).query("kind == 'thank_you'")
         assert thanks["status"].tolist() == ["sent"]
