@@ -199,6 +199,7 @@ def _arrange(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *, 
         moment = _aware(start, tzname)
         mid = wb.schedule_meeting(contact_id, moment, duration_min=duration_min, timezone=tzname,
                                   place=place or None, status="confirmed" if confirmed else "proposed", at=at)
+        ensure_plan(wb, mid)  # its question plan comes with it, in the same change
     else:
         mid = int(meeting_id)
         tzname = timezone or wb.meeting(mid)["timezone"]

@@ -1408,7 +1408,8 @@ class Workbook:
         Columns: id, name ("First Last"), company, position, email, stage (the furthest funnel stage
         reached, as its index in STAGES, as :meth:`contacts` counts it; -1 for none), pinned (bool),
         excluded (bool), open_followups (stored follow-ups not done), last_event (UTC ISO text of
-        their newest funnel event, or None).
+        their newest funnel event, or None), first_name, last_name, referred_by (Int64), how_known,
+        is_recruiter (bool): what ranking people needs (:func:`infoview_kit.targets.rank_people`).
 
         Every picker re-reads it after every write, so it is kept up to date instead of read anew:
         the contacts and follow-ups tables count their changes (triggers of schema v4), and the
@@ -1424,8 +1425,11 @@ class Workbook:
         if cached is None or cached[0][0][0] != key[0] or None in key:  # no counters: a file of an older v4
             df = self._df("""
                 SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name,
-                       company, position, email, pinned, excluded FROM contacts ORDER BY id""")
-            df["pinned"], df["excluded"] = df["pinned"].astype(bool), df["excluded"].astype(bool)
+                       company, position, email, pinned, excluded, first_name, last_name, referred_by, how_known,
+                       is_recruiter FROM contacts ORDER BY id""")
+            for col in ("pinned", "excluded", "is_recruiter"):
+                df[col] = df[col].astype(bool)
+            df["referred_by"] = df["referred_by"].astype("Int64")
             touched: list[int] | None = None
             open_changed = True
         else:
@@ -1451,7 +1455,7 @@ class Workbook:
                        last_event=activity.set_index("contact_id")["last_event"].reindex(by_id.index)
                        .astype(object).to_numpy())
         df = df[["id", "name", "company", "position", "email", "stage", "pinned", "excluded", "open_followups",
-                 "last_event"]]
+                 "last_event", "first_name", "last_name", "referred_by", "how_known", "is_recruiter"]]
         df["last_event"] = df["last_event"].where(df["last_event"].notna(), None)
         self.__dict__["_directory_cache"] = ((key, last), df)
         return df.copy()

@@ -48,43 +48,51 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
     if industry := profile.get("target_industry"):
         words |= {w.lower() for w in str(industry).split() if len(w) > 3}
     warm_orgs = {company_key(x) for x in (profile.get("employers") or []) + (profile.get("schools") or [])}
-    # column by column (a row loop took 0.4 s on 30,000 contacts): the same points and reasons
+    # column by column, each distinct title and company judged once, the reasons written only for
+    # the rows returned (a row loop took 0.4 s on 30,000 contacts): the same points and reasons
     people = contacts[~contacts["excluded"].to_numpy(dtype=bool)]
     position = people["position"].astype(object).where(people["position"].notna(), "").astype(str)
     company = people["company"].astype(object).where(people["company"].notna(), "").astype(str)
-    role = position.map(lambda p: not words.isdisjoint(p.lower().replace(",", " ").split())).to_numpy(dtype=bool)
-    keys = {c: company_key(c) for c in company.unique() if c}
-    shared = company.map(lambda c: bool(c) and keys[c] in warm_orgs).to_numpy(dtype=bool)
+    role = position.map({p: not words.isdisjoint(p.lower().replace(",", " ").split())
+                         for p in position.unique()}).to_numpy(dtype=bool)
+    shared = company.map({c: bool(c) and company_key(c) in warm_orgs for c in company.unique()}).to_numpy(dtype=bool)
     referred = people["referred_by"].notna().to_numpy(dtype=bool)
     known = (people["how_known"].notna() & (people["how_known"] != "social media")).to_numpy(dtype=bool)
     warm = ~shared & (referred | known)
     recruiter = people["is_recruiter"].to_numpy(dtype=bool)
-    stage = people["stage"].astype(object).where(people["stage"].notna(), None).tolist()
-    how = people["how_known"].astype(object).tolist()
-    score = 3 * role + 2 * shared + 2 * warm + recruiter + np.array([s is not None for s in stage], dtype=int)
+    staged = people["stage"].notna().to_numpy(dtype=bool)
+    score = 3 * role + 2 * shared + 2 * warm + recruiter + staged + 100 * people["pinned"].to_numpy(dtype=bool)
+    first = people["first_name"].astype(object).where(people["first_name"].notna(), "").astype(str)
+    last = people["last_name"].astype(object).where(people["last_name"].notna(), "").astype(str)
+    name = (first + " " + last).str.strip().to_numpy(dtype=object)
+    rows = np.arange(len(people))
+    if top and len(rows) > top:  # only those that can make the list: a score at least the top-th best
+        floor = np.partition(score, len(score) - top)[len(score) - top]
+        rows = rows[score >= floor]
+    rows = rows[np.lexsort((name[rows].astype(str), -score[rows]))]
+    rows = rows[:top] if top else rows
+    comp, stage, how = company.to_numpy(dtype=object), people["stage"].to_numpy(dtype=object), \
+        people["how_known"].to_numpy(dtype=object)
     why = []
-    for i, comp in enumerate(company.tolist()):
+    for i in rows:
         parts = []
         if role[i]:
             parts.append("works in your target role")
         if shared[i]:
-            parts.append(f"shared history: {comp}")
+            parts.append(f"shared history: {comp[i]}")
         elif warm[i]:
             parts.append("a warm introduction" if referred[i] else f"you know them ({how[i]})")
         if recruiter[i]:
             parts.append("recruiter: knows the job market")
-        if stage[i] is not None:
+        if staged[i]:
             parts.append(f"in progress: {stage[i]}")
         why.append("; ".join(parts) or "connection")
-    first = people["first_name"].astype(object).where(people["first_name"].notna(), "").astype(str)
-    last = people["last_name"].astype(object).where(people["last_name"].notna(), "").astype(str)
     df = pd.DataFrame({
-        "id": people["id"].to_numpy(), "name": (first + " " + last).str.strip().to_numpy(),
-        "company": company.where(company != "", pd.NA).to_numpy(), "position": position.where(position != "", pd.NA)
-        .to_numpy(), "score": score + 100 * people["pinned"].to_numpy(dtype=bool), "why": why,
-        "is_recruiter": recruiter, "stage": people["stage"].to_numpy()}, columns=RANK_COLUMNS)
-    df = df.sort_values(["score", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    return df.head(top) if top else df
+        "id": people["id"].to_numpy()[rows], "name": name[rows],
+        "company": company.where(company != "", pd.NA).to_numpy()[rows],
+        "position": position.where(position != "", pd.NA).to_numpy()[rows], "score": score[rows], "why": why,
+        "is_recruiter": recruiter[rows], "stage": people["stage"].to_numpy()[rows]}, columns=RANK_COLUMNS)
+    return df.reset_index(drop=True)
 
 
 def choose_targets(wb: Workbook, names: str | list[str], *, at: dt.datetime | str | None = None) -> list[int]:

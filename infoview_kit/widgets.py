@@ -755,9 +755,16 @@ class TargetPicker(_Form):
         if ranked is None:
             if seen == self._seen:
                 return  # nothing the ranking reads changed
+            import numpy as np
+            import pandas as pd
+
+            from .store import STAGES
             from .targets import rank_people
 
-            ranked = rank_people(self._wb.contacts(), self._wb.profile(), top=self._top)
+            people = self._wb.directory()  # kept up to date, so cheap on any workbook
+            stages = np.array([*STAGES, None], dtype=object)  # index -1 (no stage yet) reads as missing
+            people["stage"] = pd.array(stages[people["stage"].to_numpy()], dtype="string")
+            ranked = rank_people(people, self._wb.profile(), top=self._top)
         self._seen = seen
         labels = ranked[["name", "company", "why"]].astype(object).fillna("?")
         options = [(f"{n} · {c} · {why}", int(i)) for i, n, c, why in zip(
@@ -1200,30 +1207,45 @@ class PersonPicker(w.VBox):
         if seen == getattr(self, "_seen", None) and None not in seen:
             return  # no contact, follow-up or funnel step changed: the list stands
         self._seen = seen
+        shared: dict[str, Any] = self._wb.__dict__.setdefault("_picker_lists", {})
+        if self._where is None and shared.get("seen") == seen and None not in seen:
+            self._people = shared["people"]  # another picker of this page listed them after this write
+            return
         df = self._wb.directory()
         if self._where is not None:
             df = df[pd.Series(self._where(df), index=df.index).astype(bool).to_numpy()]
         else:
             df = df[~df["excluded"].to_numpy()]
-        # plain Python over the columns: several times faster than pandas string operations here
-        names = ["" if x is None else x for x in df["name"].tolist()]
-        companies = ["" if x is None or x != x else x for x in df["company"].tolist()]
-        positions = ["" if x is None or x != x else x for x in df["position"].tolist()]
-        emails = ["" if x is None or x != x else x for x in df["email"].tolist()]
-        stages = df["stage"].astype(int).tolist()
-        labels = [(n or "?") + (f" · {c}" if c else "") + ("" if st < 0 else f" · {_STAGE_LABELS[st]}")
-                  for n, c, st in zip(names, companies, stages, strict=True)]
-        hay = [f"{n} {c} {p} {e}".lower() for n, c, p, e in zip(names, companies, positions, emails, strict=True)]
+        # what depends on the contacts alone (the text searched, the name part of each label, the order by
+        # name) is made once per change to the contacts and shared by the pickers of a page
+        static = shared.get("static") if self._where is None else None
+        if static is None or static[0] != seen[0] or None in seen or len(static[1]) != len(df):
+            def text(col: str) -> np.ndarray:
+                values = df[col].astype(object).to_numpy()
+                return np.where(pd.isna(values), "", values).astype(object)
+
+            names, companies = text("name"), text("company")
+            base = np.where(names == "", "?", names) + np.where(companies == "", "", " · " + companies)
+            hay = pd.Series(names + " " + companies + " " + text("position") + " " + text("email")).str.lower()
+            name_rank = np.unique(np.char.lower(names.astype(str)), return_inverse=True)[1].reshape(-1)
+            static = (seen[0], df["id"].to_numpy(), base, hay.to_numpy(dtype=object), name_rank)
+            if self._where is None:
+                shared["static"] = static
+        _, ids, base, hay_all, name_rank = static
+        stages = df["stage"].to_numpy(dtype=np.int64)
+        suffix = np.array(["", *(f" · {label}" for label in _STAGE_LABELS)], dtype=object)
+        labels = base + suffix[stages + 1]
+        active = df["last_event"].astype(object).to_numpy()
+        active = np.where(pd.isna(active), "", active).astype(str)
+        active_rank = np.unique(active, return_inverse=True)[1].reshape(-1)
+        due = df["open_followups"].to_numpy() > 0
+        pinned = df["pinned"].to_numpy(dtype=bool)
         # most relevant first: something due, pinned, on the outreach list, latest activity, then by name
-        active = ["" if x is None or x != x else x for x in df["last_event"].tolist()]
-        order = sorted(range(len(names)), key=lambda i: names[i].lower())
-        order.sort(key=lambda i: active[i], reverse=True)  # Python's sort is stable, reversed too
-        due, pinned = (df["open_followups"].to_numpy() > 0).tolist(), df["pinned"].to_numpy().tolist()
-        order.sort(key=lambda i: (due[i], pinned[i], stages[i] >= 0), reverse=True)
-        idx = np.asarray(order, dtype=np.int64)
-        self._people = pd.DataFrame({"id": df["id"].to_numpy()[idx],
-                                     "label": np.asarray(labels, dtype=object)[idx],
-                                     "hay": pd.Series(np.asarray(hay, dtype=object)[idx], dtype=object)})
+        idx = np.lexsort((name_rank, -active_rank, ~(stages >= 0), ~pinned, ~due))
+        self._people = pd.DataFrame({"id": ids[idx], "label": labels[idx],
+                                     "hay": pd.Series(hay_all[idx], dtype=object)})
+        if self._where is None:
+            shared.update(seen=seen, people=self._people)
 
     def _matches(self) -> pd.DataFrame:
         assert self._people is not None

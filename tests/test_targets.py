@@ -71,3 +71,13 @@ def test_recruiters_are_flagged_and_ranked_for_the_market(demo_wb):
     demo_wb.set_contact_flags(demo_wb.find_contact("Dana Whitfield"), excluded=True)
     ranked = ik.rank_people(demo_wb.contacts(), demo_wb.profile(), top=None)
     assert ranked["name"].iloc[0] == "Ryan Kerrigan" and "Dana Whitfield" not in set(ranked["name"])
+
+
+def test_the_target_picker_ranks_from_the_lean_directory_as_rank_people_does_from_contacts(demo_wb):
+    from infoview_kit.targets import rank_people
+    from infoview_kit.widgets import TargetPicker
+
+    picker = TargetPicker(demo_wb, top=12)
+    ranked = rank_people(demo_wb.contacts(), demo_wb.profile(), top=12)
+    assert [v for _, v in picker._pick.options] == ranked["id"].tolist()
+    assert [label.split(" · ")[-1] for label, _ in picker._pick.options] == ranked["why"].tolist()
