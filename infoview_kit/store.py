@@ -28,6 +28,8 @@ APPLICATION_ID = 0x49565742
 #: The newest schema this code understands (``PRAGMA user_version``).
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
+#: How many changes to contacts the change log keeps after an import (older ones: views read everyone anew).
+CONTACT_CHANGES_KEPT = 1000
 #: How many backups of a workbook are kept (the newest); ``Workbook.open(..., keep_backups=n)`` overrides it.
 KEEP_BACKUPS = 10
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -207,14 +209,25 @@ _MIGRATIONS.append("""
     );
     ALTER TABLE followups ADD COLUMN snoozed_until TEXT;                -- ISO, UTC: not due before then
     ALTER TABLE followups ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0; -- closed (done_at) without doing it
-    -- change counters, so a person picker re-reads only what changed (Workbook.directory)
-    INSERT INTO state (key, value) VALUES ('contacts_changes', '0'), ('followups_changes', '0');
+    -- what changed, so a person picker re-reads only that (Workbook.directory): which contacts, in
+    -- order, and a counter of follow-up changes
+    CREATE TABLE contact_changes (
+        seq        INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL
+    );
+    INSERT INTO state (key, value) VALUES ('followups_changes', '0');
     CREATE TRIGGER contacts_changes_insert AFTER INSERT ON contacts
-        BEGIN UPDATE state SET value = value + 1 WHERE key = 'contacts_changes'; END;
+        BEGIN INSERT INTO contact_changes (contact_id) VALUES (NEW.id); END;
     CREATE TRIGGER contacts_changes_update AFTER UPDATE ON contacts
-        BEGIN UPDATE state SET value = value + 1 WHERE key = 'contacts_changes'; END;
+        WHEN (NEW.person_key, NEW.first_name, NEW.last_name, NEW.email, NEW.company, NEW.position,
+              NEW.profile_url, NEW.connected_on, NEW.how_known, NEW.where_found, NEW.notes, NEW.referred_by,
+              NEW.is_recruiter, NEW.pinned, NEW.excluded, NEW.checkin_days, NEW.created_at)
+             IS NOT (OLD.person_key, OLD.first_name, OLD.last_name, OLD.email, OLD.company, OLD.position,
+                     OLD.profile_url, OLD.connected_on, OLD.how_known, OLD.where_found, OLD.notes, OLD.referred_by,
+                     OLD.is_recruiter, OLD.pinned, OLD.excluded, OLD.checkin_days, OLD.created_at)
+        BEGIN INSERT INTO contact_changes (contact_id) VALUES (NEW.id); END;
     CREATE TRIGGER contacts_changes_delete AFTER DELETE ON contacts
-        BEGIN UPDATE state SET value = value + 1 WHERE key = 'contacts_changes'; END;
+        BEGIN INSERT INTO contact_changes (contact_id) VALUES (OLD.id); END;
     CREATE TRIGGER followups_changes_insert AFTER INSERT ON followups
         BEGIN UPDATE state SET value = value + 1 WHERE key = 'followups_changes'; END;
     CREATE TRIGGER followups_changes_update AFTER UPDATE ON followups
@@ -691,7 +704,10 @@ class Workbook:
             conn.execute("BEGIN IMMEDIATE")
             for (name,) in guards:
                 conn.execute(f'DROP TRIGGER "{name}"')
+            logged = conn.execute("SELECT max(seq) FROM contact_changes").fetchone()[0] or 0
             _redact_rows(conn)
+            # the change log is for views of this file between writes: redacting is no change to show
+            conn.execute("DELETE FROM contact_changes WHERE seq > ?", (logged,))
             conn.execute("COMMIT")
             conn.execute("VACUUM")
         except BaseException:
@@ -827,6 +843,10 @@ class Workbook:
         fname = os.path.basename(file)
         email = cols.index("email")
         with self.transaction() as c:
+            # the change log of contacts serves views between writes: a short tail of it is enough
+            if c.execute("SELECT 1 FROM sqlite_master WHERE name = 'contact_changes'").fetchone():
+                c.execute("DELETE FROM contact_changes WHERE seq <= (SELECT max(seq) FROM contact_changes) - ?",
+                          (CONTACT_CHANGES_KEPT,))
             index, values = PeopleIndex(), {}
             for cid, key, *vals in c.execute(f"SELECT id, person_key, {', '.join(cols)} FROM contacts"):
                 values[cid] = vals
@@ -1393,13 +1413,18 @@ class Workbook:
         return df
 
     def changes(self) -> tuple[Any, Any, int]:
-        """Return a cheap fingerprint of what views list: the change counters of the contacts and the
-        follow-ups (v4 triggers; None in a file without them) and the newest event's id. Equal
-        fingerprints mean no contact, follow-up or funnel step changed in between."""
-        marks = dict(self._conn.execute(
-            "SELECT key, value FROM state WHERE key IN ('contacts_changes', 'followups_changes')"))
-        last = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-        return marks.get("contacts_changes"), marks.get("followups_changes"), int(last)
+        """Return a cheap fingerprint of what views list: the newest change to a contact, the change
+        counter of the follow-ups (both kept by v4 triggers; None in a file without them) and the
+        newest event's id. Equal fingerprints mean no contact, follow-up or funnel step changed in
+        between."""
+        c = self._conn
+        followups = c.execute("SELECT value FROM state WHERE key = 'followups_changes'").fetchone()
+        try:
+            contacts = c.execute("SELECT max(seq) FROM contact_changes").fetchone()[0] or 0
+        except sqlite3.OperationalError:  # a file of an earlier v4, without the change log
+            contacts = None
+        last = c.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        return contacts, None if followups is None else followups[0], int(last)
 
     def directory(self) -> pd.DataFrame:
         """Return every contact in the few columns a person picker searches and ranks by: a lean
@@ -1422,21 +1447,31 @@ class Workbook:
         cached = self.__dict__.get("_directory_cache")
         if cached is not None and cached[0] == (key, last):
             return cached[1].copy()
-        if cached is None or cached[0][0][0] != key[0] or None in key:  # no counters: a file of an older v4
-            df = self._df("""
-                SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name,
-                       company, position, email, pinned, excluded, first_name, last_name, referred_by, how_known,
-                       is_recruiter FROM contacts ORDER BY id""")
-            for col in ("pinned", "excluded", "is_recruiter"):
-                df[col] = df[col].astype(bool)
-            df["referred_by"] = df["referred_by"].astype("Int64")
+        edited: list[int] = []
+        if cached is not None and None not in key and cached[0][0][0] != key[0]:
+            oldest = c.execute("SELECT min(seq) FROM contact_changes").fetchone()[0] or 0
+            if cached[0][0][0] + 1 >= oldest:  # the log still reaches back to the last read
+                edited = [r[0] for r in c.execute("SELECT DISTINCT contact_id FROM contact_changes WHERE seq > ?",
+                                                  (cached[0][0][0],))]
+        if cached is None or None in key or (cached[0][0][0] != key[0] and not edited):
+            df = self._directory_people(None)
             touched: list[int] | None = None
             open_changed = True
         else:
             df = cached[1].drop(columns=["stage", "last_event", "open_followups"])
+            if edited:  # those contacts read again (added, changed or gone), the others kept
+                again = self._directory_people(edited)  # empty when they were all forgotten
+                kept_rows = df[~df["id"].isin(edited)]
+                df = (pd.concat([kept_rows, again]) if len(again) else kept_rows).sort_values("id")
+                df = df.reset_index(drop=True)
             touched = [r[0] for r in c.execute("SELECT DISTINCT contact_id FROM events WHERE id > ? "
                                                "AND contact_id IS NOT NULL", (cached[0][1],))]
-            open_changed = cached[0][0][1] != key[1]
+            if edited:  # an introduction moves the introducer's stage too
+                touched += edited + [r[0] for r in c.execute(
+                    f"SELECT referred_by FROM contacts WHERE referred_by IS NOT NULL AND id IN "
+                    f"({', '.join(str(int(i)) for i in edited)})")]
+                touched = sorted(set(touched))
+            open_changed = cached[0][0][1] != key[1] or bool(edited)
         activity = self._directory_activity(touched)
         if touched is not None:  # the others keep what they had
             old = cached[1].set_index("id")[["stage", "last_event"]]  # type: ignore[index]
@@ -1459,6 +1494,21 @@ class Workbook:
         df["last_event"] = df["last_event"].where(df["last_event"].notna(), None)
         self.__dict__["_directory_cache"] = ((key, last), df)
         return df.copy()
+
+    def _directory_people(self, ids: list[int] | None) -> pd.DataFrame:
+        """The contacts' own columns of :meth:`directory`, for every contact or only `ids`."""
+        only = "" if ids is None else f"WHERE id IN ({', '.join(str(int(i)) for i in ids)})"
+        df = self._df(f"""
+            SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name,
+                   company, position, email, pinned, excluded, first_name, last_name, referred_by, how_known,
+                   is_recruiter FROM contacts {only} ORDER BY id""")
+        for col in ("pinned", "excluded", "is_recruiter"):
+            df[col] = df[col].astype(bool)
+        df["referred_by"] = df["referred_by"].astype("Int64")
+        text = ["name", "company", "position", "email", "first_name", "last_name", "how_known"]
+        df[text] = df[text].astype(object)  # the same dtypes (and None for missing) whichever rows are read
+        df[text] = df[text].where(df[text].notna(), None)
+        return df
 
     def _directory_activity(self, ids: list[int] | None) -> pd.DataFrame:
         """contact_id, stage (index in STAGES), last_event, for every contact or only `ids`."""
@@ -2444,11 +2494,12 @@ class Workbook:
         for times, JSON text for ``profile.value``, ``contact_sources.data``, ``merges.filled`` and
         ``events.detail``), in object columns with None for missing, so nothing is converted on the
         way out. Tables come in a fixed order (profile, employers, contacts, contact_sources,
-        merges, research, messages, meetings, questions, followups, events, state), then any other table
+        merges, research, messages, meetings, questions, followups, events, state, contact_changes), then any
+        other table
         by name; rows in the order they were written.
         """
         order = ["profile", "employers", "contacts", "contact_sources", "merges", "research", "messages",
-                 "meetings", "questions", "followups", "events", "state"]
+                 "meetings", "questions", "followups", "events", "state", "contact_changes"]
         c = self._conn
         own = not c.in_transaction
         if own:
@@ -2612,7 +2663,8 @@ class Workbook:
         if self._conn.execute("PRAGMA query_only").fetchone()[0]:
             return None
         names = [r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                  "AND name NOT LIKE 'sqlite_%' AND name != 'state'")]
+                                                  "AND name NOT LIKE 'sqlite_%' "
+                                                  "AND name NOT IN ('state', 'contact_changes')")]
         if not any(self._conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{n}")').fetchone()[0] for n in names):
             return None
         return self.backup(reason)
@@ -2803,6 +2855,7 @@ _REDACT_KEEP: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "events": "id at kind contact_id ref_id",
     "merges": "id contact_id score at undone_at",
     "state": "key value",  # ids and change counters only
+    "contact_changes": "seq contact_id",
 }.items()}
 _REDACT_REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "profile": "value",
@@ -2817,6 +2870,7 @@ _REDACT_REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c i
     "events": "detail",
     "merges": "source source_key matched_by filled",
     "state": "",
+    "contact_changes": "",
 }.items()}
 
 

@@ -15,7 +15,7 @@ from infoview_kit.export import default_export_path, export_workbook
 from infoview_kit.store import Workbook
 
 TABLES = ["profile", "employers", "contacts", "contact_sources", "merges", "research", "messages", "meetings",
-          "questions", "followups", "events", "state"]
+          "questions", "followups", "events", "state", "contact_changes"]
 RISKY = ["=HYPERLINK(\"http://evil.test\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn"]
 
 
