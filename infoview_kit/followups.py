@@ -1091,17 +1091,22 @@ def reminders(wb: Tables, today: dt.date | str | None = None) -> list[dict[str, 
     return out
 
 
+def reminders_ics_bytes(wb: Tables, today: dt.date | str | None = None) -> bytes:
+    """Return the ``.ics`` calendar of :func:`reminders_file` as bytes (for a download link)."""
+    from .calendars import reminders_ics
+
+    tz, _country, day, _cut = _context(wb, today)
+    stamp = dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo(tz))
+    return reminders_ics(reminders(wb, day), dtstamp=stamp)
+
+
 def reminders_file(wb: Tables, today: dt.date | str | None, path: str | os.PathLike[str]) -> Path:
     """Write one ``.ics`` calendar with a reminder for every open follow-up; return its path.
 
     Importing a newer file updates the reminders already imported (same UIDs, higher
     SEQUENCE) instead of adding them again. See :func:`reminders` for what each holds.
     """
-    from .calendars import reminders_ics
-
-    tz, _country, day, _cut = _context(wb, today)
-    stamp = dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo(tz))
-    data = reminders_ics(reminders(wb, day), dtstamp=stamp)
+    data = reminders_ics_bytes(wb, today)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -776,7 +776,7 @@ class MeetingLogForm(_MeetingPanel):
         self._advice = self._area("Advice", "The advice they gave you: the thank-you quotes it")
         self._names = self._area("Names suggested", "One per line, e.g. Jordan Pike, Cobalt Health")
         self._resources = self._area("Resources", "Books, courses, groups, links")
-        self._next = self._area("Next steps", "Alex: ... Helen: ... (promised on both sides)")
+        self._next = self._area("Next steps", "You: ... They: ... (what each of you promised)")
         self._boxes: dict[str, w.Text | w.Textarea] = {
             "start": self._start, "end": self._end, "notes": self._notes, "advice": self._advice,
             "resources": self._resources, "next_steps": self._next}

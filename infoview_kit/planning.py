@@ -59,8 +59,9 @@ def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None
     workbook's current meeting (:meth:`Workbook.set_current`). Otherwise the current meeting
     (held ones included, so its log, thank-you and follow-ups stay in view; a cancelled one is
     passed over); with none, the earliest confirmed meeting that has started but is not logged
-    yet, else the next confirmed one, else the latest held one, else the latest proposed one.
-    With ``required=False``, None when there is none yet.
+    yet, else the next confirmed one, else the latest held one, else the latest proposed one,
+    which becomes the current meeting (its person the current person). With ``required=False``,
+    None when there is none yet.
 
     Raises
     ------
@@ -90,7 +91,9 @@ def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None
         if not required:
             return None
         raise NotFoundError("no meeting to prepare or log: schedule one in notebook 04")
-    return int(chosen["id"].iloc[0])
+    found = int(chosen["id"].iloc[0])
+    wb.set_current(meeting_id=found)  # and its person: every panel and the composer show the same meeting
+    return found
 
 
 def meeting_choices(wb: Workbook, *, now: dt.datetime | None = None) -> list[tuple[str, int]]:

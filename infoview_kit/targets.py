@@ -108,7 +108,7 @@ def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", req
     """Return the contact a notebook works on: `name` if given (who then becomes the workbook's
     current person, :meth:`Workbook.set_current`), else the current person, else the
     earliest-chosen person whose furthest funnel stage is `stage`, else the earliest-chosen
-    person of all.
+    person of all, who then becomes the current person.
 
     With ``required=False``, return None (and log why) when nobody has been chosen yet, so a
     report on a new workbook says "nothing yet" instead of failing.
@@ -135,7 +135,9 @@ def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", req
             return None
         raise NotFoundError(message)
     at_stage = chosen[chosen["stage"] == stage]
-    return int((at_stage if not at_stage.empty else chosen)["id"].iloc[0])
+    found = int((at_stage if not at_stage.empty else chosen)["id"].iloc[0])
+    wb.set_current(contact_id=found)  # so every form of the notebook, and the next notebook, shows them
+    return found
 
 
 LAMP_COLUMNS = ["rank", "id", "name", "motivation", "posting", "advocacy", "why_advocacy", "contacts", "pinned",

@@ -85,6 +85,18 @@ def watch(root: w.Widget, wb: Workbook, reload: Callable[[], object]) -> Callabl
     return end
 
 
+def download_link(name: str, data: bytes, mime: str = "application/octet-stream") -> Any:
+    """A link that saves `data` as the file `name` from the browser, in JupyterLab and in the app
+    (a ``data:`` link: nothing is written on the machine). Returns an ``IPython.display.HTML``."""
+    import base64
+
+    from IPython.display import HTML
+
+    href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return HTML(f'<a download="{html.escape(name, quote=True)}" href="{html.escape(href, quote=True)}" '
+                f'style="color:#0b57d0;text-decoration:underline">Download {html.escape(name)}</a>')
+
+
 class _Form:
     """A form: controls, a button, and a status line that shows the result or the error."""
 

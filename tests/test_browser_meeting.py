@@ -102,7 +102,7 @@ def test_notebook_04_by_clicking_propose_confirm_plan_timer_log_and_thank_you_se
         "Typed before the plan changed.")
     log_form.get_by_placeholder("The advice they gave you: the thank-you quotes it").fill(
         "Apply to the spring analyst cohort.")
-    log_form.get_by_placeholder("Alex: ... Helen: ... (promised on both sides)").fill(
+    log_form.get_by_placeholder("You: ... They: ... (what each of you promised)").fill(
         "Alex: sign up for the cohort alert.")
     log_form.get_by_placeholder("One per line, e.g. Jordan Pike, Cobalt Health").fill(
         "Quinn Marlowe, Meridian Insurance\n<b>Bold</b> Person")

@@ -142,6 +142,16 @@ class Journey:
         return form.locator(".widget-text", has=form.page.get_by_text(label, exact=True)).locator("input")
 
     @staticmethod
+    def find(form, typed: str, name: str) -> None:
+        """Type part of a name into the person search of `form`, wait for the list to follow, click them."""
+        from playwright.sync_api import expect
+
+        form.get_by_placeholder("type a name, company or email").fill(typed)
+        first = form.locator(".widget-select select").first
+        expect(first.locator("option").first).to_contain_text(name)
+        first.select_option(index=0)
+
+    @staticmethod
     def pick(select, text: str) -> None:
         """Choose the option of `select` whose label holds `text`, as a click on it does."""
         select.select_option(label=select.locator("option", has_text=text).first.inner_text().strip())
@@ -181,8 +191,7 @@ class Journey:
             assert wb.contact(priya)["position"] == "Research Assistant"
 
         form.locator(".widget-toggle-buttons").get_by_role("button", name=re.compile("Edit")).click()
-        form.get_by_placeholder("type a name, company or email").fill("priya")
-        form.locator(".widget-select select").first.select_option(index=0)
+        self.find(form, "priya", "Priya Natarajan")
         expect(self.field(form, "Last name")).to_have_value("Natarajan")
         self.field(form, "Position").fill("Clinical Research Coordinator")
         self.field(form, "Email").fill("priya.n@example.org")
@@ -197,6 +206,7 @@ class Journey:
 
         rater = self.form("Rate your target employers")
         self.field(rater, "Employer").fill("harbor")
+        expect(rater.locator(".widget-select select").first.locator("option").first).to_contain_text("Harbor")
         rater.locator(".widget-select select").first.select_option(index=0)
         rater.locator(".widget-toggle-buttons", has_text="Motivation").get_by_role("button", name="3").click()
         rater.locator(".widget-toggle-buttons", has_text="Posting").get_by_role("button", name="target role").click()
@@ -274,8 +284,7 @@ class Journey:
             assert followups.due(wb, horizon_days=30).query(f"contact_id == {priya}").empty
 
         # the second person: found by typing, written to, no reply yet
-        form.get_by_placeholder("type a name, company or email").fill("jonah")
-        form.locator(".widget-select select").first.select_option(index=0)
+        self.find(form, "jonah", "Jonah Pike")
         expect(form.locator(".infoview-who")).to_contain_text("Jonah Pike")
         self._fill_blanks(form)
         self.button(form, "Sent").click()
@@ -303,8 +312,7 @@ class Journey:
         self.open("04_log_interviews.ipynb", "Schedule a meeting")
         schedule = self.form("Schedule a meeting")
         schedule.locator("select").first.select_option(label="New meeting")
-        schedule.get_by_placeholder("type a name, company or email").fill("priya")
-        schedule.locator(".widget-select select").first.select_option(index=0)
+        self.find(schedule, "priya", "Priya Natarajan")
         schedule.locator("input[type=date]").fill(time.strftime("%Y-%m-%d"))
         self.button(schedule, "Propose").click()
         expect(schedule.locator(".widget-html", has_text="Proposed: Priya Natarajan")).to_be_visible()

@@ -223,3 +223,19 @@ def test_done_then_sent_is_one_thank_you_and_an_edited_draft_is_never_redrafted(
     assert len(new_wb.events(contact_id=cid, kinds=["thank_you_sent"])) == 1
     assert charts.activity_data(new_wb)["thank-yous"].sum() == 1
     assert charts.funnel_data(new_wb).set_index("stage").loc["thanked", "people"] == 1
+
+
+def test_download_links_carry_the_file_itself_and_escape_its_name(demo_wb, tmp_path):
+    import base64
+    import re
+
+    from infoview_kit import followups
+    from infoview_kit.widgets import download_link
+
+    data = followups.reminders_ics_bytes(demo_wb, "2026-11-25")
+    written = followups.reminders_file(demo_wb, "2026-11-25", tmp_path / "f.ics").read_bytes()
+    assert data == written and data.startswith(b"BEGIN:VCALENDAR")
+    link = download_link('a"<b>.ics', data, "text/calendar").data
+    assert 'download="a&quot;&lt;b&gt;.ics"' in link and "<b>" not in link
+    payload = re.search(r'href="data:text/calendar;base64,([^"]+)"', link).group(1)
+    assert base64.b64decode(payload) == data
