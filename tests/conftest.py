@@ -238,3 +238,42 @@ def git_project(tmp_path) -> Path:
     _git(root, "add", ".")
     _git(root, "commit", "-q", "-m", "the shipped notebooks")
     return root
+
+
+def start_infoview(command: str, base: Path, *, cwd: Path = ROOT,
+                   workbook: Path | None = None) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Start `infoview lab` or `infoview app` as its user would, from `cwd`: in a shell with
+    throw-away Jupyter settings and no INFOVIEW_WORKBOOK (the command alone must hand the workbook
+    to the kernels), on a free port of 127.0.0.1, in its own process group. Return the process, the
+    URL it printed (with its token) and its log, ``base/<command>.log``. Stop it with :func:`stop_server`."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.pop("INFOVIEW_WORKBOOK", None)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR",
+                 "IPYTHONDIR"):
+        (base / name.lower()).mkdir(parents=True, exist_ok=True)
+        env[name] = str(base / name.lower())
+    labconfig = base / "jupyter_config_dir" / "labconfig"
+    labconfig.mkdir(exist_ok=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    port = _free_port()
+    log = base / f"{command}.log"
+    argv = [sys.executable, "-m", "infoview_kit.cli", command, "--port", str(port), "--no-browser"]
+    if workbook is not None:
+        argv += ["--workbook", str(workbook)]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        pattern = re.compile(rf"(http://127\.0\.0\.1:{port}/\S+token=\S+)")
+        while not (found := pattern.search(log.read_text())) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert found, log.read_text()
+        ready = (f"http://127.0.0.1:{port}/voila/static/voila.js" if command == "app" else  # never a Voila page
+                 f"http://127.0.0.1:{port}/api/status?token={found.group(1).rsplit('token=', 1)[1]}")
+        wait_for_server(proc, ready, log, f"infoview {command}", timeout=90)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc, found.group(1), log

@@ -6,11 +6,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
 import socket
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from infoview_kit.exceptions import InputFormatError, NotFoundError, PortInUseEr
 from infoview_kit.store import Workbook
 from infoview_kit.workspace import shipped_notebooks
 
-from .conftest import ROOT, _free_port, need_browser, stop_server, wait_for_server
+from .conftest import ROOT, need_browser, start_infoview, stop_server
 
 STEPS = ["00_start_here.ipynb", "01_find_contacts.ipynb", "02_research.ipynb", "03_draft_emails.ipynb",
          "04_log_interviews.ipynb", "05_follow_up_progress.ipynb"]
@@ -114,25 +112,7 @@ def test_a_missing_workbook_or_a_busy_port_exits_2_with_one_clear_line(tmp_path,
 
 def _start_app(workbook: Path, base: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     """Start `infoview app` as a participant would, in its own process group; return it, its URL, its log."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        (base / name.lower()).mkdir(parents=True)
-        env[name] = str(base / name.lower())
-    env.pop("INFOVIEW_WORKBOOK", None)  # the command alone must hand the workbook to the kernels
-    port = _free_port()
-    log = base / "app.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "infoview_kit.cli", "app", "--workbook", str(workbook),
-                                 "--port", str(port), "--no-browser"], cwd=ROOT, env=env, stdout=fh,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        wait_for_server(proc, f"http://127.0.0.1:{port}/voila/static/voila.js", log, "infoview app", timeout=60)
-    except RuntimeError:
-        stop_server(proc)
-        raise
-    url = re.search(r"Open (http://127\.0\.0\.1:\d+/\S+)", log.read_text())
-    assert url, log.read_text()
-    return proc, url.group(1), log
+    return start_infoview("app", base, workbook=workbook)
 
 
 @pytest.mark.browser

@@ -12,7 +12,6 @@ Skipped with a visible reason where Chromium is missing, except under CI=true, w
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -26,7 +25,7 @@ from infoview_kit import charts, followups
 from infoview_kit.cli import main
 from infoview_kit.store import Workbook
 
-from .conftest import _free_port, _git, need_browser, run_all_cells, stop_server, wait_for_server
+from .conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,46 +61,6 @@ Rosa,Lind,https://www.linkedin.com/in/rosa-lind-demo,,Northgate Bank,Teller,12 J
 
 PERSONAL = ["Maya Okafor", "Priya Natarajan", "Jonah", "Harbor Health Research", "maya.okafor@example.org",
             "Riverbend Clinic"]
-
-
-def _env(base: Path) -> dict[str, str]:
-    """A person's shell: throw-away Jupyter settings, no INFOVIEW_WORKBOOK (the commands find the workbook)."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    env.pop("INFOVIEW_WORKBOOK", None)
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR",
-                 "IPYTHONDIR"):
-        (base / name.lower()).mkdir(parents=True, exist_ok=True)
-        env[name] = str(base / name.lower())
-    labconfig = base / "jupyter_config_dir" / "labconfig"
-    labconfig.mkdir(exist_ok=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    return env
-
-
-def _start(command: str, project: Path, base: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `infoview lab` or `infoview app` from the project folder, as its user would; return the
-    process and the URL it printed (with its token)."""
-    port = _free_port()
-    env = _env(base)
-    log = base / f"{command}.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "infoview_kit.cli", command, "--port", str(port),
-                                 "--no-browser"], cwd=project, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        pattern = re.compile(rf"(http://127\.0\.0\.1:{port}/\S+token=\S+)")
-        while not (found := pattern.search(log.read_text())) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert found, log.read_text()
-        ready = (f"http://127.0.0.1:{port}/voila/static/voila.js" if command == "app" else
-                 f"http://127.0.0.1:{port}/api/status?token={found.group(1).rsplit('token=', 1)[1]}")
-        wait_for_server(proc, ready, log, f"infoview {command}", timeout=90)
-    except BaseException:
-        stop_server(proc)
-        raise
-    return proc, found.group(1)
 
 
 class Journey:
@@ -436,33 +395,20 @@ def _clean(git_project: Path, workbook: Path) -> None:
     assert not re.search(r"Priya Natarajan\s+(Write to a second person|Send one short follow-up)", out), out
 
 
-def test_the_whole_journey_by_clicking_in_jupyterlab(tmp_path, git_project, page, artifacts, monkeypatch):
+@pytest.mark.parametrize("surface", ["lab", "app"])
+def test_the_whole_journey_by_clicking(surface, tmp_path, git_project, page, artifacts, monkeypatch):
+    """From `infoview init` to charts that agree, by clicking only: in JupyterLab (`infoview lab`, on the
+    private copies of the notebooks) and in the no-code app (`infoview app`, Voila, code hidden)."""
     need_browser()
     monkeypatch.delenv("INFOVIEW_WORKBOOK")
     workbook, export = _project(tmp_path, git_project)
-    proc, url = _start("lab", git_project, tmp_path / "lab")
+    proc, url, _log = start_infoview(surface, tmp_path / surface, cwd=git_project)
     try:
-        j = Journey(page, url, "lab", workbook, artifacts)
+        assert ("/voila/render/" if surface == "app" else "/lab/tree/") in url
+        j = Journey(page, url, surface, workbook, artifacts)
         priya, jonah = j.find_contacts(export)
-        j.research(priya)
-        j.compose(priya, jonah)
-        j.interview(priya)
-        j.follow_up(priya, jonah)
-    finally:
-        stop_server(proc)
-    _clean(git_project, workbook)
-
-
-def test_the_everyday_steps_by_clicking_in_the_no_code_app(tmp_path, git_project, page, artifacts, monkeypatch):
-    need_browser()
-    monkeypatch.delenv("INFOVIEW_WORKBOOK")
-    workbook, export = _project(tmp_path, git_project)
-    proc, url = _start("app", git_project, tmp_path / "app")
-    try:
-        assert "/voila/render/" in url
-        j = Journey(page, url, "app", workbook, artifacts)
-        priya, jonah = j.find_contacts(export)
-        assert "import infoview_kit" not in page.content(), "code cells are hidden"
+        if surface == "app":
+            assert "import infoview_kit" not in page.content(), "code cells are hidden"
         j.research(priya)
         j.compose(priya, jonah)
         j.interview(priya)

@@ -9,7 +9,6 @@ import re
 import shutil
 import stat
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +21,7 @@ from infoview_kit._paths import WORKSPACE_MANIFEST, default_workbook, resolve_wo
 from infoview_kit.exceptions import InputFormatError, NotFoundError
 from infoview_kit.report import notebooks_dir
 
-from .conftest import ROOT, _free_port, stop_server, wait_for_server
+from .conftest import start_infoview, stop_server
 
 STEPS = [f"{n}.ipynb" for n in ("00_start_here", "01_find_contacts", "02_research", "03_draft_emails",
                                  "04_log_interviews", "05_follow_up_progress")]
@@ -396,36 +395,10 @@ def test_a_copy_run_as_plain_jupyter_would_uses_its_workbook(tmp_path, monkeypat
 
 # ---------------------------------------------------------------- infoview lab, for real
 def _start_lab(workbook: Path, base: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    """Start `infoview lab --no-browser` as a person would (throw-away Jupyter settings, no INFOVIEW_WORKBOOK);
-    return the process, the URL it printed and its token."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    env.pop("INFOVIEW_WORKBOOK", None)  # the command alone must hand the workbook to the kernels
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR",
-                 "IPYTHONDIR"):
-        (base / name.lower()).mkdir(parents=True)
-        env[name] = str(base / name.lower())
-    labconfig = base / "jupyter_config_dir" / "labconfig"
-    labconfig.mkdir()
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    port = _free_port()
-    log = base / "lab.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "infoview_kit.cli", "lab", "--workbook", str(workbook),
-                                 "--port", str(port), "--no-browser"], cwd=ROOT, env=env, stdout=fh,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        pattern = re.compile(rf"Open (http://127\.0\.0\.1:{port}/lab/tree/00_start_here\.ipynb\?token=(\S+))")
-        deadline = time.monotonic() + 60
-        while not (url := pattern.search(log.read_text())) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert url, log.read_text()
-        wait_for_server(proc, f"http://127.0.0.1:{port}/api/status?token={url.group(2)}", log, "infoview lab",
-                        timeout=90)
-    except BaseException:
-        stop_server(proc)
-        raise
-    return proc, url.group(1), url.group(2)
+    """Start `infoview lab --no-browser` as a person would; return the process, the URL it printed and its token."""
+    proc, url, _log = start_infoview("lab", base, workbook=workbook)
+    assert "/lab/tree/00_start_here.ipynb?token=" in url
+    return proc, url, url.rsplit("token=", 1)[1]
 
 
 @pytest.mark.slow
