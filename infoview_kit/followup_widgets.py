@@ -16,7 +16,7 @@ import pandas as pd
 from . import drafting, followups
 from .composer import KIND_LABELS, NO_REPLY_KINDS, Composer, open_items, person_name, reply_line
 from .exceptions import InfoviewError, InputFormatError
-from .widgets import _STYLE, run_with_status
+from .widgets import _STYLE, run_with_status, watch
 
 if TYPE_CHECKING:
     from .store import Workbook
@@ -122,7 +122,7 @@ class FollowupBoard:
         # observers
         self._refresh.on_click(lambda _b: self._run(self.refresh))
         self.refresh()
-        self._unwatch = wb.on_change(self._reload)
+        self._unwatch = watch(self._root, wb, self._reload)
 
     # ------------------------------------------------------------------ what it holds
     @property
