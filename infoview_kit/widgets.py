@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,21 @@ def download_link(name: str, data: bytes, mime: str = "application/octet-stream"
     href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return HTML(f'<a download="{html.escape(name, quote=True)}" href="{html.escape(href, quote=True)}" '
                 f'style="color:#0b57d0;text-decoration:underline">Download {html.escape(name)}</a>')
+
+
+def take_away(name: str, data: bytes, mime: str, out_dir: str | os.PathLike[str] | None = None) -> Any:
+    """A file to take away: written into `out_dir` when one is given (a report run), else offered as
+    a :func:`download_link` (JupyterLab, the app). Returns what to show, an ``IPython.display.HTML``."""
+    from pathlib import Path
+
+    from IPython.display import HTML
+
+    if not out_dir:
+        return download_link(name, data, mime)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    return HTML(f"Written: <code>{html.escape(name)}</code>, beside the report.")
 
 
 class _Form:

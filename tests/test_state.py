@@ -239,3 +239,12 @@ def test_download_links_carry_the_file_itself_and_escape_its_name(demo_wb, tmp_p
     assert 'download="a&quot;&lt;b&gt;.ics"' in link and "<b>" not in link
     payload = re.search(r'href="data:text/calendar;base64,([^"]+)"', link).group(1)
     assert base64.b64decode(payload) == data
+
+
+def test_take_away_writes_into_the_report_folder_or_offers_a_download(tmp_path):
+    from infoview_kit.widgets import take_away
+
+    shown = take_away("b<x>.ics", b"BEGIN:VCALENDAR", "text/calendar", tmp_path / "files").data
+    assert (tmp_path / "files" / "b<x>.ics").read_bytes() == b"BEGIN:VCALENDAR"
+    assert "b&lt;x&gt;.ics" in shown and str(tmp_path) not in shown  # no path of the machine on the page
+    assert 'download="b&lt;x&gt;.ics"' in take_away("b<x>.ics", b"x", "text/calendar", "").data
