@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -23,6 +25,12 @@ from infoview_kit.report import notebooks_dir
 from infoview_kit.store import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_REPORT_TODAY = dt.date(2026, 11, 25)
+
+
+class DemoReport(NamedTuple):
+    result: Any  # infoview_kit's RunResult: out_dir, index, notebooks, html
+    workbook: Path  # the workbook the report ran against (after the run)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +43,22 @@ def _never_touch_private_workbook(tmp_path, monkeypatch):
 def demo_master(tmp_path_factory) -> Path:
     """The demo workbook, built once for the session (do not modify: copy it)."""
     return build_demo(tmp_path_factory.mktemp("demo") / "workbook.sqlite")
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_master, tmp_path_factory) -> DemoReport:
+    """The demo report (`infoview run` on a copy of the demo workbook), executed once for the session.
+
+    Every test that reads an executed report shares it; do not modify it (copy what you change).
+    """
+    from infoview_kit.demo import demo_parameters
+    from infoview_kit.report import run_notebooks
+
+    base = tmp_path_factory.mktemp("demo-report")
+    workbook = base / "workbook.sqlite"
+    shutil.copy(demo_master, workbook)
+    result = run_notebooks(workbook, DEMO_REPORT_TODAY, base / "report", extra=demo_parameters(), progress=False)
+    return DemoReport(result, workbook)
 
 
 @pytest.fixture
