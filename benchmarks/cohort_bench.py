@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from infoview_kit import cohort
 from infoview_kit.demo import build_demo, sample_dir
-from infoview_kit.followups import snapshot
+from infoview_kit.followup.rules import snapshot
+from infoview_kit.reports import cohort
 from infoview_kit.store import Workbook
 
 TODAY = dt.date(2026, 11, 25)

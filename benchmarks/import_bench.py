@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from infoview_kit.contacts import read_contacts
+from infoview_kit.find.contacts import read_contacts
 
 SIZES = (30_000, 100_000)
 REPEATS = 3

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from infoview_kit._bizdays import nudge_schedule
-from infoview_kit.charts import DATA_FUNCTIONS, chart_data
-from infoview_kit.followups import Snapshot, due
+from infoview_kit.base.bizdays import nudge_schedule
+from infoview_kit.followup.rules import Snapshot, due
+from infoview_kit.reports.charts import DATA_FUNCTIONS, chart_data
 from infoview_kit.store import Workbook, utc_iso
 
 CONTACTS = 30_000

@@ -23,7 +23,7 @@ import nbformat
 import papermill as pm
 
 from infoview_kit.demo import build_demo, demo_parameters
-from infoview_kit.report import run_notebooks
+from infoview_kit.reports.run import run_notebooks
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -54,20 +54,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import report_bench  # noqa: E402
 
-from infoview_kit import planning  # noqa: E402
-from infoview_kit.composer import Composer  # noqa: E402
-from infoview_kit.followup_widgets import FollowupBoard  # noqa: E402
-from infoview_kit.meeting_widgets import (  # noqa: E402
-    MeetingLogForm,
-    MeetingPicker,
-    MeetingTimer,
-    QuestionPlanEditor,
-    ScheduleForm,
-    ThankYouPanel,
-)
+from infoview_kit.find.targets import rank_people  # noqa: E402
+from infoview_kit.interview import planning  # noqa: E402
 from infoview_kit.store import Workbook  # noqa: E402
-from infoview_kit.targets import rank_people  # noqa: E402
-from infoview_kit.widgets import (  # noqa: E402
+from infoview_kit.views.followup import FollowupBoard  # noqa: E402
+from infoview_kit.views.forms import (  # noqa: E402
     ContactForm,
     EmployerRater,
     ImportForm,
@@ -77,6 +68,15 @@ from infoview_kit.widgets import (  # noqa: E402
     ResearchSummary,
     TargetPicker,
 )
+from infoview_kit.views.interview import (  # noqa: E402
+    MeetingLogForm,
+    MeetingPicker,
+    MeetingTimer,
+    QuestionPlanEditor,
+    ScheduleForm,
+    ThankYouPanel,
+)
+from infoview_kit.views.outreach import Composer  # noqa: E402
 
 BUDGET = 0.300
 MERGE = ROOT / "tests" / "fixtures" / "merge"

@@ -6,42 +6,45 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import InfoviewError as InfoviewError
-from .exceptions import InputFormatError as InputFormatError
-from .exceptions import NotFoundError as NotFoundError
-from .exceptions import WorkbookBusyError as WorkbookBusyError
-from .exceptions import WorkbookError as WorkbookError
+from infoview_kit.base.errors import InfoviewError as InfoviewError
+from infoview_kit.base.errors import InputFormatError as InputFormatError
+from infoview_kit.base.errors import NotFoundError as NotFoundError
+from infoview_kit.base.errors import WorkbookBusyError as WorkbookBusyError
+from infoview_kit.base.errors import WorkbookError as WorkbookError
 
 if TYPE_CHECKING:
-    from ._paths import moment as moment
-    from ._paths import resolve_today as resolve_today
-    from .charts import activity_chart as activity_chart
-    from .charts import activity_data as activity_data
-    from .charts import funnel_chart as funnel_chart
-    from .charts import funnel_data as funnel_data
-    from .contacts import read_contacts as read_contacts
-    from .drafting import compose as compose
-    from .drafting import save_composed as save_composed
-    from .research import common_ground as common_ground
-    from .research import online_facts as online_facts
-    from .research import readiness as readiness
-    from .store import Workbook as Workbook
-    from .targets import apply_ratings as apply_ratings
-    from .targets import choose_targets as choose_targets
-    from .targets import lamp_list as lamp_list
-    from .targets import pick_contact as pick_contact
-    from .targets import rank_people as rank_people
-    from .targets import starter_contacts as starter_contacts
+    from infoview_kit.base.paths import moment as moment
+    from infoview_kit.base.paths import resolve_today as resolve_today
+    from infoview_kit.find.contacts import read_contacts as read_contacts
+    from infoview_kit.find.targets import apply_ratings as apply_ratings
+    from infoview_kit.find.targets import choose_targets as choose_targets
+    from infoview_kit.find.targets import lamp_list as lamp_list
+    from infoview_kit.find.targets import pick_contact as pick_contact
+    from infoview_kit.find.targets import rank_people as rank_people
+    from infoview_kit.find.targets import starter_contacts as starter_contacts
+    from infoview_kit.outreach.drafting import compose as compose
+    from infoview_kit.outreach.drafting import save_composed as save_composed
+    from infoview_kit.reports.charts import activity_chart as activity_chart
+    from infoview_kit.reports.charts import activity_data as activity_data
+    from infoview_kit.reports.charts import funnel_chart as funnel_chart
+    from infoview_kit.reports.charts import funnel_data as funnel_data
+    from infoview_kit.research.facts import common_ground as common_ground
+    from infoview_kit.research.facts import online_facts as online_facts
+    from infoview_kit.research.facts import readiness as readiness
+    from infoview_kit.workbook import Workbook as Workbook
+    from infoview_kit.workbook import setup as setup
 
 # Public names and the module each lives in: imported on first use (PEP 562), so that
 # `infoview --help` and `import infoview_kit` do not pay for pandas and matplotlib up front.
 _LAZY = {
-    "moment": "_paths", "resolve_today": "_paths",
-    "activity_chart": "charts", "activity_data": "charts", "funnel_chart": "charts", "funnel_data": "charts",
-    "read_contacts": "contacts", "compose": "drafting", "save_composed": "drafting",
-    "common_ground": "research", "online_facts": "research", "readiness": "research", "Workbook": "store",
-    "choose_targets": "targets", "pick_contact": "targets", "rank_people": "targets",
-    "apply_ratings": "targets", "lamp_list": "targets", "starter_contacts": "targets",
+    "moment": "base.paths", "resolve_today": "base.paths",
+    "activity_chart": "reports.charts", "activity_data": "reports.charts", "funnel_chart": "reports.charts",
+    "funnel_data": "reports.charts",
+    "read_contacts": "find.contacts", "compose": "outreach.drafting", "save_composed": "outreach.drafting",
+    "common_ground": "research.facts", "online_facts": "research.facts", "readiness": "research.facts",
+    "Workbook": "workbook", "setup": "workbook",
+    "choose_targets": "find.targets", "pick_contact": "find.targets", "rank_people": "find.targets",
+    "apply_ratings": "find.targets", "lamp_list": "find.targets", "starter_contacts": "find.targets",
 }
 
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._paths import ENV_WORKBOOK, resolve_workbook
-from .exceptions import InputFormatError, NotFoundError, PortInUseError
+from infoview_kit.base.errors import InputFormatError, NotFoundError, PortInUseError
+from infoview_kit.base.paths import ENV_WORKBOOK, resolve_workbook
 
 if TYPE_CHECKING:
-    from .workspace import Workspace
+    from infoview_kit.workspace import Workspace
 
 log = logging.getLogger("infoview_kit")
 
@@ -112,7 +112,7 @@ def plan_app(workbook: str | os.PathLike[str] | None = None, *, port: int = 0,
     PortInUseError
         If `port` is taken.
     """
-    from .workspace import write_shipped_copy
+    from infoview_kit.workspace import write_shipped_copy
 
     wb = _existing(workbook)
     port = _port(port)
@@ -193,7 +193,7 @@ def plan_lab(workbook: str | os.PathLike[str] | None = None, *, port: int = 0, o
     InputFormatError
         If the workspace folder belongs to another workbook.
     """
-    from .workspace import prepare_workspace
+    from infoview_kit.workspace import prepare_workspace
 
     wb = _existing(workbook)
     port = _port(port)

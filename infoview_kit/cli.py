@@ -132,14 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(message)s")
     if args.version:
-        from . import __version__
+        from infoview_kit import __version__
 
         print(f"infoview_kit {__version__}")
         return 0
     if args.command is None:
         _parser().print_help()
         return 0
-    from .exceptions import InfoviewError, NotebookRunError
+    from infoview_kit.base.errors import InfoviewError, NotebookRunError
 
     try:
         return _COMMANDS[args.command](args)
@@ -155,16 +155,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import build_demo
+    from infoview_kit.demo import build_demo
 
     print(build_demo(args.out))
     return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ._paths import DEMO_TODAY, demo_workbook, project_root, resolve_today
-    from .demo import build_demo, demo_parameters
-    from .report import run_notebooks
+    from infoview_kit.base.paths import DEMO_TODAY, demo_workbook, project_root, resolve_today
+    from infoview_kit.demo import build_demo, demo_parameters
+    from infoview_kit.reports.run import run_notebooks
 
     extra = {}
     if args.workbook is None:
@@ -176,14 +176,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         workbook = args.workbook
         if not workbook.exists():
-            from .exceptions import NotFoundError
+            from infoview_kit.base.errors import NotFoundError
 
             raise NotFoundError(f"{workbook}: no such workbook; create one in notebook 01 or with "
                                 "'infoview import FILE --workbook PATH'", path=workbook)
         today = resolve_today(args.today)
     out = args.out or project_root() / "reports" / f"{today.isoformat()}{'-redacted' if args.redact else ''}"
     if args.redact:  # the demo's extra parameters name people: not passed
-        from ._redact import run_redacted
+        from infoview_kit.reports.redact import run_redacted
 
         result = run_redacted(workbook, today, out, progress=not args.quiet)
     else:
@@ -193,7 +193,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     with Workbook.open(args.workbook) as wb:
         report = wb.import_contacts(args.file, progress=sys.stderr.isatty())
@@ -204,8 +204,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _existing_workbook(path: Path | None) -> Path:
-    from ._paths import resolve_workbook
-    from .exceptions import NotFoundError
+    from infoview_kit.base.errors import NotFoundError
+    from infoview_kit.base.paths import resolve_workbook
 
     workbook = resolve_workbook(path)
     if not workbook.exists():
@@ -217,8 +217,8 @@ def _existing_workbook(path: Path | None) -> Path:
 def _cmd_due(args: argparse.Namespace) -> int:
     import shutil
 
-    from .followups import due, due_table
-    from .store import Workbook
+    from infoview_kit.followup.rules import due, due_table
+    from infoview_kit.store import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         items = due(wb, args.today, horizon_days=args.days)
@@ -228,13 +228,13 @@ def _cmd_due(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ._paths import project_root, resolve_today
-    from .report import run_notebooks
+    from infoview_kit.base.paths import project_root, resolve_today
+    from infoview_kit.reports.run import run_notebooks
 
     workbook = _existing_workbook(args.workbook)
     today = resolve_today(args.today)
     out = args.out or project_root() / "reports" / f"{today.isoformat()}-follow-up{'-redacted' if args.redact else ''}"
-    from ._redact import run_redacted
+    from infoview_kit.reports.redact import run_redacted
 
     runner = run_redacted if args.redact else run_notebooks  # redacted: against a redacted copy of the workbook
     result = runner(workbook, today, out, notebooks=["05_follow_up_progress.ipynb"], progress=not args.quiet,
@@ -244,7 +244,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from . import onboarding
+    from infoview_kit import onboarding
 
     if args.print_template:
         print(onboarding.profile_template(), end="")
@@ -266,21 +266,21 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from .app import serve_lab
+    from infoview_kit.app import serve_lab
 
     return serve_lab(args.workbook, port=args.port, open_browser=not args.no_browser)
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from .app import serve
+    from infoview_kit.app import serve
 
     return serve(args.workbook, port=args.port, open_browser=not args.no_browser)
 
 
 def _cmd_share_progress(args: argparse.Namespace) -> int:
-    from ._paths import resolve_today
-    from .cohort import check_alias, default_summary_name, progress_summary, write_summary
-    from .store import Workbook
+    from infoview_kit.base.paths import resolve_today
+    from infoview_kit.reports.cohort import check_alias, default_summary_name, progress_summary, write_summary
+    from infoview_kit.store import Workbook
 
     alias = check_alias(args.alias)  # a bad alias is refused before the workbook is read
     with Workbook.open(_existing_workbook(args.workbook), read_only=True) as wb:
@@ -295,8 +295,8 @@ def _cmd_share_progress(args: argparse.Namespace) -> int:
 
 
 def _cmd_cohort_report(args: argparse.Namespace) -> int:
-    from ._paths import project_root, resolve_today
-    from .cohort import run_report
+    from infoview_kit.base.paths import project_root, resolve_today
+    from infoview_kit.reports.cohort import run_report
 
     today = resolve_today(args.today)
     out = args.out or project_root() / "reports" / f"{today.isoformat()}-cohort"
@@ -330,7 +330,7 @@ def _print_backups(frame: object, folder: Path) -> None:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         if not args.list:
@@ -340,9 +340,9 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from ._paths import resolve_workbook
-    from .exceptions import NotFoundError
-    from .store import Workbook, backup_dir
+    from infoview_kit.base.errors import NotFoundError
+    from infoview_kit.base.paths import resolve_workbook
+    from infoview_kit.store import Workbook, backup_dir
 
     workbook = resolve_workbook(args.workbook)
     if args.backup is None:
@@ -371,8 +371,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_workbook
-    from .store import Workbook
+    from infoview_kit.reports.export import export_workbook
+    from infoview_kit.store import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False, read_only=True) as wb:
         print(f"exported every table of {wb.path} to {export_workbook(wb, args.out, fmt=args.fmt)}")
@@ -380,7 +380,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         text = args.contact.strip()

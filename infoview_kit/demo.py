@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ._paths import demo_workbook, project_root
-from .drafting import TEMPLATE_KIND, save_composed
-from .exceptions import InputFormatError
-from .store import Workbook
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.paths import demo_workbook, project_root
+from infoview_kit.outreach.drafting import TEMPLATE_KIND, save_composed
+from infoview_kit.store import Workbook
 
 log = logging.getLogger("infoview_kit")
 
@@ -94,7 +94,7 @@ def _apply(wb: Workbook, sample: Path, step: dict[str, Any], at: dt.datetime, tz
         wb.import_contacts(sample / step["file"], at=at)
         return
     if do == "rate":
-        from .targets import apply_ratings
+        from infoview_kit.find.targets import apply_ratings
 
         apply_ratings(wb, step["ratings"])
         return

@@ -16,14 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._paths import default_workbook, resolve_workbook
-from .exceptions import InputFormatError, ProfileExistsError, SetupCancelledError
+from infoview_kit.base.errors import InputFormatError, ProfileExistsError, SetupCancelledError
+from infoview_kit.base.paths import default_workbook, resolve_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .store import Workbook
-    from .workspace import Workspace
+    from infoview_kit.store import Workbook
+    from infoview_kit.workspace import Workspace
 
 log = logging.getLogger("infoview_kit")
 
@@ -104,7 +104,7 @@ def load_profile_file(path: str | os.PathLike[str]) -> dict[str, Any]:
                                    "writes", path=p)
         text = p.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        from .exceptions import NotFoundError
+        from infoview_kit.base.errors import NotFoundError
 
         raise NotFoundError(f"{p}: no such profile file; 'infoview init --print-template > profile.yaml' "
                             "writes one to fill in", path=p) from None
@@ -118,7 +118,7 @@ def load_profile_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputFormatError(f"{p}: expected a mapping of profile fields (name: ..., timezone: ...), "
                                f"found a {_kind(data)}", path=p)
-    from .store import PROFILE_FIELDS, clean_profile_value
+    from infoview_kit.store import PROFILE_FIELDS, clean_profile_value
 
     clean: dict[str, Any] = {}
     for key, value in data.items():
@@ -197,7 +197,7 @@ def _plain(where: str, key: str, value: Any, kind: str, p: Path, line: int | Non
 # ---------------------------------------------------------------- a profile from the terminal
 def guess_timezone() -> str | None:
     """Return this computer's IANA time zone name ($TZ or /etc/localtime), or None if unknown."""
-    from ._paths import zone_named
+    from infoview_kit.base.paths import zone_named
 
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     with contextlib.suppress(OSError):
@@ -245,7 +245,7 @@ def prompt_profile(defaults: Mapping[str, Any] | None = None, *, ask: Callable[[
     defaults = dict(defaults or {})
     answers: dict[str, Any] = {}
     tell(f"Your profile: press Enter to keep what is in [brackets], type {CLEAR} to leave a field empty.")
-    from .store import clean_profile_value
+    from infoview_kit.store import clean_profile_value
 
     for key, (label, hint) in QUESTIONS.items():
         default = _shown(defaults.get(key))
@@ -281,7 +281,7 @@ def current_profile(path: str | os.PathLike[str] | None = None) -> dict[str, Any
     WorkbookError
         If the file exists but is not a workbook (it is left untouched).
     """
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     p = resolve_workbook(path)
     if not p.exists():
@@ -325,7 +325,7 @@ def init_workbook(path: str | os.PathLike[str] | None, profile: Mapping[str, Any
     InputFormatError
         If a value is refused by :meth:`Workbook.set_profile`.
     """
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     p = resolve_workbook(path)
     created = not p.exists()
@@ -346,8 +346,8 @@ def init_workbook(path: str | os.PathLike[str] | None, profile: Mapping[str, Any
     log.info("workbook %s ready (%s)", p, "created" if created else "updated")
     result = InitResult(path=p, created=created, profile=stored, empty_fields=empty, tightened=tightened)
     if workspace:
-        from .exceptions import InfoviewError
-        from .workspace import prepare_workspace
+        from infoview_kit.base.errors import InfoviewError
+        from infoview_kit.workspace import prepare_workspace
 
         try:
             result.workspace = prepare_workspace(p)
@@ -373,7 +373,7 @@ def next_steps(result: InitResult) -> str:
     """Return what to tell the participant once the workbook is ready: where it is, what to open next."""
     import shlex
 
-    from .report import notebooks_dir
+    from infoview_kit.reports.run import notebooks_dir
 
     path = result.path.absolute()
     lines = [f"Workbook {'created' if result.created else 'updated'}: {path} (readable by you only)."]
@@ -445,8 +445,8 @@ def check_setup(wb: Workbook) -> pd.DataFrame:
 
     import pandas as pd
 
-    from . import __version__
-    from .exceptions import WorkbookError
+    from infoview_kit import __version__
+    from infoview_kit.base.errors import WorkbookError
 
     rows: list[tuple[str, str, bool, str]] = []
     py_ok = sys.version_info >= (3, 11)

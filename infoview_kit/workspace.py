@@ -8,7 +8,7 @@ for ``data/private/workbook.sqlite``; ``<stem>.notebooks/`` for any other workbo
 its owner only (folder 0700, files 0600) and ignored by git (a ``.gitignore`` of ``*`` inside).
 ``infoview lab`` opens JupyterLab there. The folder's manifest (``.infoview-workspace.json``)
 names the workbook, relative to the folder, so an empty ``workbook`` parameter in a copy means
-that workbook however JupyterLab was started (:func:`infoview_kit._paths.default_workbook`); and
+that workbook however JupyterLab was started (:func:`infoview_kit.base.paths.default_workbook`); and
 for each copy, the shipped version it came from: a hash of the shipped notebook's cells, a hash
 of each cell, and the parameters' default values.
 
@@ -58,8 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._paths import WORKSPACE_MANIFEST, project_root, resolve_workbook, workspace_workbook
-from .exceptions import InputFormatError, NotFoundError
+from infoview_kit.base.errors import InputFormatError, NotFoundError
+from infoview_kit.base.paths import WORKSPACE_MANIFEST, project_root, resolve_workbook, workspace_workbook
 
 log = logging.getLogger("infoview_kit")
 

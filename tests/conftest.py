@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from infoview_kit.demo import build_demo
-from infoview_kit.report import notebooks_dir
+from infoview_kit.reports.run import notebooks_dir
 from infoview_kit.store import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def demo_report(demo_master, tmp_path_factory) -> DemoReport:
     Every test that reads an executed report shares it; do not modify it (copy what you change).
     """
     from infoview_kit.demo import demo_parameters
-    from infoview_kit.report import run_notebooks
+    from infoview_kit.reports.run import run_notebooks
 
     base = tmp_path_factory.mktemp("demo-report")
     workbook = base / "workbook.sqlite"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from infoview_kit.app import plan_app, serve
+from infoview_kit.base.errors import InputFormatError, NotFoundError, PortInUseError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import InputFormatError, NotFoundError, PortInUseError
 from infoview_kit.store import Workbook
 from infoview_kit.workspace import shipped_notebooks
 

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from infoview_kit import store
+from infoview_kit.base.errors import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
 from infoview_kit.store import Workbook
 
 from .conftest import ROOT

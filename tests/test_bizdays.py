@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from infoview_kit import InputFormatError
-from infoview_kit._bizdays import (
+from infoview_kit.base.bizdays import (
     MAX_ATTEMPTS_PER_PERSON,
     NUDGE_SCHEDULE,
     add_business_days,

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from infoview_kit import planning
+from infoview_kit.interview import planning
 from infoview_kit.store import Workbook
 
 from .conftest import run_all_cells

@@ -1,4 +1,4 @@
-"""Tests for infoview_kit.calendars: meeting, cancellation and reminder .ics files."""
+"""Tests for infoview_kit.interview.calendars: meeting, cancellation and reminder .ics files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from infoview_kit.calendars import cancel_ics, meeting_ics, read_ics, reminders_ics, uid_for
-from infoview_kit.exceptions import InfoviewError, InputFormatError
+from infoview_kit.base.errors import InfoviewError, InputFormatError
+from infoview_kit.interview.calendars import cancel_ics, meeting_ics, read_ics, reminders_ics, uid_for
 
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from infoview_kit import charts, followups
+from infoview_kit.followup import rules as followups
+from infoview_kit.reports import charts
 
 TODAY = dt.date(2026, 11, 25)
 

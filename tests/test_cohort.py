@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from infoview_kit import cohort
+from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import InputFormatError, NotFoundError
-from infoview_kit.report import notebooks_dir
+from infoview_kit.reports import cohort
+from infoview_kit.reports.run import notebooks_dir
 from infoview_kit.store import Workbook
 
 TODAY = dt.date(2026, 11, 25)

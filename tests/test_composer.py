@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from infoview_kit import composer, drafting, followups
-from infoview_kit.composer import Composer
-from infoview_kit.exceptions import InputFormatError, NotFoundError
+from infoview_kit.base.errors import InputFormatError, NotFoundError
+from infoview_kit.followup import rules as followups
+from infoview_kit.outreach import drafting
+from infoview_kit.views import outreach as composer
+from infoview_kit.views.outreach import Composer
 
 from .conftest import failed, ok
 
@@ -365,7 +367,7 @@ def test_an_empty_workbook_gives_an_empty_composer_that_explains(new_wb):
 def test_a_composer_for_one_kind_keeps_to_it_when_the_person_changes_and_opens_its_new_draft(new_wb):
     """Notebook 04's thank-you composer: another person chosen shows their thank-you, not their
     newest message; a thank-you drafted elsewhere (Save log) opens in it."""
-    from infoview_kit import planning
+    from infoview_kit.interview import planning
 
     new_wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
     ada = new_wb.add_contact("Ada", "Byron", email="ada@example.org")

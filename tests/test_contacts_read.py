@@ -1,4 +1,4 @@
-"""Tests for infoview_kit.contacts: reading, normalizing and the matching helpers."""
+"""Tests for infoview_kit.find.contacts: reading, normalizing and the matching helpers."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infoview_kit.contacts import COLUMNS, company_key, is_recruiter, name_key, read_contacts
-from infoview_kit.exceptions import InfoviewError, InputFormatError
+from infoview_kit.base.errors import InfoviewError, InputFormatError
+from infoview_kit.base.keys import company_key, name_key
+from infoview_kit.find.contacts import COLUMNS, is_recruiter, read_contacts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "contacts"
 TEXT_COLUMNS = ["first_name", "last_name", "email", "company", "position", "profile_url", "source"]

@@ -9,9 +9,9 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from infoview_kit.charts import activity_data, funnel_data
+from infoview_kit.base.errors import InputFormatError
 from infoview_kit.demo import build_demo
-from infoview_kit.exceptions import InputFormatError
+from infoview_kit.reports.charts import activity_data, funnel_data
 from infoview_kit.store import Workbook
 
 TODAY = dt.date(2026, 11, 25)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from traitlets.config import Config
 
-from infoview_kit._paths import default_workbook
+from infoview_kit.base.paths import default_workbook
 
 from .conftest import ROOT
 

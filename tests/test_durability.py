@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from infoview_kit import store
+from infoview_kit.base.errors import WorkbookBusyError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import WorkbookBusyError
 from infoview_kit.store import Workbook
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")]

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import infoview_kit as ik
-from infoview_kit.exceptions import InputFormatError
+from infoview_kit.base.errors import InputFormatError
 
 COLS = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on"]
 HOSTILE = {"first_name": "=cmd|'/C calc'!A0", "last_name": "+1 555 0100", "company": "-2+3",

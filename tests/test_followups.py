@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infoview_kit import _bizdays, followups
-from infoview_kit.calendars import read_ics, uid_for
+from infoview_kit.base import bizdays as _bizdays
+from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.cli import main
-from infoview_kit.emails import classify_reply
-from infoview_kit.exceptions import InputFormatError, NotFoundError
-from infoview_kit.followup_widgets import FollowupBoard
+from infoview_kit.followup import rules as followups
+from infoview_kit.interview.calendars import read_ics, uid_for
+from infoview_kit.outreach.emails import classify_reply
+from infoview_kit.views.followup import FollowupBoard
 
 TODAY = dt.date(2026, 11, 25)
 CHICAGO = ZoneInfo("America/Chicago")
@@ -366,7 +367,7 @@ def test_vectorized_business_days_agree_with_bizdays(country):
 
 
 def test_reply_classes_agree_with_classify_reply(demo_wb):
-    from infoview_kit.charts import response_data
+    from infoview_kit.reports.charts import response_data
 
     data = response_data(demo_wb, TODAY)
     expected = [classify_reply(s.to_pydatetime(), None if pd.isna(r) else r.to_pydatetime(), TODAY, country="US",

@@ -8,9 +8,10 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from infoview_kit import charts, store
+from infoview_kit import store
+from infoview_kit.base.errors import NotFoundError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import NotFoundError
+from infoview_kit.reports import charts
 from infoview_kit.store import Workbook
 
 TODAY = "2026-11-25"

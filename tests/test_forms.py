@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from infoview_kit import _checks
-from infoview_kit.exceptions import InputFormatError
-from infoview_kit.targets import pick_contact, rank_people
-from infoview_kit.widgets import ContactForm, EmployerRater, ImportForm, MergeReview, ResearchForm, TargetPicker
+from infoview_kit.base import validate as _checks
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.find.targets import pick_contact, rank_people
+from infoview_kit.views.forms import ContactForm, EmployerRater, ImportForm, MergeReview, ResearchForm, TargetPicker
 
 from .conftest import ROOT
 from .conftest import failed as _failed
@@ -301,7 +301,7 @@ def test_one_email_rule_for_profile_contacts_and_the_checker(new_wb, bad):
 
 
 def test_the_profile_form_refuses_an_email_the_contact_form_refuses(new_wb):
-    from infoview_kit.widgets import ProfileForm
+    from infoview_kit.views.forms import ProfileForm
 
     form = ProfileForm(new_wb)
     form._fields["email"].value = "sam@localhost"
@@ -396,7 +396,7 @@ def test_switching_between_add_and_edit_keeps_each_ones_unsaved_text_apart(new_w
 def test_the_persons_page_records_their_reply_by_a_click(new_wb):
     import datetime as dt
 
-    from infoview_kit.widgets import ResearchSummary
+    from infoview_kit.views.forms import ResearchSummary
 
     new_wb.set_profile(timezone="Europe/London", country="GB")
     cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")

@@ -12,8 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infoview_kit import _paths, calendars, contacts, emails, interviews, research
-from infoview_kit.exceptions import InfoviewError
+from infoview_kit.base import paths as _paths
+from infoview_kit.base.errors import InfoviewError
+from infoview_kit.find import contacts
+from infoview_kit.interview import calendars
+from infoview_kit.interview import questions as interviews
+from infoview_kit.outreach import emails
+from infoview_kit.research import facts as research
 from infoview_kit.store import PROFILE_FIELDS, Workbook, utc_iso
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -22,14 +22,18 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 import infoview_kit as ik
-from infoview_kit import cli, composer, emails, interviews, planning
-from infoview_kit.calendars import meeting_ics, reminders_ics
-from infoview_kit.drafting import export_eml, mailto_for
-from infoview_kit.followup_widgets import FollowupBoard
-from infoview_kit.followups import draft_due, reminders_file
-from infoview_kit.meeting_widgets import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit import cli
+from infoview_kit.followup.rules import draft_due, reminders_file
+from infoview_kit.interview import planning
+from infoview_kit.interview import questions as interviews
+from infoview_kit.interview.calendars import meeting_ics, reminders_ics
+from infoview_kit.outreach import emails
+from infoview_kit.outreach.drafting import export_eml, mailto_for
 from infoview_kit.store import Workbook
-from infoview_kit.widgets import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker, WidgetCheck
+from infoview_kit.views import outreach as composer
+from infoview_kit.views.followup import FollowupBoard
+from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker, WidgetCheck
+from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -501,7 +505,7 @@ def test_chart_reading_shows_names_as_text():
     """The written reading of the charts is Markdown: a name must not become HTML or a link there."""
     import mistune
 
-    from infoview_kit import charts
+    from infoview_kit.reports import charts
 
     due = pd.DataFrame({"status": ["overdue"], "due_at": [pd.Timestamp("2026-11-20", tz="UTC")],
                         "kind": [f"update{SCRIPT}"], "name": [f"{IMG} [x]({JS}) <a href='{JS}'>y</a>"]})
@@ -512,7 +516,7 @@ def test_chart_reading_shows_names_as_text():
 
 
 def test_chart_data_files_neutralize_formulas(tmp_path):
-    from infoview_kit import charts
+    from infoview_kit.reports import charts
 
     frame = pd.DataFrame({"name": ["=1+2 @SUM(A1)", "+Plus", "Ana"], "minutes": [-3, 2, 1]})
     (path,) = charts.save_data(tmp_path, meeting_minutes=frame)

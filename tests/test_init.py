@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from infoview_kit import onboarding
+from infoview_kit.base.errors import InputFormatError, ProfileExistsError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import InputFormatError, ProfileExistsError
 from infoview_kit.store import PROFILE_FIELDS, Workbook
 
 from .conftest import ROOT, failed, ok
@@ -306,7 +306,7 @@ def test_check_setup_flags_a_workbook_others_can_read(new_wb):
 
 
 def test_widget_check_answers_and_shows_a_read_only_workbook(demo_path):
-    from infoview_kit.widgets import WidgetCheck
+    from infoview_kit.views.forms import WidgetCheck
 
     with Workbook.open(demo_path) as wb:
         check = WidgetCheck(wb)
@@ -320,7 +320,7 @@ def test_widget_check_answers_and_shows_a_read_only_workbook(demo_path):
 
 @pytest.mark.slow
 def test_notebook_00_runs_headless_on_a_brand_new_workbook(tmp_path):
-    from infoview_kit.report import run_notebooks
+    from infoview_kit.reports.run import run_notebooks
 
     target = tmp_path / "fresh" / "workbook.sqlite"
     result = run_notebooks(target, dt.date(2026, 11, 25), tmp_path / "out", notebooks=["00_start_here.ipynb"],

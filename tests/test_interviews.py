@@ -1,4 +1,4 @@
-"""Tests for infoview_kit.interviews: question bank, plan, online check, brief, thank-you timing, clock."""
+"""Tests for infoview_kit.interview.questions: question bank, plan, online check, brief, thank-you timing, clock."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infoview_kit.exceptions import InfoviewError, InputFormatError
-from infoview_kit.interviews import (
+from infoview_kit.base.errors import InfoviewError, InputFormatError
+from infoview_kit.interview.questions import (
     BANK_COLUMNS,
     DEFAULT_CHECKLIST,
     EXTRA_MINUTES,

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from infoview_kit import charts, followups
 from infoview_kit.cli import main
+from infoview_kit.followup import rules as followups
+from infoview_kit.reports import charts
 from infoview_kit.store import Workbook
 
 from .conftest import _git, need_browser, run_all_cells, start_infoview, stop_server

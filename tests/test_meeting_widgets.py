@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from infoview_kit import planning
-from infoview_kit.calendars import read_ics
-from infoview_kit.meeting_widgets import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.interview import planning
+from infoview_kit.interview.calendars import read_ics
+from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
 
 from .conftest import failed, ok
 
@@ -435,7 +435,7 @@ def test_saving_an_unchanged_log_says_nothing_changed(demo_wb):
 
 
 def test_the_meeting_picker_sets_the_current_meeting_and_every_panel_follows(demo_wb):
-    from infoview_kit.meeting_widgets import MeetingPicker, ThankYouPanel
+    from infoview_kit.views.interview import MeetingPicker, ThankYouPanel
 
     now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
     mid, mateo = helen(demo_wb), planning.pick_meeting(demo_wb, "Mateo Álvarez")
@@ -475,7 +475,7 @@ def test_pick_meeting_prefers_the_current_meeting_even_once_held_and_a_name_sets
 
 
 def test_thank_you_panel_drafts_refuses_sent_with_blanks_then_marks_it_sent(demo_wb):
-    from infoview_kit.meeting_widgets import ThankYouPanel
+    from infoview_kit.views.interview import ThankYouPanel
 
     mid = helen(demo_wb)
     clock = FakeClock(dt.datetime(2026, 11, 24, 21, 0, tzinfo=dt.UTC))

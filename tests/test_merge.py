@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from infoview_kit.exceptions import NotFoundError
+from infoview_kit.base.errors import NotFoundError
 
 FIX = "tests/fixtures/merge/"
 
@@ -85,7 +85,7 @@ def test_people_added_by_hand_merge_with_their_export(new_wb):
 @pytest.mark.parametrize("name", ["empty.csv", "whitespace_only.csv", "binary.csv", "truncated.vcf",
                                   "truncated_quote.csv", "unknown_header.csv"])
 def test_a_failed_import_leaves_the_workbook_exactly_as_it_was(demo_wb, name):
-    from infoview_kit.exceptions import InputFormatError
+    from infoview_kit.base.errors import InputFormatError
 
     before = list(demo_wb._conn.iterdump())
     with pytest.raises(InputFormatError) as info:

@@ -11,9 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from infoview_kit.base.errors import NotebookRunError
 from infoview_kit.demo import demo_parameters
-from infoview_kit.exceptions import NotebookRunError
-from infoview_kit.report import NOTEBOOKS, notebooks_dir, run_notebooks
+from infoview_kit.reports.run import NOTEBOOKS, notebooks_dir, run_notebooks
 from infoview_kit.store import Workbook
 
 from .conftest import ROOT

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infoview_kit import planning
-from infoview_kit.calendars import read_ics
-from infoview_kit.exceptions import InputFormatError, NotFoundError
+from infoview_kit.base.errors import InputFormatError, NotFoundError
+from infoview_kit.interview import planning
+from infoview_kit.interview.calendars import read_ics
 from infoview_kit.store import Workbook
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -423,7 +423,7 @@ def test_closing_the_loop_twice_adds_nothing_and_a_sent_thank_you_is_not_drafted
 
 
 def test_a_thank_you_not_sent_within_24_hours_is_overdue_and_one_sent_in_time_is_not(demo_wb):
-    from infoview_kit.interviews import is_overdue
+    from infoview_kit.interview.questions import is_overdue
 
     mid = helen(demo_wb)
     result = log_helen(demo_wb)
@@ -476,7 +476,7 @@ def test_export_writes_calendar_files_briefs_and_drafts(demo_wb, tmp_path):
 @pytest.mark.slow
 def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_empty_workbook(demo_path, tmp_path):
     from infoview_kit.demo import demo_parameters
-    from infoview_kit.report import run_notebooks
+    from infoview_kit.reports.run import run_notebooks
 
     name = "04_log_interviews.ipynb"
     result = run_notebooks(demo_path, NOW.date(), tmp_path / "demo", notebooks=[name],
@@ -501,8 +501,8 @@ def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_e
 @pytest.mark.slow
 def test_notebook_04_reopens_on_the_meeting_held_without_any_name_given(demo_path, tmp_path):
     """The issue: after a meeting was held, re-running 04 said "No confirmed meeting yet"."""
-    from infoview_kit.meeting_widgets import MeetingLogForm, MeetingPicker
-    from infoview_kit.report import run_notebooks
+    from infoview_kit.reports.run import run_notebooks
+    from infoview_kit.views.interview import MeetingLogForm, MeetingPicker
 
     with Workbook.open(demo_path) as wb:  # as notebook 04 opens (no current meeting yet), then by clicking
         mid = helen(wb)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from infoview_kit import cli
-from infoview_kit._redact import MARKER, Pseudonyms, check_output_folder
-from infoview_kit.exceptions import InputFormatError, WorkbookError
+from infoview_kit.base.errors import InputFormatError, WorkbookError
+from infoview_kit.reports.redact import MARKER, Pseudonyms, check_output_folder
 from infoview_kit.store import Workbook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "redact" / "Qwxfile_Connections.csv"
@@ -210,7 +210,7 @@ def test_the_same_value_gets_the_same_placeholder(marked, tmp_path):
 
 
 def test_people_forgotten_before_stay_one_person_each_in_a_redacted_funnel(demo_path, tmp_path):
-    from infoview_kit import charts
+    from infoview_kit.reports import charts
 
     with Workbook.open(demo_path) as wb:
         for name in ("Dana Whitfield", "Jordan Pike", "Helen Whitaker"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from infoview_kit.exceptions import InputFormatError
-from infoview_kit.research import common_ground, online_facts, readiness
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.research.facts import common_ground, online_facts, readiness
 
 PROFILE = {"schools": ["Lakeside University"], "employers": ["Northwind Foods"], "interests": ["cycling"],
            "groups": ["Riverton Data Meetup"], "city": "Riverton", "target_industry": "data analytics",

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from infoview_kit import cohort, store
+from infoview_kit import store
+from infoview_kit.base.errors import InputFormatError, SummaryFormatError
 from infoview_kit.cli import main
-from infoview_kit.exceptions import InputFormatError, SummaryFormatError
+from infoview_kit.reports import cohort
 from infoview_kit.store import PROFILE_FIELDS, Workbook
 
 TODAY = dt.date(2026, 11, 25)

@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from infoview_kit.exceptions import NotFoundError
+from infoview_kit.base.errors import NotFoundError
 
 
 def test_current_person_and_meeting_are_remembered_across_opens(new_wb):
@@ -87,7 +87,7 @@ def test_a_write_made_while_subscribers_are_told_tells_them_again(new_wb):
 
 
 def test_person_picker_finds_by_typing_lists_the_relevant_first_and_follows_the_current_person(new_wb):
-    from infoview_kit.widgets import PersonPicker
+    from infoview_kit.views.forms import PersonPicker
 
     ids = {n: new_wb.add_contact(n, "Lee", company=f"{n} Corp") for n in ("Ann", "Bea", "Cal", "Dan")}
     new_wb.set_target(ids["Dan"])  # on the outreach list: before the rest
@@ -109,8 +109,8 @@ def test_person_picker_finds_by_typing_lists_the_relevant_first_and_follows_the_
 def test_record_reply_answers_the_newest_sent_message_on_the_day_given(new_wb):
     import datetime as dt
 
-    from infoview_kit.drafting import record_reply
-    from infoview_kit.exceptions import InputFormatError
+    from infoview_kit.base.errors import InputFormatError
+    from infoview_kit.outreach.drafting import record_reply
 
     new_wb.set_profile(timezone="Europe/London", country="GB")
     cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
@@ -136,7 +136,7 @@ def test_record_reply_answers_the_newest_sent_message_on_the_day_given(new_wb):
 def test_a_form_listens_only_while_it_is_shown(new_wb):
     """A cell run again leaves its old form alive (ipywidgets keeps it): once the front end says its
     last view is gone it stops reloading, and shown again it re-reads and listens again."""
-    from infoview_kit.widgets import PersonPicker
+    from infoview_kit.views.forms import PersonPicker
 
     new_wb.add_contact("Ann", "Lee")
     picker = PersonPicker(new_wb)
@@ -191,7 +191,7 @@ def test_directory_kept_up_to_date_equals_a_fresh_read_after_every_kind_of_write
 def test_record_reply_judges_the_future_by_the_profiles_calendar(new_wb):
     import datetime as dt
 
-    from infoview_kit.drafting import record_reply
+    from infoview_kit.outreach.drafting import record_reply
 
     new_wb.set_profile(timezone="Pacific/Auckland", country="NZ")  # a day ahead of UTC
     cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
@@ -202,8 +202,9 @@ def test_record_reply_judges_the_future_by_the_profiles_calendar(new_wb):
 
 
 def test_done_then_sent_is_one_thank_you_and_an_edited_draft_is_never_redrafted(new_wb):
-    from infoview_kit import charts, planning
-    from infoview_kit.composer import save_edited
+    from infoview_kit.interview import planning
+    from infoview_kit.reports import charts
+    from infoview_kit.views.outreach import save_edited
 
     new_wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
     cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
@@ -229,8 +230,8 @@ def test_download_links_carry_the_file_itself_and_escape_its_name(demo_wb, tmp_p
     import base64
     import re
 
-    from infoview_kit import followups
-    from infoview_kit.widgets import download_link
+    from infoview_kit.followup import rules as followups
+    from infoview_kit.views.forms import download_link
 
     data = followups.reminders_ics_bytes(demo_wb, "2026-11-25")
     written = followups.reminders_file(demo_wb, "2026-11-25", tmp_path / "f.ics").read_bytes()
@@ -242,7 +243,7 @@ def test_download_links_carry_the_file_itself_and_escape_its_name(demo_wb, tmp_p
 
 
 def test_take_away_writes_into_the_report_folder_or_offers_a_download(tmp_path):
-    from infoview_kit.widgets import take_away
+    from infoview_kit.views.forms import take_away
 
     shown = take_away("b<x>.ics", b"BEGIN:VCALENDAR", "text/calendar", tmp_path / "files").data
     assert (tmp_path / "files" / "b<x>.ics").read_bytes() == b"BEGIN:VCALENDAR"

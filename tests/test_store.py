@@ -15,7 +15,7 @@ import pytest
 
 import infoview_kit as ik
 from infoview_kit import store
-from infoview_kit.exceptions import (
+from infoview_kit.base.errors import (
     InfoviewError,
     InputFormatError,
     NotFoundError,

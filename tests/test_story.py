@@ -15,10 +15,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infoview_kit import charts, followups
+from infoview_kit.base.errors import InfoviewError
 from infoview_kit.cli import main
-from infoview_kit.drafting import record_reply
-from infoview_kit.exceptions import InfoviewError
+from infoview_kit.followup import rules as followups
+from infoview_kit.outreach.drafting import record_reply
+from infoview_kit.reports import charts
 from infoview_kit.store import STAGES, Workbook
 
 CHICAGO = ZoneInfo("America/Chicago")

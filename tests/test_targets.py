@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import infoview_kit as ik
-from infoview_kit.exceptions import InputFormatError, NotFoundError
+from infoview_kit.base.errors import InputFormatError, NotFoundError
 
 
 def test_lamp_list_of_the_demo(demo_wb):
@@ -74,8 +74,8 @@ def test_recruiters_are_flagged_and_ranked_for_the_market(demo_wb):
 
 
 def test_the_target_picker_ranks_from_the_lean_directory_as_rank_people_does_from_contacts(demo_wb):
-    from infoview_kit.targets import rank_people
-    from infoview_kit.widgets import TargetPicker
+    from infoview_kit.find.targets import rank_people
+    from infoview_kit.views.forms import TargetPicker
 
     picker = TargetPicker(demo_wb, top=12)
     ranked = rank_people(demo_wb.contacts(), demo_wb.profile(), top=12)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from infoview_kit.targets import rank_people
-from infoview_kit.widgets import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker
+from infoview_kit.find.targets import rank_people
+from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from infoview_kit import workspace as ws
-from infoview_kit._paths import WORKSPACE_MANIFEST, default_workbook, resolve_workbook
-from infoview_kit.exceptions import InputFormatError, NotFoundError
-from infoview_kit.report import notebooks_dir
+from infoview_kit.base.errors import InputFormatError, NotFoundError
+from infoview_kit.base.paths import WORKSPACE_MANIFEST, default_workbook, resolve_workbook
+from infoview_kit.reports.run import notebooks_dir
 
 from .conftest import start_infoview, stop_server
 

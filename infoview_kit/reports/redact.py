@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .report import RunResult
+    from infoview_kit.reports.run import RunResult
 
 #: Profile fields a redacted copy keeps as they are: none of them names or describes anyone
 #: (status only when it is "graduate" or "working").
@@ -37,8 +37,8 @@ _DATE_LIKE = re.compile(r"[0-9]{1,4}(?:[-/.][0-9]{1,2}){0,2}")
 
 def _safe_words() -> frozenset[str]:
     """Every word the package itself writes into event details (kinds, fields, sources)."""
-    from ._people import HOW_KNOWN
-    from .store import MESSAGE_KINDS, PROFILE_FIELDS, RESEARCH_KINDS, STAGES
+    from infoview_kit.base.text import HOW_KNOWN
+    from infoview_kit.store import MESSAGE_KINDS, PROFILE_FIELDS, RESEARCH_KINDS, STAGES
 
     return frozenset({*MESSAGE_KINDS, *RESEARCH_KINDS, *PROFILE_FIELDS, *STAGES, *HOW_KNOWN, *SOURCES,
                       *MATCHED_BY, *REASONS})
@@ -61,7 +61,7 @@ class Pseudonyms:
 
     def person_number(self, first: str | None, last: str | None) -> int:
         """Return the number of the person with this name (a new number for a new name)."""
-        from .contacts import name_key
+        from infoview_kit.base.keys import name_key
 
         key = name_key(first or "", last or "") or f"#anonymous-{len(self._people)}"
         return self._people.setdefault(key, len(self._people) + 1)
@@ -87,7 +87,7 @@ class Pseudonyms:
     def org(self, value: str | None, label: str = "Company") -> str | None:
         """Return "Company 3" (or "School 3"...) for an organization name; companies and schools
         share one numbering, so "same employer" and "same school" still match after redaction."""
-        from .contacts import company_key
+        from infoview_kit.base.keys import company_key
 
         if value is None:
             return None
@@ -147,7 +147,7 @@ class Pseudonyms:
         """Keep a question from the built-in bank (its filled-in company or role replaced by a
         placeholder); any other question becomes "[redacted question N]"."""
         if self._questions is None:
-            from .interviews import _bank
+            from infoview_kit.interview.questions import _bank
 
             self._questions = []
             for q in _bank().questions:
@@ -177,7 +177,7 @@ def redacted_workbook(workbook: str | os.PathLike[str]) -> Iterator[Path]:
 
     The workbook itself is opened read-only and never written.
     """
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     folder = Path(tempfile.mkdtemp(prefix="infoview-redacted-"))  # mode 0700
     try:
@@ -199,7 +199,7 @@ def check_output_folder(out: str | os.PathLike[str]) -> Path:
     InputFormatError
         If the folder already holds files of a report that was not redacted.
     """
-    from .exceptions import InputFormatError
+    from infoview_kit.base.errors import InputFormatError
 
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
@@ -230,7 +230,7 @@ def run_redacted(workbook: str | os.PathLike[str], today: dt.date, out_dir: str 
     NotebookRunError
         If a notebook fails.
     """
-    from .report import NOTEBOOKS, run_notebooks
+    from infoview_kit.reports.run import NOTEBOOKS, run_notebooks
 
     folder = check_output_folder(out_dir)
     with redacted_workbook(workbook) as copy:

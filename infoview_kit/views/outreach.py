@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 import pandas as pd
 
-from . import drafting, emails
-from ._people import blanks_in
-from .exceptions import InfoviewError, InputFormatError, NotFoundError
-from .widgets import _ERROR, _OK, _STYLE, PersonPicker, _Form, run_with_status
+from infoview_kit.base.errors import InfoviewError, InputFormatError, NotFoundError
+from infoview_kit.base.text import blanks_in
+from infoview_kit.outreach import drafting, emails
+from infoview_kit.views.forms import _ERROR, _OK, _STYLE, PersonPicker, _Form, run_with_status
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 __all__ = [
     "KIND_LABELS",
@@ -372,7 +372,7 @@ def open_person(wb: Workbook, name: str = "") -> int | None:
     current = wb.current()["contact_id"]
     if current is not None:
         return current
-    from .targets import pick_contact
+    from infoview_kit.find.targets import pick_contact
 
     return pick_contact(wb, stage="researched", required=False)
 
@@ -458,7 +458,7 @@ def next_step(wb: Workbook, contact_id: int, today: dt.date | str | None = None)
         key, kind, label (what to do), template (the template that writes it, or None),
         due_at (local time), days (due date minus today: 0 or less when it is due), why.
     """
-    from . import followups
+    from infoview_kit.followup import rules as followups
 
     items = followups.open_followups(wb, today)
     mine = items[items["contact_id"] == contact_id]
@@ -483,7 +483,7 @@ def _name(person: dict[str, Any]) -> str:
 def _stage(wb: Workbook, contact_id: int) -> tuple[str | None, bool]:
     """The furthest funnel stage a person reached, and whether anything could be due for them (a message
     sent, a meeting), read from their own events: cheap on any workbook."""
-    from .store import STAGE_OF_EVENT, STAGES
+    from infoview_kit.store import STAGE_OF_EVENT, STAGES
 
     kinds = [str(k) for k in wb.events(contact_id=contact_id)["kind"]]
     reached = [STAGES.index(STAGE_OF_EVENT[k]) for k in kinds if k in STAGE_OF_EVENT]
@@ -511,8 +511,8 @@ def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool 
     fresh
         Read again whatever was read before (another program may have written to the file).
     """
-    from . import followups
-    from ._paths import resolve_today
+    from infoview_kit.base.paths import resolve_today
+    from infoview_kit.followup import rules as followups
 
     day = (resolve_today(today) if today is not None and not (isinstance(today, str) and not today.strip())
            else dt.datetime.now(_zone(wb)).date())
@@ -840,7 +840,7 @@ class Composer(_Form):
         self._show_next(msgs, active)
 
     def _show_next(self, msgs: pd.DataFrame, active: bool) -> None:
-        from . import followups
+        from infoview_kit.followup import rules as followups
 
         assert self._cid is not None
         esc = html.escape

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
 import logging
 import os
@@ -21,8 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import EMAIL_RE as _EMAIL_RE  # the one email rule, shared by every entry point
-from .exceptions import InputFormatError
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.keys import company_key, name_key
+from infoview_kit.base.validate import EMAIL_RE as _EMAIL_RE  # the one email rule, shared by every entry point
 
 logger = logging.getLogger("infoview_kit")
 
@@ -125,83 +125,6 @@ def is_recruiter(position: str | None) -> bool:
     if not isinstance(position, str):
         return False
     return _RECRUITER_RE.search(position) is not None
-
-
-def _strip_accents(text: str) -> str:
-    """Remove accents from Latin, Greek and Cyrillic letters; leave other scripts' marks alone."""
-    if text.isascii():  # most names: nothing to strip
-        return text
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(ch) and out and (out[-1] < "\u0530" or "\u1e00" <= out[-1] <= "\u1fff"):
-            continue  # an accent on a Latin/Greek/Cyrillic letter (Devanagari vowel signs, etc. stay)
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
-
-
-def _as_text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def name_key(first: str | None, last: str | None) -> str:
-    """Build a key for matching people by name.
-
-    The key is "first last", casefolded, with accents stripped from Latin, Greek and
-    Cyrillic letters (other scripts keep their marks, so Hindi or Thai names are not
-    damaged) and runs of whitespace collapsed to one space.
-
-    Parameters
-    ----------
-    first, last
-        Given and family name; None/NA count as empty.
-
-    Returns
-    -------
-    str
-        For example ``name_key(" José ", "Núñez  García") == "jose nunez garcia"``.
-    """
-    text = f"{_as_text(first)} {_as_text(last)}"
-    return " ".join(_strip_accents(text).casefold().split())
-
-
-_LEGAL_SUFFIXES = frozenset({
-    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
-    "co", "company", "plc", "ag", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa", "oy", "ab",
-    "kg", "se",
-})
-
-
-@functools.lru_cache(maxsize=65536)  # company names repeat across thousands of connections
-def company_key(name: str | None) -> str:
-    """Build a key for matching companies by name.
-
-    Casefolds, strips accents (as :func:`name_key`), turns "&" into "and", replaces
-    punctuation with spaces, drops a leading "the" and any trailing legal-form words
-    (Inc, Ltd, Limited, LLC, GmbH, Corp, Corporation, Co., "& Co.", Company, plc, AG, SA,
-    BV, ...), and collapses whitespace. A name made only of such words keeps them.
-
-    Parameters
-    ----------
-    name
-        A company name; None/NA give "".
-
-    Returns
-    -------
-    str
-        For example ``company_key("Acme, Inc.") == company_key("ACME Inc") == "acme"``.
-    """
-    text = _strip_accents(_as_text(name)).casefold().replace("&", " and ")
-    words = re.sub(r"[\W_]+", " ", text).split()
-    full = list(words)
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-        if len(words) > 1 and words[-1] == "and":  # "Acme & Co." -> "acme"
-            words.pop()
-    if words and words[-1] in _LEGAL_SUFFIXES and len(words) == 1 and len(full) > 1:
-        words = full  # "The Company" -> keep it whole rather than return "company"
-    return " ".join(words)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .exceptions import InputFormatError
+from infoview_kit.base.errors import InputFormatError
 
 #: The demo's story is frozen in time: its scripted history ends the day before this date.
 DEMO_TODAY = dt.date(2026, 11, 25)
@@ -24,7 +24,7 @@ def project_root(start: str | os.PathLike[str] | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "notebooks").is_dir() and (folder / "data" / "sample").is_dir():
             return folder
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / "notebooks").is_dir() and (checkout / "data" / "sample").is_dir():
         return checkout
     return here

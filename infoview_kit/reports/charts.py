@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .followups import (
+from infoview_kit.followup.rules import (
     ANSWER_SOURCES,
     Snapshot,
     Tables,
@@ -25,13 +25,13 @@ from .followups import (
     followup_history,
     snapshot,
 )
-from .store import STAGE_OF_EVENT, STAGES
+from infoview_kit.store import STAGE_OF_EVENT, STAGES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 # Okabe-Ito: distinguishable with every common form of colour blindness, and in greyscale print
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -90,7 +90,7 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
 
     A person counts in every stage up to the furthest one they reached, so the bars never grow
     from one stage to the next. The stages come from the activity log (``STAGE_OF_EVENT``) and
-    from the answer evidence of :func:`infoview_kit.followups.answer_evidence` (someone who
+    from the answer evidence of :func:`infoview_kit.followup.rules.answer_evidence` (someone who
     introduced you to a person has replied; a thank-you marked done is thanked), so the funnel,
     the reply chart and the follow-ups tell one story.
 
@@ -105,7 +105,7 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
         a first keep-in-touch not yet due; 0 for the steps with no clock). With ``waiting=False``
         (counts only, as the cohort summary needs) the column is left out.
     """
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     plan_from = wb  # a Workbook's plan comes from its lean read
     wb = snapshot(wb) if isinstance(wb, Workbook) else wb
@@ -135,7 +135,7 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
 
 def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series, plan_from: Tables) -> list[int]:
     """Per stage, the people who reached the one before it and whose time for it is not up yet."""
-    from .followups import _plan_for
+    from infoview_kit.followup.rules import _plan_for
 
     tz, _country, day, cut = _context(wb, today)
     today64 = np.datetime64(day, "D")
@@ -196,10 +196,10 @@ def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
 def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     """Return how each first email was answered, in business days of the user's calendar.
 
-    The classes are those of :func:`infoview_kit.emails.classify_reply` (quick: before business
+    The classes are those of :func:`infoview_kit.outreach.emails.classify_reply` (quick: before business
     day 3; on_time: day 3 to 7; late: after day 7; none: no reply and day 7 has passed;
     waiting: no reply yet, day 7 not passed), computed for all emails at once. The reply is the
-    earliest answer after the email was sent (:func:`infoview_kit.followups.answer_evidence`:
+    earliest answer after the email was sent (:func:`infoview_kit.followup.rules.answer_evidence`:
     a reply recorded, a meeting scheduled or held, a thank-you, an introduction), so a person
     met without a reply recorded is not "waiting".
 
@@ -212,7 +212,7 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
         (quick, on_time, late, none, waiting).
     """
     tz, country, day, cut = _context(wb, today)
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     snap: Tables = snapshot(wb) if isinstance(wb, Workbook) else wb  # messages are read twice otherwise
     if isinstance(snap, Snapshot):  # the funnel's waiting reads it too: computed once per snapshot and day
@@ -270,7 +270,7 @@ def followup_health_data(wb: Tables, today: dt.date | str | None = None) -> pd.D
     """Return follow-up health per week: how many follow-ups that fell due were done on time, late, or not.
 
     Counted by the week (Monday, local) each fell due, from the first such week to `today`'s;
-    see :func:`infoview_kit.followups.followup_history` for what counts.
+    see :func:`infoview_kit.followup.rules.followup_history` for what counts.
 
     Returns
     -------
@@ -352,7 +352,7 @@ DATA_FUNCTIONS: dict[str, Callable[..., pd.DataFrame]] = {
 
 def chart_data(wb: Workbook | Snapshot, today: dt.date | str | None = None) -> dict[str, pd.DataFrame]:
     """Return the data of every chart (:data:`DATA_FUNCTIONS`), reading each workbook table once."""
-    from ._paths import resolve_today
+    from infoview_kit.base.paths import resolve_today
 
     snap = snapshot(wb)
     day = _context(snap, today)[2] if today is None or isinstance(today, str) else resolve_today(today)
@@ -616,7 +616,7 @@ def reading(data: Mapping[str, pd.DataFrame], due: pd.DataFrame | None = None) -
     data
         The chart data by name, as :func:`chart_data` returns it (missing ones are skipped).
     due
-        What is due now (:func:`infoview_kit.followups.due`), for the overdue count.
+        What is due now (:func:`infoview_kit.followup.rules.due`), for the overdue count.
     """
     good: list[str] = []
     stuck: list[str] = []
@@ -715,9 +715,9 @@ def save_data(out_dir: str | os.PathLike[str], **frames: pd.DataFrame) -> list[P
     """Write each chart's data as ``chart-data/<name>.csv`` under `out_dir`; return the paths.
 
     Text cells that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-``,
-    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.contacts.neutralize`.
+    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.find.contacts.neutralize`.
     """
-    from .contacts import write_tables_csv
+    from infoview_kit.find.contacts import write_tables_csv
 
     return write_tables_csv(Path(out_dir) / "chart-data", frames)
 

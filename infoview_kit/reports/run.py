@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._paths import project_root
-from .exceptions import NotebookRunError
+from infoview_kit.base.paths import project_root
+from infoview_kit.base.errors import NotebookRunError
 
 log = logging.getLogger("infoview_kit")
 

@@ -21,7 +21,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .exceptions import InputFormatError
+from infoview_kit.base.errors import InputFormatError
 
 # A sensible check, not RFC 5322: dot-atom local part, dotted domain, alphabetic (or IDNA) TLD;
 # Unicode letters allowed (internationalized addresses); at most 254 characters (checked apart).
@@ -105,6 +105,6 @@ def fact_date(value: Any, field: str = "date") -> str | None:
 
 def time_zone(value: str, field: str = "time zone") -> ZoneInfo:
     """Return the IANA time zone `value` (see :func:`._paths.zone_named`)."""
-    from ._paths import zone_named
+    from infoview_kit.base.paths import zone_named
 
     return zone_named(value)

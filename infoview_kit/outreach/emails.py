@@ -24,8 +24,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from . import _bizdays
-from .exceptions import InputFormatError, NotFoundError
+from infoview_kit.base import bizdays as _bizdays
+from infoview_kit.base.errors import InputFormatError, NotFoundError
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -1126,7 +1126,7 @@ def classify_reply(sent_at: datetime, replied_at: datetime | None, today: date, 
     """Classify how a first email was answered, in business days of the user's calendar.
 
     Day N is the N-th business day after the local date the email was sent (see
-    :func:`infoview_kit._bizdays.add_business_days`); dates are compared in ``tz``.
+    :func:`infoview_kit.base.bizdays.add_business_days`); dates are compared in ``tz``.
 
     - "quick": replied before (the local date of) business day 3;
     - "on_time": replied on business day 3 to 7;

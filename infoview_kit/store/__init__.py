@@ -18,8 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from ._paths import resolve_workbook, zone_named
-from .exceptions import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
+from infoview_kit.base.errors import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
+from infoview_kit.base.paths import resolve_workbook, zone_named
+from infoview_kit.base.text import as_date as _as_date
+from infoview_kit.base.text import aware as _aware
 
 log = logging.getLogger("infoview_kit")
 
@@ -347,13 +349,13 @@ def clean_profile_value(key: str, value: Any) -> Any:
         raise InputFormatError(f"profile field 'status': {value!r}: expected one of {', '.join(PROFILE_STATUSES)}, "
                                "or empty")
     if value and key == "email":
-        from ._checks import email
+        from infoview_kit.base.validate import email
 
         value = email(value, "profile field 'email'")
     if value and key == "timezone":
         zone_named(value)
     if value and key == "country":
-        from ._bizdays import _parse_country
+        from infoview_kit.base.bizdays import _parse_country
 
         _parse_country(value)
     return value
@@ -808,7 +810,7 @@ class Workbook:
         InputFormatError
             If the file cannot be read; the workbook is unchanged.
         """
-        from .contacts import read_contacts
+        from infoview_kit.find.contacts import read_contacts
 
         people = read_contacts(path, fmt=fmt, mapping=mapping)
         info = people.attrs.get("report", {})
@@ -826,8 +828,7 @@ class Workbook:
                       progress: bool = False) -> None:
         """Match every record to a contact (see ``_people.PeopleIndex``), then write inserts,
         filled-in fields, sources, merges and events in one transaction."""
-        from ._people import PeopleIndex, person_keys
-        from .contacts import company_key, name_key
+        from infoview_kit.base.keys import PeopleIndex, company_key, name_key, person_keys
 
         if people.empty:
             return
@@ -973,7 +974,7 @@ class Workbook:
     @staticmethod
     def _sync_employers(c: sqlite3.Connection, companies: Iterable[str | None] | None = None) -> None:
         """Give every company a contact works at (or only `companies`) a row in the employers list."""
-        from .contacts import company_key
+        from infoview_kit.base.keys import company_key
 
         have = {k for (k,) in c.execute("SELECT name_key FROM employers")}
         new: dict[str, str] = {}
@@ -991,7 +992,7 @@ class Workbook:
                      notes: str | None = None) -> int:
         """Add an employer you want to work for (a dream employer, one with postings); return its id.
         Adding one that is already listed returns its id and keeps its ratings."""
-        from .contacts import company_key
+        from infoview_kit.base.keys import company_key
 
         clean = (name or "").strip()
         key = company_key(clean)
@@ -1013,7 +1014,7 @@ class Workbook:
         NotFoundError
             If no employer has that id or name.
         """
-        from .contacts import company_key
+        from infoview_kit.base.keys import company_key
 
         if isinstance(employer, int) and not isinstance(employer, bool):
             row = self._conn.execute("SELECT id FROM employers WHERE id = ?", (employer,)).fetchone()
@@ -1078,7 +1079,7 @@ class Workbook:
         (boolean override, NA = automatic), pinned, excluded (bool), origin (contacts or added),
         notes, contacts (how many of your contacts work there).
         """
-        from .contacts import company_key
+        from infoview_kit.base.keys import company_key
 
         df = self._df("SELECT id, name, name_key, motivation, posting, advocacy, pinned, excluded, origin, notes "
                       "FROM employers ORDER BY name_key")
@@ -1099,7 +1100,7 @@ class Workbook:
         :func:`read_contacts` first, then how_known, where_found, notes, is_recruiter, stage and
         sources; formula-like cells are neutralized, and ``read_contacts`` reads the file back.
         """
-        from .contacts import write_contacts
+        from infoview_kit.find.contacts import write_contacts
 
         people = self.contacts()
         cols = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on",
@@ -1122,13 +1123,13 @@ class Workbook:
 
     def due(self, today: dt.date | str | None = None, *, horizon_days: int = 7) -> pd.DataFrame:
         """Return every follow-up that is overdue, due, or coming up within `horizon_days`, with why;
-        see :func:`infoview_kit.followups.due` for the rules and columns."""
-        from .followups import due
+        see :func:`infoview_kit.followup.rules.due` for the rules and columns."""
+        from infoview_kit.followup.rules import due
 
         return due(self, today, horizon_days=horizon_days)
 
     def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]:
-        """Return the rows and columns :func:`infoview_kit.followups.due` works from, and only those.
+        """Return the rows and columns :func:`infoview_kit.followup.rules.due` works from, and only those.
 
         A lean read for speed on a large workbook (see ``benchmarks/report_bench.py``): what is
         due needs neither the stage of every connection nor the text of every message.
@@ -1148,7 +1149,7 @@ class Workbook:
             ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
             ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id,
             snoozed_until, skipped (bool). ``scheduled``: the ``meeting_scheduled`` events before
-            `closed_since` (contact_id, at), for :func:`infoview_kit.followups.answer_evidence`.
+            `closed_since` (contact_id, at), for :func:`infoview_kit.followup.rules.answer_evidence`.
             Moments are UTC datetime64, ids that may be missing are Int64.
         """
         routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
@@ -1195,7 +1196,7 @@ class Workbook:
     @staticmethod
     def _flag_recruiters(c: sqlite3.Connection, ids: Sequence[int] | None = None) -> None:
         """Set is_recruiter from the position, for every contact or only `ids`."""
-        from .contacts import is_recruiter
+        from infoview_kit.find.contacts import is_recruiter
 
         if ids is None:
             rows = c.execute("SELECT id, position, is_recruiter FROM contacts").fetchall()
@@ -1224,7 +1225,8 @@ class Workbook:
         NotFoundError
             If `referred_by` is not a contact id.
         """
-        from ._people import HOW_KNOWN, clean_contact_fields, person_keys
+        from infoview_kit.base.keys import person_keys
+        from infoview_kit.base.text import HOW_KNOWN, clean_contact_fields
 
         fields = clean_contact_fields(first_name=first_name, last_name=last_name, email=email,
                                       company=company, position=position, profile_url=profile_url,
@@ -1266,9 +1268,9 @@ class Workbook:
         name at the same company ("same name and company"). `exclude` (the contact being edited) is
         never returned. Writes nothing: the forms ask before a save would land on someone else.
         """
-        from ._checks import email as check_email
-        from ._people import clean_text, url_key
-        from .contacts import company_key, name_key
+        from infoview_kit.base.keys import company_key, name_key, url_key
+        from infoview_kit.base.text import clean_text
+        from infoview_kit.base.validate import email as check_email
 
         skip = -1 if exclude is None else int(exclude)
         mail = check_email(email)
@@ -1327,7 +1329,8 @@ class Workbook:
         NotFoundError
             If there is no such contact.
         """
-        from ._people import HOW_KNOWN, clean_contact_fields, person_keys
+        from infoview_kit.base.keys import person_keys
+        from infoview_kit.base.text import HOW_KNOWN, clean_contact_fields
 
         unknown = sorted(set(fields) - set(self.EDITABLE_CONTACT_FIELDS))
         if unknown:
@@ -1434,7 +1437,7 @@ class Workbook:
         reached, as its index in STAGES, as :meth:`contacts` counts it; -1 for none), pinned (bool),
         excluded (bool), open_followups (stored follow-ups not done), last_event (UTC ISO text of
         their newest funnel event, or None), first_name, last_name, referred_by (Int64), how_known,
-        is_recruiter (bool): what ranking people needs (:func:`infoview_kit.targets.rank_people`).
+        is_recruiter (bool): what ranking people needs (:func:`infoview_kit.find.targets.rank_people`).
 
         Every picker re-reads it after every write, so it is kept up to date instead of read anew:
         the contacts and follow-ups tables count their changes (triggers of schema v4), and the
@@ -1596,7 +1599,7 @@ class Workbook:
             For an unknown kind, an empty title, a relation other than by/about, or a date that
             is not one (e.g. "next spring"); nothing is written.
         """
-        from ._checks import fact_date
+        from infoview_kit.base.validate import fact_date
 
         self.contact(contact_id)
         if kind not in RESEARCH_KINDS:
@@ -1658,8 +1661,8 @@ class Workbook:
         NotFoundError
             If there is no such fact.
         """
-        from ._checks import fact_date
-        from ._people import clean_text
+        from infoview_kit.base.text import clean_text
+        from infoview_kit.base.validate import fact_date
 
         unknown = sorted(set(fields) - set(self.EDITABLE_RESEARCH_FIELDS))
         if unknown:
@@ -1723,8 +1726,8 @@ class Workbook:
 
     def common_ground(self, contact_id: int) -> pd.DataFrame:
         """Return what the user and a contact have in common, strongest first, with evidence;
-        see :func:`infoview_kit.research.common_ground` for the columns."""
-        from .research import common_ground
+        see :func:`infoview_kit.research.facts.common_ground` for the columns."""
+        from infoview_kit.research.facts import common_ground
 
         contact = self.contact(contact_id)
         referrer = self.contact(contact["referred_by"]) if contact.get("referred_by") else None
@@ -1784,7 +1787,7 @@ class Workbook:
         msg = self.message(message_id)
         if msg["status"] != "draft":
             return False
-        from ._people import blanks_in
+        from infoview_kit.base.text import blanks_in
 
         blanks = blanks_in(msg["subject"] + "\n" + msg["body"])
         if blanks:
@@ -1822,7 +1825,7 @@ class Workbook:
     def _schedule_no_reply_routine(self, contact_id: int, message_id: int, sent_at: str) -> None:
         """Business days 3 and 7 after a first email (weekends and the user's public holidays
         skipped, in the user's time zone): see ``_bizdays.nudge_schedule``."""
-        from ._bizdays import nudge_schedule
+        from infoview_kit.base.bizdays import nudge_schedule
 
         profile = self.profile()
         company = self.contact(contact_id).get("company") or "the same employer"
@@ -2206,7 +2209,7 @@ class Workbook:
         InputFormatError
             If it is closed already (done or skipped), or `until` is not a date.
         """
-        from .followups import DUE_HOUR
+        from infoview_kit.followup.rules import DUE_HOUR
 
         row = self._followup_row(followup_id)
         if row[2] is not None:
@@ -2490,7 +2493,7 @@ class Workbook:
     def all_tables(self) -> dict[str, pd.DataFrame]:
         """Return every table of the workbook as it is stored, read in one consistent snapshot.
 
-        For a full export (:mod:`infoview_kit.export`): the values are the stored ones (ISO text
+        For a full export (:mod:`infoview_kit.reports.export`): the values are the stored ones (ISO text
         for times, JSON text for ``profile.value``, ``contact_sources.data``, ``merges.filled`` and
         ``events.detail``), in object columns with None for missing, so nothing is converted on the
         way out. Tables come in a fixed order (profile, employers, contacts, contact_sources,
@@ -2805,28 +2808,6 @@ def _rowid(cur: sqlite3.Cursor) -> int:
     return int(cur.lastrowid)
 
 
-def _as_date(value: dt.date | str, name: str) -> dt.date:
-    """A date from a date (a datetime gives its date) or ISO date text."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputFormatError(f"{name} = {value!r}: expected a date (YYYY-MM-DD)") from None
-
-
-def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
-    """Return `value` as an aware datetime; a naive one (or ISO text) is taken to be in `tzname`."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise InputFormatError(f"{value!r}: expected a date and time such as 2026-11-24T14:00") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=zone_named(tzname))
-
-
 def _split_sql(script: str) -> list[str]:
     """Split a migration script into statements, keeping trigger bodies whole."""
     statements, buf = [], ""
@@ -2877,11 +2858,11 @@ _REDACT_REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c i
 def _redact_rows(c: sqlite3.Connection) -> None:
     """Rewrite every personal value of the workbook open on `c` (a copy) with placeholders;
     see :meth:`Workbook.redacted_copy`."""
-    from ._people import HOW_KNOWN
-    from ._redact import KEPT_PROFILE_FIELDS, MATCHED_BY, REASONS, SOURCES, Pseudonyms
-    from .contacts import company_key
-    from .emails import _BUILTIN_KINDS
-    from .interviews import _bank
+    from infoview_kit.base.keys import company_key
+    from infoview_kit.base.text import HOW_KNOWN
+    from infoview_kit.interview.questions import _bank
+    from infoview_kit.outreach.emails import _BUILTIN_KINDS
+    from infoview_kit.reports.redact import KEPT_PROFILE_FIELDS, MATCHED_BY, REASONS, SOURCES, Pseudonyms
 
     p = Pseudonyms()
     tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' "

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from ._paths import zone_named
-from .exceptions import InputFormatError, NotFoundError
-from .research import online_facts
+from infoview_kit.base.errors import InputFormatError, NotFoundError
+from infoview_kit.base.text import aware as _aware
+from infoview_kit.base.text import utc as _utc
+from infoview_kit.research.facts import online_facts
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 __all__ = [
     "ALARM_MIN", "OVERVIEW_COLUMNS", "REFERRAL_ASK_HOUR", "REFERRAL_COLUMNS", "Closing", "MeetingLog",
@@ -221,7 +222,7 @@ def _arrange(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *, 
 def meeting_ics_bytes(wb: Workbook, meeting_id: int, *, dtstamp: dt.datetime) -> bytes:
     """Return a meeting's iCalendar file: its UID and SEQUENCE from the workbook, an alarm
     :data:`ALARM_MIN` minutes before, TENTATIVE while proposed; a METHOD:CANCEL file once cancelled."""
-    from .calendars import cancel_ics, meeting_ics
+    from infoview_kit.interview.calendars import cancel_ics, meeting_ics
 
     m = wb.meeting(meeting_id)
     contact = wb.contact(m["contact_id"])
@@ -241,7 +242,7 @@ def meeting_ics_bytes(wb: Workbook, meeting_id: int, *, dtstamp: dt.datetime) ->
 
 def calendar_filename(wb: Workbook, meeting_id: int) -> str:
     """Return the file name of a meeting's calendar file: the same for every version of it."""
-    from .emails import safe_filename
+    from infoview_kit.outreach.emails import safe_filename
 
     m = wb.meeting(meeting_id)
     return safe_filename(f"{int(meeting_id):04d}-meeting-{_name(wb.contact(m['contact_id']))}") + ".ics"
@@ -288,7 +289,7 @@ def plan_for_meeting(wb: Workbook, meeting_id: int, **options: object) -> pd.Dat
         The columns of :func:`interviews.plan_questions`: position, id, theme, text, minutes,
         must_ask, online_reason, included.
     """
-    from .interviews import plan_questions
+    from infoview_kit.interview.questions import plan_questions
 
     meeting = wb.meeting(meeting_id)
     contact = wb.contact(meeting["contact_id"])
@@ -446,7 +447,7 @@ def _suggestions(wb: Workbook, meeting_id: int) -> pd.DataFrame:
 
 
 def _new_question(wb: Workbook, meeting_id: int, text: str, suggestions: pd.DataFrame) -> dict[str, Any]:
-    from .interviews import EXTRA_MINUTES, flag_online
+    from infoview_kit.interview.questions import EXTRA_MINUTES, flag_online
 
     match = suggestions[[_key(t) == _key(text) for t in suggestions["text"]]]
     if not match.empty:
@@ -497,7 +498,7 @@ def _rows(plan: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _available(duration_min: int) -> int:
-    from .interviews import MIN_MEETING_MINUTES, buffer_minutes
+    from infoview_kit.interview.questions import MIN_MEETING_MINUTES, buffer_minutes
 
     if duration_min < MIN_MEETING_MINUTES:
         return 0
@@ -515,7 +516,7 @@ def brief_html(wb: Workbook, meeting_id: int) -> str:
     """Return the one-page HTML brief for a meeting (see :func:`interviews.render_brief`): who they
     are, what they attained, common ground, the saved question plan (else the suggested one) with
     its minutes, and the preparation checklist."""
-    from .interviews import render_brief
+    from infoview_kit.interview.questions import render_brief
 
     m = wb.meeting(meeting_id)
     cid = m["contact_id"]
@@ -541,7 +542,7 @@ def brief_html(wb: Workbook, meeting_id: int) -> str:
 
 def brief_filename(wb: Workbook, meeting_id: int) -> str:
     """Return the file name of a meeting's brief."""
-    from .emails import safe_filename
+    from infoview_kit.outreach.emails import safe_filename
 
     m = wb.meeting(meeting_id)
     return safe_filename(f"{int(meeting_id):04d}-brief-{_name(wb.contact(m['contact_id']))}") + ".html"
@@ -571,7 +572,7 @@ def start_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> None:
 def end_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> dt.datetime:
     """Record when a meeting really ended (the timer's Stop button): the meeting is held and its
     thank-you falls due 24 hours later; return that due time."""
-    from .interviews import thank_you_due
+    from infoview_kit.interview.questions import thank_you_due
 
     wb.log_meeting(meeting_id, actual_end=_utc(at))
     return thank_you_due(_utc(at))
@@ -728,7 +729,7 @@ def add_referrals(wb: Workbook, meeting_id: int, referrals: str | Iterable[str |
 
 def _same_person(wb: Workbook, full_name: str, company: str | None) -> dict[str, Any] | None:
     """The one contact called `full_name` (at `company`, when both have one), or None."""
-    from .contacts import company_key
+    from infoview_kit.base.keys import company_key
 
     try:
         known = wb.contact(wb.find_contact(full_name))
@@ -822,7 +823,7 @@ def referral_ask_due(meeting_end: dt.datetime, *, country: str = "US", tz: str =
     The method's two-part close: no referral ask during the meeting; a short note the next
     business week asks for it, if it fits.
     """
-    from ._bizdays import next_business_week_start
+    from infoview_kit.base.bizdays import next_business_week_start
 
     zone = ZoneInfo(tz)
     day = next_business_week_start(_utc(meeting_end).astimezone(zone).date(), country)
@@ -841,8 +842,8 @@ def close_the_loop(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | Non
     InputFormatError
         If the meeting is not logged as held yet.
     """
-    from .drafting import compose
-    from .interviews import thank_you_due
+    from infoview_kit.interview.questions import thank_you_due
+    from infoview_kit.outreach.drafting import compose
 
     m = wb.meeting(meeting_id)
     if m["status"] != "held" or not m["actual_end"]:
@@ -913,7 +914,7 @@ def export_meeting_files(wb: Workbook, out_dir: str | os.PathLike[str], *, now: 
     - a brief for `meeting_id` and for every confirmed meeting ahead;
     - an ``.eml`` for every open thank-you and referral-ask draft.
     """
-    from .drafting import export_eml
+    from infoview_kit.outreach.drafting import export_eml
 
     paths: list[Path] = []
     stamp = _utc(now)
@@ -947,22 +948,6 @@ def _name(contact: Mapping[str, Any]) -> str:
 
 def _local(iso: str, tz: str) -> dt.datetime:
     return dt.datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    """An aware datetime in UTC; a naive one counts as UTC."""
-    if not isinstance(value, dt.datetime):
-        raise InputFormatError(f"expected a date and time, got {value!r}")
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-
-
-def _aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
-    """Return `value` as an aware datetime, a naive one (or ISO text) taken to be in `tzname`,
-    which is checked either way (see :func:`infoview_kit.store._aware`)."""
-    from .store import _aware
-
-    zone_named(tzname)
-    return _aware(value, tzname)
 
 
 def _clock_time(value: dt.datetime | str | None, meeting: Mapping[str, Any]) -> dt.datetime | str | None:

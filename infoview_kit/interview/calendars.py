@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from icalendar import TRANSP, Alarm, Calendar, Event, Todo, vCalAddress
 from icalendar.timezone import tzid_from_dt
 
-from ._paths import zone_named
-from .exceptions import InfoviewError, InputFormatError
+from infoview_kit.base.errors import InfoviewError, InputFormatError
+from infoview_kit.base.paths import zone_named
 
 __all__ = [
     "DEFAULT_DOMAIN",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 COMMON_GROUND_COLUMNS = ["kind", "score", "evidence", "clause", "sentence", "source_url"]
 # How much each kind of similarity builds rapport (higher first).
@@ -17,7 +17,7 @@ _WEIGHT = {"mutual_contact": 5, "school": 4, "employer": 4, "career_move": 3, "g
 
 
 def _fold(text: Any) -> str:
-    from .contacts import company_key
+    from infoview_kit.base.keys import company_key
 
     return company_key(str(text)) if text is not None and not pd.isna(text) else ""
 
@@ -164,7 +164,7 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
 
 def _stage(wb: Workbook, contact_id: int) -> Any:
     """The furthest funnel stage `contact_id` reached (as :meth:`Workbook.contacts` says it), or NA."""
-    from .store import STAGE_OF_EVENT, STAGES
+    from infoview_kit.store import STAGE_OF_EVENT, STAGES
 
     events = wb.events(contact_id=contact_id, kinds=list(STAGE_OF_EVENT))
     reached = [STAGES.index(STAGE_OF_EVENT[k]) for k in events["kind"]]

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from ._paths import zone_named
-from .exceptions import InputFormatError
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.paths import zone_named
 
 __all__ = [
     "NUDGE_SCHEDULE",

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 import pandas as pd
 
-from . import drafting, followups
-from .composer import KIND_LABELS, NO_REPLY_KINDS, Composer, open_items, person_name, reply_line
-from .exceptions import InfoviewError, InputFormatError
-from .widgets import _STYLE, run_with_status, watch
+from infoview_kit.base.errors import InfoviewError, InputFormatError
+from infoview_kit.followup import rules as followups
+from infoview_kit.outreach import drafting
+from infoview_kit.views.forms import _STYLE, run_with_status, watch
+from infoview_kit.views.outreach import KIND_LABELS, NO_REPLY_KINDS, Composer, open_items, person_name, reply_line
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 _STATUS_COLOUR = {"overdue": "#b00020", "due": "#8a5a00", "upcoming": "#00703c"}
 
@@ -40,8 +41,8 @@ def next_business_day(wb: Workbook, today: dt.date | str | None = None) -> dt.da
     today
         The local date; None: the real today in the profile's time zone.
     """
-    from ._bizdays import is_business_day
-    from ._paths import resolve_today
+    from infoview_kit.base.bizdays import is_business_day
+    from infoview_kit.base.paths import resolve_today
 
     profile = wb.profile()
     if today is None or (isinstance(today, str) and not today.strip()):

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .exceptions import InfoviewError, InputFormatError
+from infoview_kit.base.errors import InfoviewError, InputFormatError
 
 __all__ = [
     "BANK_COLUMNS",

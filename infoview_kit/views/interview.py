@@ -16,15 +16,15 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from . import planning
-from .exceptions import InfoviewError
-from .widgets import _LAYOUT, _STYLE, PersonPicker, _Form, _text, watch
+from infoview_kit.base.errors import InfoviewError
+from infoview_kit.interview import planning
+from infoview_kit.views.forms import _LAYOUT, _STYLE, PersonPicker, _Form, _text, watch
 
 if TYPE_CHECKING:
     from IPython.display import HTML
 
-    from .interviews import MeetingClock
-    from .store import Workbook
+    from infoview_kit.interview.questions import MeetingClock
+    from infoview_kit.store import Workbook
 
 __all__ = ["MeetingLogForm", "MeetingPicker", "MeetingTimer", "QuestionPlanEditor", "ScheduleForm", "ThankYouPanel",
            "brief_frame"]
@@ -589,7 +589,7 @@ class MeetingTimer(_MeetingPanel):
         return not self.running  # a running clock stays on its meeting until stopped
 
     def _refresh(self, switched: bool = False) -> None:
-        from .interviews import MeetingClock
+        from infoview_kit.interview.questions import MeetingClock
 
         if self._mid is None:
             self._set_title("Keep time")

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .exceptions import InfoviewError, InputFormatError, NotFoundError, SummaryFormatError
-from .store import STAGES
+from infoview_kit.base.errors import InfoviewError, InputFormatError, NotFoundError, SummaryFormatError
+from infoview_kit.store import STAGES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .followups import Snapshot
-    from .store import Workbook
+    from infoview_kit.followup.rules import Snapshot
+    from infoview_kit.store import Workbook
 
 log = logging.getLogger("infoview_kit")
 
@@ -157,9 +157,9 @@ def progress_summary(wb: Workbook | Snapshot, today: dt.date | str | None = None
     InputFormatError
         If `alias` or `today` is not valid.
     """
-    from .charts import funnel_data
-    from .followups import _context, _local_days, open_followups, snapshot
-    from .store import Workbook
+    from infoview_kit.reports.charts import funnel_data
+    from infoview_kit.followup.rules import _context, _local_days, open_followups, snapshot
+    from infoview_kit.store import Workbook
 
     name = check_alias(alias)
     snap = snapshot(wb)
@@ -389,7 +389,7 @@ def summarize_file(path: str | os.PathLike[str], today: dt.date | str | None = N
     SummaryFormatError, WorkbookError, InputFormatError
         If the file is not a summary, or not a workbook this version can read.
     """
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     p = Path(path)
     if p.suffix.lower() == ".json":
@@ -441,7 +441,7 @@ def load_folder(folder: str | os.PathLike[str], today: dt.date | str | None = No
     InputFormatError, NotFoundError
         If `folder` is empty, missing, or holds no participant file.
     """
-    from ._paths import resolve_today
+    from infoview_kit.base.paths import resolve_today
 
     day = resolve_today(today)
     files = participant_files(folder)
@@ -488,7 +488,7 @@ def table(participants: Sequence[Participant], today: dt.date | str | None = Non
         thank_yous_on_time, thank_yous_late, overdue_followups, last_activity (date or NaT),
         days_quiet (Int64: days from last_activity to `today`, 0 if later; NA when none).
     """
-    from ._paths import resolve_today
+    from infoview_kit.base.paths import resolve_today
 
     day = resolve_today(today)
     rows = []
@@ -579,7 +579,7 @@ def stalled(participants: Sequence[Participant], today: dt.date | str | None = N
 def overview(participants: Sequence[Participant], problems: Sequence[Problem],
              today: dt.date | str | None = None, *, days: int = QUIET_DAYS) -> str:
     """Return one line (plain text) summing up the cohort: participants read, files skipped, meetings, quiet."""
-    from ._paths import resolve_today
+    from infoview_kit.base.paths import resolve_today
 
     day = resolve_today(today)
     meetings = sum(p.summary["totals"]["meetings_held"] for p in participants)
@@ -595,7 +595,7 @@ def overview(participants: Sequence[Participant], problems: Sequence[Problem],
 
 def funnel_chart(data: pd.DataFrame) -> Figure:
     """Draw :func:`funnel` as horizontal bars with each stage's conversion (the participant's funnel chart)."""
-    from .charts import funnel_chart as participant_funnel
+    from infoview_kit.reports.charts import funnel_chart as participant_funnel
 
     fig = participant_funnel(data)
     n = int(data["participants"].iloc[0]) if len(data) else 0
@@ -607,7 +607,7 @@ def funnel_chart(data: pd.DataFrame) -> Figure:
 
 def weekly_chart(data: pd.DataFrame) -> Figure:
     """Draw :func:`weekly`: the cohort's emails, meetings, thank-yous and updates per week."""
-    from .charts import activity_chart
+    from infoview_kit.reports.charts import activity_chart
 
     fig = activity_chart(data.drop(columns=["active"]))
     fig.axes[0].set_title("Cohort activity per week, all participants")
@@ -618,9 +618,9 @@ def save(out_dir: str | os.PathLike[str], **frames: pd.DataFrame) -> list[Path]:
     """Write each table as ``cohort-data/<name>.csv`` under `out_dir`; return the paths.
 
     Aliases and file names are the participants' own text: cells a spreadsheet would run as a
-    formula get a leading apostrophe (:func:`infoview_kit.contacts.neutralize`).
+    formula get a leading apostrophe (:func:`infoview_kit.find.contacts.neutralize`).
     """
-    from .contacts import write_tables_csv
+    from infoview_kit.find.contacts import write_tables_csv
 
     return write_tables_csv(Path(out_dir) / "cohort-data", frames)
 
@@ -646,8 +646,8 @@ def run_report(folder: str | os.PathLike[str], today: dt.date | str | None, out_
     NotebookRunError
         If the notebook fails.
     """
-    from ._paths import resolve_today
-    from .report import notebooks_dir, run_notebooks
+    from infoview_kit.base.paths import resolve_today
+    from infoview_kit.reports.run import notebooks_dir, run_notebooks
 
     day = resolve_today(today)
     src = Path(folder).expanduser().resolve()
@@ -658,7 +658,7 @@ def run_report(folder: str | os.PathLike[str], today: dt.date | str | None, out_
                            extra={COACH_NOTEBOOK: {"folder": str(src)}}, progress=progress,
                            title=f"Cohort report, {day.isoformat()}")
     listed = Path(result.out_dir) / "files" / "cohort-data" / "problems.csv"
-    from .contacts import unneutralize
+    from infoview_kit.find.contacts import unneutralize
 
     rows = pd.read_csv(listed, dtype=str, keep_default_na=False).itertuples() if listed.exists() else []
     problems = [Problem(unneutralize(r.file), unneutralize(r.problem)) for r in rows]

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .interviews import indefinite
-from .research import common_ground
+from infoview_kit.interview.questions import indefinite
+from infoview_kit.research.facts import common_ground
 
 if TYPE_CHECKING:
-    from .emails import Draft
-    from .store import Workbook
+    from infoview_kit.outreach.emails import Draft
+    from infoview_kit.store import Workbook
 
 #: Which message kind each built-in template writes.
 TEMPLATE_KIND = {"seed": "outreach", "short": "outreach", "recruiter": "outreach", "intro": "outreach",
@@ -117,7 +117,7 @@ def compose(wb: Workbook, contact_id: int, template: str = "seed") -> Draft:
     emails.Draft
         subject, body, and `missing`: the names of blanks left to fill.
     """
-    from .emails import fill
+    from infoview_kit.outreach.emails import fill
 
     return fill(template, draft_fields(wb, contact_id), user_dir=user_templates(wb))
 
@@ -141,7 +141,7 @@ def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -
     The file is named after the contact and the message kind (made safe whatever the name
     holds); a contact with no known email gets a draft with an empty To line to fill in.
     """
-    from .emails import build_message, safe_filename, write_eml
+    from infoview_kit.outreach.emails import build_message, safe_filename, write_eml
 
     msg = wb.message(message_id)
     contact = wb.contact(msg["contact_id"])
@@ -160,7 +160,7 @@ def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -
 
 def mailto_for(wb: Workbook, message_id: int) -> str:
     """Return a ``mailto:`` link that opens the stored message in the user's mail program."""
-    from .emails import mailto_link
+    from infoview_kit.outreach.emails import mailto_link
 
     msg = wb.message(message_id)
     return mailto_link(wb.contact(msg["contact_id"]).get("email") or "", msg["subject"], msg["body"])
@@ -191,7 +191,7 @@ def record_reply(wb: Workbook, contact_id: int, on: dt.date | dt.datetime | str 
     """
     from zoneinfo import ZoneInfo
 
-    from .exceptions import InputFormatError
+    from infoview_kit.base.errors import InputFormatError
 
     person = wb.contact(contact_id)
     name = " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)) or f"contact {contact_id}"

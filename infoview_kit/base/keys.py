@@ -1,21 +1,92 @@
-"""Identity of a person across sources: natural keys and the cleaning of hand-entered fields."""
+"""Natural keys: how one person or one company is recognised across sources and spellings."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
 
 import pandas as pd
 
-from .exceptions import InputFormatError
-
-#: How the user knows a person they add by hand (step 1: one's own circles and social media).
-HOW_KNOWN = ("alumni", "former colleague", "friend or family", "friend of a friend", "social media",
-             "event", "recruiter", "referral", "other")
-
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.)?(?:www\.)?", re.IGNORECASE)
-_BLANK = re.compile(r"\[([A-Za-z_][A-Za-z0-9_]*)\]|_{3,}")
+
+
+def _strip_accents(text: str) -> str:
+    """Remove accents from Latin, Greek and Cyrillic letters; leave other scripts' marks alone."""
+    if text.isascii():  # most names: nothing to strip
+        return text
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and (out[-1] < "\u0530" or "\u1e00" <= out[-1] <= "\u1fff"):
+            continue  # an accent on a Latin/Greek/Cyrillic letter (Devanagari vowel signs, etc. stay)
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def name_key(first: str | None, last: str | None) -> str:
+    """Build a key for matching people by name.
+
+    The key is "first last", casefolded, with accents stripped from Latin, Greek and
+    Cyrillic letters (other scripts keep their marks, so Hindi or Thai names are not
+    damaged) and runs of whitespace collapsed to one space.
+
+    Parameters
+    ----------
+    first, last
+        Given and family name; None/NA count as empty.
+
+    Returns
+    -------
+    str
+        For example ``name_key(" José ", "Núñez  García") == "jose nunez garcia"``.
+    """
+    text = f"{_as_text(first)} {_as_text(last)}"
+    return " ".join(_strip_accents(text).casefold().split())
+
+
+_LEGAL_SUFFIXES = frozenset({
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
+    "co", "company", "plc", "ag", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa", "oy", "ab",
+    "kg", "se",
+})
+
+
+@functools.lru_cache(maxsize=65536)  # company names repeat across thousands of connections
+def company_key(name: str | None) -> str:
+    """Build a key for matching companies by name.
+
+    Casefolds, strips accents (as :func:`name_key`), turns "&" into "and", replaces
+    punctuation with spaces, drops a leading "the" and any trailing legal-form words
+    (Inc, Ltd, Limited, LLC, GmbH, Corp, Corporation, Co., "& Co.", Company, plc, AG, SA,
+    BV, ...), and collapses whitespace. A name made only of such words keeps them.
+
+    Parameters
+    ----------
+    name
+        A company name; None/NA give "".
+
+    Returns
+    -------
+    str
+        For example ``company_key("Acme, Inc.") == company_key("ACME Inc") == "acme"``.
+    """
+    text = _strip_accents(_as_text(name)).casefold().replace("&", " and ")
+    words = re.sub(r"[\W_]+", " ", text).split()
+    full = list(words)
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+        if len(words) > 1 and words[-1] == "and":  # "Acme & Co." -> "acme"
+            words.pop()
+    if words and words[-1] in _LEGAL_SUFFIXES and len(words) == 1 and len(full) > 1:
+        words = full  # "The Company" -> keep it whole rather than return "company"
+    return " ".join(words)
 
 
 def url_key(url: Any) -> str | None:
@@ -28,8 +99,6 @@ def url_key(url: Any) -> str | None:
 
 def person_keys(people: pd.DataFrame) -> list[str]:
     """Return the natural key of each person: profile URL, else email, else name and company."""
-    from .contacts import company_key, name_key
-
     def col(name: str) -> pd.Series:
         if name not in people.columns:
             return pd.Series([None] * len(people), index=people.index, dtype=object)
@@ -49,42 +118,6 @@ def person_keys(people: pd.DataFrame) -> list[str]:
     return keys
 
 
-def clean_text(value: Any) -> str | None:
-    """Return `value` as NFC text with whitespace trimmed, or None when empty."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    return text or None
-
-
-def clean_contact_fields(**fields: Any) -> dict[str, str | None]:
-    """Clean hand-entered contact fields; the email lower-cased and checked.
-
-    Raises
-    ------
-    InputFormatError
-        If both names are empty, or the email is not a valid address.
-    """
-    from ._checks import email
-
-    clean = {k: clean_text(v) for k, v in fields.items()}
-    if not (clean.get("first_name") or clean.get("last_name")):
-        raise InputFormatError("a contact needs a first or last name")
-    if "email" in clean:
-        clean["email"] = email(clean["email"])
-    return clean
-
-
-def blanks_in(text: str) -> list[str]:
-    """Return the names of unfilled blanks (``[field]`` or ``___``) in a draft, in order."""
-    found = []
-    for m in _BLANK.finditer(text or ""):
-        name = m.group(1) or "___"
-        if name not in found:
-            found.append(name)
-    return found
-
-
 #: How alike two company names must be (rapidfuzz token_set_ratio, 0-100) for two people with
 #: the same name to count as one person.
 COMPANY_MATCH = 85.0
@@ -93,7 +126,7 @@ COMPANY_MATCH = 85.0
 class PeopleIndex:
     """Find the contact an incoming record is: by natural key, email, or name and company.
 
-    Names and companies are passed as keys (``contacts.name_key``, ``contacts.company_key``),
+    Names and companies are passed as keys (:func:`name_key`, :func:`company_key`),
     computed once per record. Ids may be negative for people not yet inserted (pending rows of
     the same import).
     """

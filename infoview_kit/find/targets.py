@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import InputFormatError, NotFoundError
+from infoview_kit.base.errors import InputFormatError, NotFoundError
 
 log = logging.getLogger("infoview_kit")
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 RANK_COLUMNS = ["id", "name", "company", "position", "score", "why", "is_recruiter", "stage"]
 
@@ -42,7 +42,7 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
     pandas.DataFrame
         Columns: id, name, company, position, score, why, is_recruiter, stage.
     """
-    from .contacts import company_key
+    from infoview_kit.base.keys import company_key
 
     words = {w.lower() for role in profile.get("target_roles") or [] for w in role.split() if len(w) > 3}
     if industry := profile.get("target_industry"):
@@ -162,7 +162,7 @@ def lamp_list(wb: Workbook) -> pd.DataFrame:
         Columns: rank, id, name, motivation, posting, advocacy (bool), why_advocacy, contacts,
         pinned, origin, active (bool).
     """
-    from .contacts import company_key
+    from infoview_kit.base.keys import company_key
 
     employers = wb.employers()
     employers = employers[~employers["excluded"]].copy()
@@ -221,7 +221,7 @@ def starter_contacts(wb: Workbook, employers: pd.DataFrame | None = None, *, per
     pandas.DataFrame
         Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage.
     """
-    from .contacts import company_key
+    from infoview_kit.base.keys import company_key
 
     lamp = lamp_list(wb) if employers is None else employers
     active = lamp[lamp["active"]]

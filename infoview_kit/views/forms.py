@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 import traitlets
 
-from ._people import HOW_KNOWN
-from .exceptions import InfoviewError
-from .store import RESEARCH_KINDS
+from infoview_kit.base.errors import InfoviewError
+from infoview_kit.base.text import HOW_KNOWN
+from infoview_kit.store import RESEARCH_KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 log = logging.getLogger("infoview_kit")
 
@@ -368,7 +368,7 @@ class ContactForm(_Form):
         cid = self._editing()
         if self._mode.value == self.EDIT and cid is None:
             raise InfoviewError("choose whom to edit first: type part of their name above")
-        from ._people import clean_contact_fields
+        from infoview_kit.base.text import clean_contact_fields
 
         clean_contact_fields(**{k: v for k, v in f.items() if k != "how_known"})  # bad input: say so, write nothing
         other = self._wb.same_person(f["first_name"], f["last_name"], email=f["email"], company=f["company"],
@@ -685,7 +685,7 @@ class ResearchSummary(w.VBox):
     def replied(self) -> str:
         """Record that the person shown answered your newest message, on the day chosen:
         :func:`drafting.record_reply`; the message is read back from the workbook."""
-        from .drafting import record_reply
+        from infoview_kit.outreach.drafting import record_reply
 
         cid = self.contact_id
         if cid is None:
@@ -721,7 +721,7 @@ class ResearchSummary(w.VBox):
 
     def reload(self) -> None:
         """Re-read the person's research, common ground and readiness."""
-        from .research import online_facts, readiness
+        from infoview_kit.research.facts import online_facts, readiness
 
         cid = self.contact_id
         if cid is None:
@@ -786,8 +786,8 @@ class TargetPicker(_Form):
             import numpy as np
             import pandas as pd
 
-            from .store import STAGES
-            from .targets import rank_people
+            from infoview_kit.find.targets import rank_people
+            from infoview_kit.store import STAGES
 
             people = self._wb.directory()  # kept up to date, so cheap on any workbook
             stages = np.array([*STAGES, None], dtype=object)  # index -1 (no stage yet) reads as missing
@@ -853,7 +853,7 @@ class ProfileForm(_Form):
     }
 
     def __init__(self, wb: Workbook) -> None:
-        from .store import PROFILE_FIELDS, PROFILE_STATUSES
+        from infoview_kit.store import PROFILE_FIELDS, PROFILE_STATUSES
 
         self._wb = wb
         profile = wb.profile()

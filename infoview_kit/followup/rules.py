@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from . import _bizdays
-from .exceptions import InfoviewError, InputFormatError, NotFoundError
+from infoview_kit.base import bizdays as _bizdays
+from infoview_kit.base.errors import InfoviewError, InputFormatError, NotFoundError
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
 log = logging.getLogger("infoview_kit")
 
@@ -212,7 +212,7 @@ class _Plan:
 
 def _context(t: Tables, today: dt.date | str | None) -> tuple[str, str, dt.date, pd.Timestamp]:
     """The user's time zone and country, the date meant by `today`, and the end of that day (UTC)."""
-    from ._paths import resolve_today
+    from infoview_kit.base.paths import resolve_today
 
     profile = t.profile()
     tz = profile.get("timezone") or "UTC"
@@ -270,7 +270,7 @@ ANSWER_SOURCES = {"reply": "replied", "meeting_scheduled": "replied", "meeting_h
 
 def _meetings_scheduled(t: Tables) -> pd.DataFrame:
     """The ``meeting_scheduled`` events (contact_id, at): a narrow read by kind unless every event is read already."""
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     if isinstance(t, _Lean):
         return t._input("scheduled")
@@ -365,7 +365,7 @@ def _plan_for(t: Tables, today: dt.date | str | None, *, history: bool = False) 
             t._cache[key] = _plan(t, today)
         plan: _Plan = t._cache[key]
         return plan
-    from .store import Workbook
+    from infoview_kit.store import Workbook
 
     if not isinstance(t, Workbook):
         return _plan(t, today)
@@ -867,7 +867,7 @@ def snooze(wb: Workbook, key: str, until: dt.date | str, *, at: dt.datetime | st
     NotFoundError
         If no open follow-up has that key.
     """
-    from .store import _as_date
+    from infoview_kit.base.text import as_date as _as_date
 
     day = _as_date(until, "until")
     listed = _listed_day(wb, at, today)
@@ -903,7 +903,7 @@ def skip(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
 def _listed_day(wb: Workbook, at: dt.datetime | str | None, today: dt.date | str | None) -> dt.date:
     """The date a key was listed for: `today`, else the local date of `at` (else of now)."""
     if today is not None and not (isinstance(today, str) and not today.strip()):
-        from ._paths import resolve_today
+        from infoview_kit.base.paths import resolve_today
 
         return resolve_today(today)
     tzname = wb.profile().get("timezone") or "UTC"
@@ -971,7 +971,7 @@ def progress_steps(wb: Workbook, contact_id: int, *, extra: Sequence[str] = ()) 
     stands, then any `extra` steps you name (applications, new skills) that the workbook does
     not record.
     """
-    from .drafting import progress_items
+    from infoview_kit.outreach.drafting import progress_items
 
     spoke = (progress_items(wb, contact_id) or "").splitlines()
     lines = [line.removeprefix("- ") for line in spoke if line]
@@ -1019,9 +1019,16 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
         (what the follow-up checks ask you to change, semicolon-separated),
         eml (path of the .eml file, or NA), mailto (a link that opens it in your mail program).
     """
-    from ._people import blanks_in
-    from .drafting import TEMPLATE_KIND, draft_fields, export_eml, mailto_for, save_composed, user_templates
-    from .emails import check, fill
+    from infoview_kit.base.text import blanks_in
+    from infoview_kit.outreach.drafting import (
+        TEMPLATE_KIND,
+        draft_fields,
+        export_eml,
+        mailto_for,
+        save_composed,
+        user_templates,
+    )
+    from infoview_kit.outreach.emails import check, fill
 
     parts = re.split(r"[;\n]", extra_steps) if isinstance(extra_steps, str) else list(extra_steps)
     extra = [x.strip() for x in parts if x and x.strip()]
@@ -1093,7 +1100,7 @@ def reminders(wb: Tables, today: dt.date | str | None = None) -> list[dict[str, 
 
 def reminders_ics_bytes(wb: Tables, today: dt.date | str | None = None) -> bytes:
     """Return the ``.ics`` calendar of :func:`reminders_file` as bytes (for a download link)."""
-    from .calendars import reminders_ics
+    from infoview_kit.interview.calendars import reminders_ics
 
     tz, _country, day, _cut = _context(wb, today)
     stamp = dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo(tz))

@@ -1,0 +1,97 @@
+"""Text helpers shared by every layer: missing values, hand-entered fields, blanks, dates and times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.paths import zone_named
+
+#: How the user knows a person they add by hand (step 1: one's own circles and social media).
+HOW_KNOWN = ("alumni", "former colleague", "friend or family", "friend of a friend", "social media",
+             "event", "recruiter", "referral", "other")
+
+_BLANK = re.compile(r"\[([A-Za-z_][A-Za-z0-9_]*)\]|_{3,}")
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, pd.NA and NaT: a value the user never gave."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or other container is a value
+        return False
+
+
+def clean_text(value: Any) -> str | None:
+    """Return `value` as NFC text with whitespace trimmed, or None when empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def clean_contact_fields(**fields: Any) -> dict[str, str | None]:
+    """Clean hand-entered contact fields; the email lower-cased and checked.
+
+    Raises
+    ------
+    InputFormatError
+        If both names are empty, or the email is not a valid address.
+    """
+    from infoview_kit.base.validate import email
+
+    clean = {k: clean_text(v) for k, v in fields.items()}
+    if not (clean.get("first_name") or clean.get("last_name")):
+        raise InputFormatError("a contact needs a first or last name")
+    if "email" in clean:
+        clean["email"] = email(clean["email"])
+    return clean
+
+
+def blanks_in(text: str) -> list[str]:
+    """Return the names of unfilled blanks (``[field]`` or ``___``) in a draft, in order."""
+    found = []
+    for m in _BLANK.finditer(text or ""):
+        name = m.group(1) or "___"
+        if name not in found:
+            found.append(name)
+    return found
+
+
+
+def as_date(value: dt.date | str, name: str) -> dt.date:
+    """A date from a date (a datetime gives its date) or ISO date text; `name` is the field in the error."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputFormatError(f"{name} = {value!r}: expected a date (YYYY-MM-DD)") from None
+
+
+def aware(value: dt.datetime | str, tzname: str) -> dt.datetime:
+    """Return `value` as an aware datetime; a naive one (or ISO text) is taken to be in `tzname`,
+    which is checked either way (an unknown zone is an InputFormatError)."""
+    zone = zone_named(tzname)
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InputFormatError(f"{value!r}: expected a date and time such as 2026-11-24T14:00") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """An aware datetime in UTC; a naive one counts as UTC."""
+    if not isinstance(value, dt.datetime):
+        raise InputFormatError(f"expected a date and time, got {value!r}")
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)

@@ -1,0 +1,1 @@
+"""Step 1, find contacts (notebook 01): contact readers, import, LAMP targets and ranking."""

@@ -1,0 +1,1 @@
+"""Reports: papermill runs, charts, cohort, export, redaction."""

@@ -1,0 +1,1 @@
+"""Step 2, research each person (notebook 02): facts, common ground, readiness."""
