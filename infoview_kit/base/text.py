@@ -95,3 +95,16 @@ def utc(value: dt.datetime) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise InputFormatError(f"expected a date and time, got {value!r}")
     return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def indefinite(noun: str) -> str:
+    """Return "a" or "an" for ``noun`` by how it is said ("an engineer", "a UX designer")."""
+    word = noun.split()[0]
+    if word.isupper() and 1 < len(word) <= 5:  # an acronym, said letter by letter
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    lower = word.lower()
+    if lower.startswith(("hour", "honest", "honor", "honour", "heir")):
+        return "an"
+    if lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ur")):
+        return "a"
+    return "an" if lower[:1] in "aeiou" else "a"

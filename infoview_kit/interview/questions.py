@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from infoview_kit.base.errors import InfoviewError, InputFormatError
+from infoview_kit.base.text import indefinite
 
 __all__ = [
     "BANK_COLUMNS",
@@ -491,19 +492,6 @@ def _placeholder_values(personal: Mapping[str, Any]) -> dict[str, str]:
     if "role" in values:
         values["a_role"] = f"{indefinite(values['role'])} {values['role']}"
     return values
-
-
-def indefinite(noun: str) -> str:
-    """Return "a" or "an" for ``noun`` by how it is said ("an engineer", "a UX designer")."""
-    word = noun.split()[0]
-    if word.isupper() and 1 < len(word) <= 5:  # an acronym, said letter by letter
-        return "an" if word[0] in "AEFHILMNORSX" else "a"
-    lower = word.lower()
-    if lower.startswith(("hour", "honest", "honor", "honour", "heir")):
-        return "an"
-    if lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ur")):
-        return "a"
-    return "an" if lower[:1] in "aeiou" else "a"
 
 
 def _fill(template: str, values: Mapping[str, str], *, partial: bool = False) -> str | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from infoview_kit.interview.questions import indefinite
+from infoview_kit.base.text import indefinite
 from infoview_kit.research.facts import common_ground
 
 if TYPE_CHECKING:
