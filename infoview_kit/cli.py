@@ -15,6 +15,9 @@ _REDACT_HELP = ("replace names, emails, companies and free text with placeholder
                 "the report with a coach or mentor; your workbook is left as it is")
 
 
+_WB_HELP = "the workbook (default: $INFOVIEW_WORKBOOK or data/private/workbook.sqlite)"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="infoview",
@@ -23,107 +26,101 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("-v", "--verbose", action="store_true", help="log what is being done")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    _report_commands(sub)
+    _setup_commands(sub)
+    _coach_commands(sub)
+    _care_commands(sub)
+    return p
 
+
+def _options(p: argparse.ArgumentParser, *, workbook: str | None = _WB_HELP, today: str | None = None,
+             out: str | None = None, quiet: bool = False, redact: bool = False) -> argparse.ArgumentParser:
+    """Add the options commands share, each with its own help text (None: the command has no such option)."""
+    if workbook:
+        p.add_argument("--workbook", type=Path, help=workbook)
+    if today:
+        p.add_argument("--today", help=today)
+    if out:
+        p.add_argument("--out", type=Path, help=out)
+    if quiet:
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+    if redact:
+        p.add_argument("--redact", action="store_true", help=_REDACT_HELP)
+    return p
+
+
+def _report_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     d = sub.add_parser("demo", help="build the demo workbook from the invented sample data")
     d.add_argument("--out", type=Path, help="where to write it (default: data/demo/workbook.sqlite)")
-
-    r = sub.add_parser("run", help="run all five notebooks against a workbook and write an HTML report")
-    r.add_argument("--workbook", type=Path,
-                   help="the workbook (default: the demo workbook, built if missing)")
-    r.add_argument("--today", help="the date the report is for, as YYYY-MM-DD (default: today; for the "
-                                   "demo, the day its story ends)")
-    r.add_argument("--out", type=Path, help="output folder (default: reports/<today>/)")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.add_argument("--redact", action="store_true", help=_REDACT_HELP)
-
-    i = sub.add_parser("import", help="import a contacts export (LinkedIn, Google, Outlook, vCard, CSV)")
-    i.add_argument("file", type=Path)
-    i.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
-                                                  "data/private/workbook.sqlite)")
-
-    u = sub.add_parser("due", help="print what is due (overdue, today, the coming week) as a table")
-    u.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
-                                                  "data/private/workbook.sqlite)")
-    u.add_argument("--today", help="the date to judge by, as YYYY-MM-DD (default: today)")
+    _options(sub.add_parser("run", help="run all five notebooks against a workbook and write an HTML report"),
+             workbook="the workbook (default: the demo workbook, built if missing)",
+             today="the date the report is for, as YYYY-MM-DD (default: today; for the demo, the day its story "
+                   "ends)", out="output folder (default: reports/<today>/)", quiet=True, redact=True)
+    u = _options(sub.add_parser("due", help="print what is due (overdue, today, the coming week) as a table"),
+                 today="the date to judge by, as YYYY-MM-DD (default: today)")
     u.add_argument("--days", type=int, default=7, help="how many days ahead to look (default: 7)")
+    _options(sub.add_parser("report", help="run notebook 05 alone and write a dated HTML report: what is due, "
+                                           "the drafts, the charts"),
+             today="the date the report is for, as YYYY-MM-DD (default: today)",
+             out="output folder (default: reports/<today>-follow-up/)", quiet=True, redact=True)
 
-    o = sub.add_parser("report", help="run notebook 05 alone and write a dated HTML report: what is due, "
-                                      "the drafts, the charts")
-    o.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
-                                                  "data/private/workbook.sqlite)")
-    o.add_argument("--today", help="the date the report is for, as YYYY-MM-DD (default: today)")
-    o.add_argument("--out", type=Path, help="output folder (default: reports/<today>-follow-up/)")
-    o.add_argument("--quiet", action="store_true", help="no progress bar")
-    o.add_argument("--redact", action="store_true", help=_REDACT_HELP)
 
-    n = sub.add_parser("init", help="set up your private workbook and your private copies of the notebooks, and "
-                                    "fill in your profile (in the terminal, or from a profile file your coach gave "
-                                    "you)")
-    n.add_argument("--workbook", type=Path, help="the workbook to create (default: $INFOVIEW_WORKBOOK or "
-                                                  "data/private/workbook.sqlite)")
+def _setup_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    i = _options(sub.add_parser("import", help="import a contacts export (LinkedIn, Google, Outlook, vCard, CSV)"))
+    i.add_argument("file", type=Path)
+    n = _options(sub.add_parser("init", help="set up your private workbook and your private copies of the "
+                                             "notebooks, and fill in your profile (in the terminal, or from a "
+                                             "profile file your coach gave you)"),
+                 workbook="the workbook to create (default: $INFOVIEW_WORKBOOK or data/private/workbook.sqlite)")
     n.add_argument("--profile", type=Path, metavar="FILE",
                    help="take the profile from this YAML or JSON file instead of asking (see --print-template)")
     n.add_argument("--force", action="store_true", help="replace the profile of a workbook that already has one")
     n.add_argument("--print-template", action="store_true",
                    help="print a commented profile template (YAML) to fill in, and exit")
+    for name, help_text in (
+            ("lab", "open JupyterLab on your private copies of the notebooks (made beside your workbook by "
+                    "'infoview init', brought up to date first)"),
+            ("app", "open the notebooks without code (Voila): the same forms, your workbook")):
+        s = _options(sub.add_parser(name, help=help_text))
+        s.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
+        s.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
 
-    lb = sub.add_parser("lab", help="open JupyterLab on your private copies of the notebooks (made beside your "
-                                    "workbook by 'infoview init', brought up to date first)")
-    lb.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
-                                                   "data/private/workbook.sqlite)")
-    lb.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
-    lb.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
 
-    a = sub.add_parser("app", help="open the notebooks without code (Voila): the same forms, your workbook")
-    a.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
-                                                  "data/private/workbook.sqlite)")
-    a.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
-    a.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
-    h = sub.add_parser("share-progress", help="write your progress as counts only (no names, emails, companies or "
-                                              "notes) to a small JSON file you can hand to your coach")
-    h.add_argument("--workbook", type=Path, help="the workbook (default: $INFOVIEW_WORKBOOK or "
-                                                  "data/private/workbook.sqlite); only read, never written")
+def _coach_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    h = _options(sub.add_parser("share-progress", help="write your progress as counts only (no names, emails, "
+                                                       "companies or notes) to a small JSON file you can hand to "
+                                                       "your coach"),
+                 workbook=_WB_HELP + "; only read, never written",
+                 today="the date the summary is for, as YYYY-MM-DD (default: today)",
+                 out="the file to write (default: progress-[ALIAS-]<today>.json here)")
     h.add_argument("--alias", help="the name your coach sees (default: 'participant'; your own name only if you "
                                    "put it here)")
-    h.add_argument("--today", help="the date the summary is for, as YYYY-MM-DD (default: today)")
-    h.add_argument("--out", type=Path, help="the file to write (default: progress-[ALIAS-]<today>.json here)")
-
     c = sub.add_parser("cohort-report", help="for coaches: an HTML report of a workshop cohort from a folder of "
                                              "participants' summaries (.json) or workbooks (.sqlite, read only)")
     c.add_argument("folder", type=Path, help="the folder of summaries and/or workbooks")
-    c.add_argument("--today", help="the date the report is for, as YYYY-MM-DD (default: today)")
-    c.add_argument("--out", type=Path, help="output folder (default: reports/<today>-cohort/)")
-    c.add_argument("--quiet", action="store_true", help="no progress bar")
-    wb_help = "the workbook (default: $INFOVIEW_WORKBOOK or data/private/workbook.sqlite)"
-    b = sub.add_parser("backup", help="write a consistent copy of your workbook into its backups folder "
-                                      "(<stem>.backups/ beside it; the newest 10 are kept)")
-    b.add_argument("--workbook", type=Path, help=wb_help)
-    b.add_argument("--list", action="store_true", help="only list the backups there are")
+    _options(c, workbook=None, today="the date the report is for, as YYYY-MM-DD (default: today)",
+             out="output folder (default: reports/<today>-cohort/)", quiet=True)
 
+
+def _care_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    b = _options(sub.add_parser("backup", help="write a consistent copy of your workbook into its backups folder "
+                                               "(<stem>.backups/ beside it; the newest 10 are kept)"))
+    b.add_argument("--list", action="store_true", help="only list the backups there are")
     s = sub.add_parser("restore", help="replace your workbook with a backup (lists the backups when none is "
                                        "named); what it held before is backed up first")
     s.add_argument("backup", nargs="?", help="a backup file, or its name in the backups folder")
-    s.add_argument("--workbook", type=Path, help=wb_help)
-    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-
-    x = sub.add_parser("export", help="export every table of your workbook as xlsx, csv or json, readable "
-                                      "without this package")
+    _options(s).add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    x = _options(sub.add_parser("export", help="export every table of your workbook as xlsx, csv or json, "
+                                               "readable without this package"),
+                 out="the file, or for csv the folder (default: beside the workbook, <stem>-export-<date>)")
     x.add_argument("--format", dest="fmt", choices=["xlsx", "csv", "json"],
                    help="xlsx: a sheet per table; csv: a folder, one file per table; json: one document "
                         "(default: from --out, else xlsx)")
-    x.add_argument("--workbook", type=Path, help=wb_help)
-    x.add_argument("--out", type=Path, help="the file, or for csv the folder (default: beside the workbook, "
-                                            "<stem>-export-<date>)")
-
     f = sub.add_parser("forget", help="remove a person and everything about them from your workbook (shows "
                                       "what will go and asks first)")
     f.add_argument("contact", help="the contact's id, or their full name")
-    f.add_argument("--workbook", type=Path, help=wb_help)
-    f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    f.add_argument("--drop-backups", action="store_true",
-                   help="also delete the backups that still hold them")
-
-    return p
+    _options(f).add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    f.add_argument("--drop-backups", action="store_true", help="also delete the backups that still hold them")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
