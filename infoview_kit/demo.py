@@ -7,19 +7,17 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.base.paths import demo_workbook, project_root
 from infoview_kit.outreach.drafting import TEMPLATE_KIND, save_composed
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 log = logging.getLogger("infoview_kit")
-
-ACTIONS = ("import", "rate", "target", "research", "contact", "draft", "send", "reply", "schedule", "held", "done")
-
 
 def sample_dir() -> Path:
     """Return the folder of the invented sample data (``data/sample``)."""
@@ -90,56 +88,102 @@ def _apply(wb: Workbook, sample: Path, step: dict[str, Any], at: dt.datetime, tz
     do = step["do"]
     if do not in ACTIONS:
         raise KeyError(f"unknown action {do!r}; expected one of {', '.join(ACTIONS)}")
-    if do == "import":
-        wb.import_contacts(sample / step["file"], at=at)
-        return
-    if do == "rate":
-        from infoview_kit.find.targets import apply_ratings
+    _STEPS[do](wb, Step(sample, step, at, tz))
 
-        apply_ratings(wb, step["ratings"])
-        return
-    if do == "contact":
-        fields = {k: v for k, v in step.items() if k not in ("at", "do")}
-        if "referred_by" in fields:
-            fields["referred_by"] = wb.find_contact(fields["referred_by"])
-        wb.add_contact(source="referral" if fields.get("referred_by") else "manual", at=at, **fields)
-        return
-    cid = wb.find_contact(step["who"])
-    kind = step.get("kind", "outreach")
-    if do == "target":
-        wb.set_target(cid, at=at)
-    elif do == "research":
-        fields = {k: v for k, v in step.items() if k not in ("at", "do", "who", "kind", "title")}
-        wb.add_research(cid, step["kind"], step["title"], at=at, **fields)
-    elif do == "draft":
-        template = step.get("template", "seed")
-        if TEMPLATE_KIND.get(template) != kind:
-            raise KeyError(f"template {template!r} does not write a {kind} message")
-        save_composed(wb, cid, template, at=at)
-    elif do in ("send", "reply"):
-        msgs = wb.messages(cid)
-        msgs = msgs[(msgs["kind"] == kind) & (msgs["status"] == ("draft" if do == "send" else "sent"))]
-        if msgs.empty:
-            raise LookupError(f"no {'draft' if do == 'send' else 'sent'} {kind} message to {step['who']}")
-        message_id = int(msgs["id"].iloc[-1])
-        (wb.mark_sent if do == "send" else wb.mark_replied)(message_id, at=at)
-    elif do == "schedule":
-        start = dt.datetime.fromisoformat(step["start"])
-        wb.schedule_meeting(cid, start, duration_min=step.get("minutes", 30), place=step.get("place"),
-                            timezone=str(tz), at=at)
-    elif do == "held":
-        meetings = wb.meetings()
-        mine = meetings[meetings["contact_id"] == cid]
-        start = dt.datetime.fromisoformat(step["start"]).replace(tzinfo=tz)
-        end = dt.datetime.fromisoformat(step["end"]).replace(tzinfo=tz)
-        wb.log_meeting(int(mine["id"].iloc[-1]), actual_start=start, actual_end=end, notes=step.get("notes"),
-                       advice=step.get("advice"), next_steps=step.get("next_steps"))
-    elif do == "done":
-        fu = wb.followups()
-        open_ = fu[(fu["contact_id"] == cid) & (fu["kind"] == kind) & fu["done_at"].isna()]
-        if open_.empty:
-            raise LookupError(f"no open {kind} follow-up for {step['who']}")
-        wb.mark_followup_done(int(open_["id"].iloc[0]), at=at)
+
+class Step(NamedTuple):
+    """One line of the demo's scripted history, with where its files are and when it happens."""
+
+    sample: Path
+    fields: dict[str, Any]
+    at: dt.datetime
+    tz: ZoneInfo
+
+    @property
+    def who(self) -> str:
+        return str(self.fields["who"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.fields.get("kind", "outreach"))
+
+    def extra(self, *skip: str) -> dict[str, Any]:
+        return {k: v for k, v in self.fields.items() if k not in ("at", "do", *skip)}
+
+
+def _import(wb: Workbook, s: Step) -> None:
+    wb.import_contacts(s.sample / s.fields["file"], at=s.at)
+
+
+def _rate(wb: Workbook, s: Step) -> None:
+    from infoview_kit.find.targets import apply_ratings
+
+    apply_ratings(wb, s.fields["ratings"])
+
+
+def _contact(wb: Workbook, s: Step) -> None:
+    fields = s.extra()
+    if "referred_by" in fields:
+        fields["referred_by"] = wb.find_contact(fields["referred_by"])
+    wb.add_contact(source="referral" if fields.get("referred_by") else "manual", at=s.at, **fields)
+
+
+def _target(wb: Workbook, s: Step) -> None:
+    wb.set_target(wb.find_contact(s.who), at=s.at)
+
+
+def _research(wb: Workbook, s: Step) -> None:
+    fields = s.extra("who", "kind", "title")
+    wb.add_research(wb.find_contact(s.who), s.fields["kind"], s.fields["title"], at=s.at, **fields)
+
+
+def _draft(wb: Workbook, s: Step) -> None:
+    template = s.fields.get("template", "seed")
+    if TEMPLATE_KIND.get(template) != s.kind:
+        raise KeyError(f"template {template!r} does not write a {s.kind} message")
+    save_composed(wb, wb.find_contact(s.who), template, at=s.at)
+
+
+def _send_or_reply(wb: Workbook, s: Step) -> None:
+    send = s.fields["do"] == "send"
+    msgs = wb.messages(wb.find_contact(s.who))
+    msgs = msgs[(msgs["kind"] == s.kind) & (msgs["status"] == ("draft" if send else "sent"))]
+    if msgs.empty:
+        raise LookupError(f"no {'draft' if send else 'sent'} {s.kind} message to {s.who}")
+    message_id = int(msgs["id"].iloc[-1])
+    (wb.mark_sent if send else wb.mark_replied)(message_id, at=s.at)
+
+
+def _schedule(wb: Workbook, s: Step) -> None:
+    start = dt.datetime.fromisoformat(s.fields["start"])
+    wb.schedule_meeting(wb.find_contact(s.who), start, duration_min=s.fields.get("minutes", 30),
+                        place=s.fields.get("place"), timezone=str(s.tz), at=s.at)
+
+
+def _held(wb: Workbook, s: Step) -> None:
+    meetings = wb.meetings()
+    mine = meetings[meetings["contact_id"] == wb.find_contact(s.who)]
+    start = dt.datetime.fromisoformat(s.fields["start"]).replace(tzinfo=s.tz)
+    end = dt.datetime.fromisoformat(s.fields["end"]).replace(tzinfo=s.tz)
+    wb.log_meeting(int(mine["id"].iloc[-1]), actual_start=start, actual_end=end, notes=s.fields.get("notes"),
+                   advice=s.fields.get("advice"), next_steps=s.fields.get("next_steps"))
+
+
+def _done(wb: Workbook, s: Step) -> None:
+    fu = wb.followups()
+    open_ = fu[(fu["contact_id"] == wb.find_contact(s.who)) & (fu["kind"] == s.kind) & fu["done_at"].isna()]
+    if open_.empty:
+        raise LookupError(f"no open {s.kind} follow-up for {s.who}")
+    wb.mark_followup_done(int(open_["id"].iloc[0]), at=s.at)
+
+
+_STEPS: dict[str, Callable[[Workbook, Step], None]] = {
+    "import": _import, "rate": _rate, "target": _target, "research": _research, "contact": _contact,
+    "draft": _draft, "send": _send_or_reply, "reply": _send_or_reply, "schedule": _schedule, "held": _held,
+    "done": _done,
+}
+#: What a line of the sample history may do.
+ACTIONS = tuple(_STEPS)
 
 
 def demo_parameters() -> dict[str, dict[str, str]]:
