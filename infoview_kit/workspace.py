@@ -16,23 +16,8 @@ of each cell, and the parameters' default values.
 ``HEAD``, so a shipped notebook that JupyterLab autosaved with someone's data is never copied or
 served (without git, the files as they are, outputs stripped).
 
-Refreshing (automatic on ``infoview init`` and ``infoview lab``): a copy whose shipped notebook
-has not changed is left exactly as it is. When it has changed (the manifest's hash differs), the
-copy is rebuilt on the new shipped notebook, cell by cell (cells are matched by their ids; the
-shipped cells come in the new version's order):
-
-- a shipped cell you did not edit becomes its new version (a cell whose shipped version did not
-  change keeps its outputs; a replaced one loses them); one the new version removed goes;
-- a shipped cell you edited is kept as you wrote it. If its shipped version changed too, yours is
-  kept (under a new id, marked with a comment for code) and the new shipped version follows it,
-  so you see both and nothing you wrote is lost; delete the one you do not want;
-- a shipped cell you deleted stays deleted, unless its shipped version changed: then the new
-  version comes back;
-- a cell you added (an id the shipped notebook does not have) stays, after the cell it followed
-  (after the nearest earlier cell that is still there, or at the top);
-- the parameters cell becomes the new shipped one, with your values for the names it still has
-  (values you changed from the shipped defaults); names you added yourself are kept at its end,
-  your values for names it no longer has are dropped (and reported).
+Refreshing (automatic on ``infoview init`` and ``infoview lab``) follows the rules in
+:mod:`infoview_kit.notebook_merge`.
 
 A copy that cannot be read is set aside (renamed) and a fresh copy made; a copy whose notebook is
 no longer shipped is left as it is. Each refresh reports what it did (:class:`NotebookUpdate`).
@@ -40,10 +25,8 @@ no longer shipped is left as it is. Each refresh reports what it did (:class:`No
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -52,7 +35,6 @@ import shutil
 import stat
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +42,15 @@ from typing import Any
 
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.paths import WORKSPACE_MANIFEST, project_root, resolve_workbook, workspace_workbook
+from infoview_kit.notebook_merge import (
+    Notebook,
+    NotebookUpdate,
+    cell_hash,
+    merge_notebook,
+    notebook_hash,
+    parameter_defaults,
+    text_of,
+)
 
 log = logging.getLogger("infoview_kit")
 
@@ -68,43 +59,6 @@ STEP_NOTEBOOK = re.compile(r"^\d\d_[A-Za-z0-9_]+\.ipynb$")
 #: The workspace folder of a workbook named ``workbook.sqlite`` (others get ``<stem>.notebooks``).
 DEFAULT_FOLDER = "notebooks"
 MANIFEST_FORMAT = 1
-PARAMETERS_TAG = "parameters"
-#: The first line of your edited version of a shipped code cell, when the new version follows it.
-KEPT_NOTE = "# Your edited version, kept when this notebook was updated; the new shipped version is the next cell."
-
-Notebook = dict[str, Any]
-
-
-@dataclass
-class NotebookUpdate:
-    """What refreshing one copy did.
-
-    ``action`` is ``created`` (no copy yet), ``updated`` (rebuilt on a new shipped version),
-    ``unchanged``, ``recreated`` (the copy could not be read: it was set aside as ``set_aside``)
-    or ``not shipped`` (the notebook is no longer shipped: the copy is left as it is).
-    """
-
-    name: str
-    action: str
-    kept_cells: int = 0  # cells you added, kept in place
-    kept_edits: list[str] = field(default_factory=list)  # ids of shipped cells you edited, kept as you wrote them
-    kept_parameters: list[str] = field(default_factory=list)  # parameters whose values you set, kept
-    dropped_parameters: list[str] = field(default_factory=list)  # your values for parameters no longer there
-    set_aside: Path | None = None
-
-    def __str__(self) -> str:
-        parts = [f"{self.name}: {self.action}"]
-        if self.kept_cells:
-            parts.append(f"kept {self.kept_cells} cell{'s' if self.kept_cells != 1 else ''} you added")
-        if self.kept_edits:
-            parts.append("kept your edits of cell " + ", ".join(self.kept_edits))
-        if self.kept_parameters:
-            parts.append("kept your " + ", ".join(self.kept_parameters))
-        if self.dropped_parameters:
-            parts.append("no longer a parameter: " + ", ".join(self.dropped_parameters))
-        if self.set_aside is not None:
-            parts.append(f"could not be read, set aside as {self.set_aside.name}")
-        return "; ".join(parts)
 
 
 @dataclass
@@ -178,13 +132,9 @@ def _parse(text: bytes | str, where: str) -> Notebook:
             or not all(isinstance(c, dict) and "cell_type" in c for c in nb["cells"]):
         raise InputFormatError(f"{where}: not a notebook (no list of cells)", path=where)
     for cell in nb["cells"]:
-        cell["source"] = _text(cell.get("source", ""))
+        cell["source"] = text_of(cell.get("source", ""))
         cell.setdefault("metadata", {})
     return nb
-
-
-def _text(source: Any) -> str:
-    return "".join(source) if isinstance(source, list) else str(source or "")
 
 
 def shipped_notebooks(folder: str | os.PathLike[str] | None = None) -> dict[str, Notebook]:
@@ -238,19 +188,6 @@ def stripped(nb: Notebook) -> Notebook:
     return dict(clean)
 
 
-def cell_hash(cell: Mapping[str, Any]) -> str:
-    """Return a short hash of a cell's kind and text (what you can edit; not outputs or metadata)."""
-    data = f"{cell.get('cell_type')}\n{_text(cell.get('source'))}".encode()
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
-def notebook_hash(nb: Mapping[str, Any]) -> str:
-    """Return the hash of a notebook's cells: their ids, kinds, text and tags, in order."""
-    cells = [[c.get("id"), c.get("cell_type"), _text(c.get("source")), sorted(c.get("metadata", {}).get("tags", []))]
-             for c in nb["cells"]]
-    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode()).hexdigest()
-
-
 def write_shipped_copy(dest: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None) -> list[Path]:
     """Write the shipped notebooks into `dest` as shipped (outputs stripped, parameters as committed).
 
@@ -264,191 +201,6 @@ def write_shipped_copy(dest: str | os.PathLike[str], *, source: str | os.PathLik
     folder = Path(dest)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return [_write_notebook(folder / name, nb) for name, nb in shipped_notebooks(source).items()]
-
-
-# ---------------------------------------------------------------- parameters cells
-def _assignments(source: str) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Read a parameters cell: {name: value's source}, {name: whole statement}, and lines that do not parse."""
-    def read(tree: ast.Module, text: str) -> tuple[dict[str, str], dict[str, str]]:
-        values: dict[str, str] = {}
-        statements: dict[str, str] = {}
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                name = node.targets[0].id
-                values[name] = ast.get_source_segment(text, node.value) or ""
-                statements[name] = ast.get_source_segment(text, node) or ""
-        return values, statements
-
-    try:
-        values, statements = read(ast.parse(source), source)
-        return values, statements, []
-    except SyntaxError:
-        pass
-    values, statements, broken = {}, {}, []  # a cell that does not parse: read it line by line
-    for line in source.splitlines():
-        try:
-            v, s = read(ast.parse(line), line)
-        except SyntaxError:
-            if line.strip() and not line.strip().startswith("#"):
-                broken.append(line)
-            continue
-        values.update(v)
-        statements.update(s)
-    return values, statements, broken
-
-
-def _set_values(source: str, values: Mapping[str, str]) -> str:
-    """Return `source` with the value of each named top-level assignment replaced by the text given."""
-    tree = ast.parse(source)
-    starts = [0]
-    for line in source.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-
-    def offset(line: int, col: int) -> int:  # ast columns count UTF-8 bytes
-        text = source[starts[line - 1]:starts[line]]
-        return starts[line - 1] + len(text.encode()[:col].decode(errors="ignore"))
-
-    edits = []
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and node.targets[0].id in values and node.value.end_lineno is not None \
-                and node.value.end_col_offset is not None:
-            edits.append((offset(node.value.lineno, node.value.col_offset),
-                          offset(node.value.end_lineno, node.value.end_col_offset), values[node.targets[0].id]))
-    for start, end, text in sorted(edits, reverse=True):
-        source = source[:start] + text + source[end:]
-    return source
-
-
-def _is_parameters(cell: Mapping[str, Any]) -> bool:
-    return PARAMETERS_TAG in cell.get("metadata", {}).get("tags", [])
-
-
-def parameter_defaults(nb: Mapping[str, Any]) -> dict[str, str]:
-    """Return the names and value texts of a notebook's parameters cell ({} if it has none)."""
-    for cell in nb["cells"]:
-        if _is_parameters(cell):
-            return _assignments(_text(cell["source"]))[0]
-    return {}
-
-
-def _merge_parameters(mine: Mapping[str, Any], new: Mapping[str, Any], old_defaults: Mapping[str, str] | None,
-                      update: NotebookUpdate) -> Notebook:
-    """The new shipped parameters cell with the values you set; names you added kept at its end."""
-    values, statements, broken = _assignments(_text(mine["source"]))
-    new_source = _text(new["source"])
-    new_defaults = _assignments(new_source)[0]
-    base = old_defaults if old_defaults is not None else new_defaults
-    changed = {k: v for k, v in values.items() if k not in base or v != base[k]}
-    keep = {k: v for k, v in changed.items() if k in new_defaults and v != new_defaults[k]}
-    source = _set_values(new_source, keep) if keep else new_source
-    added = [statements[k] for k in changed if k not in base and k not in new_defaults]
-    lost = sorted(k for k in changed if k in base and k not in new_defaults)
-    extra = added + [f"# from your copy, could not be read: {line.strip()}" for line in broken]
-    if extra:
-        source = source.rstrip("\n") + "\n" + "\n".join(extra)
-    update.kept_parameters = [k for k in new_defaults if k in keep] + [k for k in changed if k not in base
-                                                                        and k not in new_defaults]
-    update.dropped_parameters = lost
-    cell = json.loads(json.dumps(new))
-    cell["source"] = source
-    return dict(cell)
-
-
-# ---------------------------------------------------------------- refreshing a copy
-def merge_notebook(copy: Notebook, shipped: Notebook, base: Mapping[str, Any] | None = None,
-                   *, name: str = "") -> tuple[Notebook, NotebookUpdate]:
-    """Rebuild your copy of a notebook on its new shipped version, keeping what you added and edited.
-
-    The rules are in this module's docstring.
-
-    Parameters
-    ----------
-    copy
-        Your copy, as JupyterLab saved it.
-    shipped
-        The new shipped version (outputs stripped).
-    base
-        What the manifest recorded of the shipped version the copy came from: ``cells`` (cell id
-        to :func:`cell_hash`) and ``parameters`` (:func:`parameter_defaults`). None when not known:
-        then every shipped cell that differs from the new version counts as edited by you (kept,
-        with the new version after it), so nothing is lost.
-
-    Returns
-    -------
-    (notebook, NotebookUpdate)
-        The rebuilt copy, and what was kept.
-    """
-    update = NotebookUpdate(name=name, action="updated")
-    old_cells: dict[str, str] = dict((base or {}).get("cells") or {})
-    old_defaults = (base or {}).get("parameters") if base is not None else None
-    new_cells = {c.get("id"): c for c in shipped["cells"]}
-    new_params = next((c for c in shipped["cells"] if _is_parameters(c)), None)
-    shipped_ids = set(old_cells) | set(new_cells)
-
-    def key(cell: Mapping[str, Any]) -> Any:  # your parameters cell stands for the new one, whatever its id
-        if new_params is not None and _is_parameters(cell):
-            return new_params.get("id")
-        return cell.get("id")
-
-    def edited(cell: Mapping[str, Any], ident: Any) -> bool:
-        reference = old_cells.get(ident) or (cell_hash(new_cells[ident]) if ident in new_cells else None)
-        return cell_hash(cell) != reference
-
-    def shipped_changed(ident: Any) -> bool:
-        return ident not in old_cells or old_cells[ident] != cell_hash(new_cells[ident])
-
-    mine: dict[Any, Mapping[str, Any]] = {}
-    after: dict[Any, list[Notebook]] = {None: []}  # your cells, by the shipped cell they follow (None: the top)
-    anchor: Any = None
-    for cell in copy["cells"]:
-        ident = key(cell)
-        if ident in new_cells and ident not in mine:
-            mine[ident] = cell
-            anchor = ident
-        elif ident in shipped_ids and ident not in new_cells and not edited(cell, ident):
-            continue  # a shipped cell the new version removed, as shipped: it goes
-        else:  # a cell you added, or a shipped cell you edited that the new version removed: kept
-            after.setdefault(anchor, []).append(cell)
-            if ident in shipped_ids:
-                update.kept_edits.append(str(ident))
-            else:
-                update.kept_cells += 1
-
-    cells: list[Any] = list(after[None])
-    for new in shipped["cells"]:
-        ident = new.get("id")
-        yours = mine.get(ident)
-        if yours is None:
-            if ident not in old_cells or shipped_changed(ident):
-                cells.append(new)  # a new cell, or one you deleted that has changed since: shown
-        elif _is_parameters(new) and shipped_changed(ident):
-            cells.append(_merge_parameters(yours, new, old_defaults, update) if edited(yours, ident) else new)
-        elif not edited(yours, ident):
-            cells.append(yours if not shipped_changed(ident) else new)
-        elif not shipped_changed(ident):
-            cells.append(yours)  # your edit, of a cell that did not change
-            if _is_parameters(new):
-                defaults = _assignments(_text(new["source"]))[0]
-                update.kept_parameters = [k for k, v in _assignments(_text(yours["source"]))[0].items()
-                                          if defaults.get(k) != v]
-            else:
-                update.kept_edits.append(str(ident))
-        elif cell_hash(yours) == cell_hash(new):
-            cells.append(yours)  # you made the same change
-        else:
-            kept = json.loads(json.dumps(yours))
-            kept["id"] = f"{str(ident)[:40]}-yours-{uuid.uuid4().hex[:8]}"
-            kept["metadata"]["infoview"] = {"kept_edit_of": ident}
-            if kept["cell_type"] == "code" and not kept["source"].startswith(KEPT_NOTE):
-                kept["source"] = f"{KEPT_NOTE}\n{kept['source']}"
-            cells += [kept, new]
-            update.kept_edits.append(str(ident))
-        cells += after.get(ident, [])
-    merged = {**copy, "cells": [json.loads(json.dumps(c)) for c in cells],
-              "metadata": {**copy.get("metadata", {}), **shipped.get("metadata", {})},
-              "nbformat": shipped.get("nbformat", 4), "nbformat_minor": shipped.get("nbformat_minor", 5)}
-    return merged, update
 
 
 # ---------------------------------------------------------------- the workspace
@@ -483,7 +235,7 @@ def _write_notebook(path: Path, nb: Notebook) -> Path:
     """Write a notebook as JupyterLab does (sources as lists of lines, sorted keys, indent 1)."""
     out = json.loads(json.dumps(nb))
     for cell in out["cells"]:
-        cell["source"] = _text(cell.get("source")).splitlines(keepends=True)
+        cell["source"] = text_of(cell.get("source")).splitlines(keepends=True)
     return _write_private(path, json.dumps(out, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
 
 
@@ -525,16 +277,8 @@ def prepare_workspace(workbook: str | os.PathLike[str] | None = None, *,
         If there are no shipped notebooks to copy.
     """
     wb = resolve_workbook(workbook).resolve()
-    where = Path(folder).expanduser() if folder is not None else workspace_dir(wb)
-    where = where.absolute()
     src = Path(source) if source is not None else shipped_dir()
-    if where.resolve() == src.resolve():
-        raise InputFormatError(f"{where} holds the shipped notebooks; your copies go in a folder of their own "
-                               f"(default: {workspace_dir(wb)})", path=where)
-    owner = workspace_workbook(where)
-    if owner is not None and owner != wb:
-        raise InputFormatError(f"{where} holds the notebooks of another workbook ({owner}); pass that workbook, or "
-                               "another folder", path=where)
+    where = _own_folder(wb, folder, src)
     shipped = shipped_notebooks(src)
     _private_folder(where)
     ignore = where / ".gitignore"
@@ -544,28 +288,8 @@ def prepare_workspace(workbook: str | os.PathLike[str] | None = None, *,
     entries: dict[str, Any] = manifest["notebooks"]
     result = Workspace(folder=where, workbook=wb)
     for name, nb in shipped.items():
-        path = where / name
         entry = entries.get(name) if isinstance(entries.get(name), dict) else None
-        if not path.exists():
-            _write_notebook(path, nb)
-            update = NotebookUpdate(name=name, action="created")
-        elif entry is not None and entry.get("shipped") == notebook_hash(nb):
-            update = NotebookUpdate(name=name, action="unchanged")
-        else:
-            try:
-                copy = _parse(path.read_bytes(), str(path))
-            except (OSError, InputFormatError):
-                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                aside = path.with_name(f"{path.stem}.unreadable-{stamp}{path.suffix}")
-                os.replace(path, aside)
-                _write_notebook(path, nb)
-                update = NotebookUpdate(name=name, action="recreated", set_aside=aside)
-            else:
-                merged, update = merge_notebook(copy, nb, entry, name=name)
-                _write_notebook(path, merged)
-        with contextlib.suppress(OSError):
-            if stat.S_IMODE(path.stat().st_mode) & 0o077:
-                os.chmod(path, 0o600)
+        update = _refresh_copy(where / name, nb, entry, name)
         if update.action != "unchanged":
             entries[name] = _manifest_entry(nb)
         result.notebooks.append(update)
@@ -579,6 +303,44 @@ def prepare_workspace(workbook: str | os.PathLike[str] | None = None, *,
         if update.action != "unchanged":
             log.info("workspace %s: %s", where, update)
     return result
+
+
+def _own_folder(wb: Path, folder: str | os.PathLike[str] | None, src: Path) -> Path:
+    """The folder for `wb`'s copies, refused when it is the shipped notebooks' or another workbook's."""
+    where = (Path(folder).expanduser() if folder is not None else workspace_dir(wb)).absolute()
+    if where.resolve() == src.resolve():
+        raise InputFormatError(f"{where} holds the shipped notebooks; your copies go in a folder of their own "
+                               f"(default: {workspace_dir(wb)})", path=where)
+    owner = workspace_workbook(where)
+    if owner is not None and owner != wb:
+        raise InputFormatError(f"{where} holds the notebooks of another workbook ({owner}); pass that workbook, or "
+                               "another folder", path=where)
+    return where
+
+
+def _refresh_copy(path: Path, nb: Notebook, entry: Mapping[str, Any] | None, name: str) -> NotebookUpdate:
+    """Create, keep, merge or (when unreadable) set aside and recreate one private copy."""
+    if not path.exists():
+        _write_notebook(path, nb)
+        update = NotebookUpdate(name=name, action="created")
+    elif entry is not None and entry.get("shipped") == notebook_hash(nb):
+        update = NotebookUpdate(name=name, action="unchanged")
+    else:
+        try:
+            copy = _parse(path.read_bytes(), str(path))
+        except (OSError, InputFormatError):
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = path.with_name(f"{path.stem}.unreadable-{stamp}{path.suffix}")
+            os.replace(path, aside)
+            _write_notebook(path, nb)
+            update = NotebookUpdate(name=name, action="recreated", set_aside=aside)
+        else:
+            merged, update = merge_notebook(copy, nb, entry, name=name)
+            _write_notebook(path, merged)
+    with contextlib.suppress(OSError):
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, 0o600)
+    return update
 
 
 def where_this_runs(folder: str | os.PathLike[str] | None = None) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from infoview_kit import notebook_merge as nm
 from infoview_kit import workspace as ws
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.paths import WORKSPACE_MANIFEST, default_workbook, resolve_workbook
@@ -66,7 +67,7 @@ V1 = _nb(_cell("t", "# 01 · Title", "markdown"),
 
 
 def _base(nb: dict) -> dict:
-    return {"cells": {c["id"]: ws.cell_hash(c) for c in nb["cells"]}, "parameters": ws.parameter_defaults(nb)}
+    return {"cells": {c["id"]: nm.cell_hash(c) for c in nb["cells"]}, "parameters": nm.parameter_defaults(nb)}
 
 
 def _ids(nb: dict) -> list[str]:
@@ -82,7 +83,7 @@ def test_an_unchanged_shipped_notebook_gives_back_the_copy_as_it_is():
     mine = json.loads(json.dumps(V1))
     mine["cells"][2]["outputs"] = OUT
     mine["cells"].insert(3, _cell("u1", "my_own(wb)"))
-    merged, update = ws.merge_notebook(mine, V1, _base(V1))
+    merged, update = nm.merge_notebook(mine, V1, _base(V1))
     assert merged["cells"] == mine["cells"]
     assert update.kept_cells == 1 and update.kept_edits == []
 
@@ -94,7 +95,7 @@ def test_cells_you_added_stay_after_the_cell_they_followed():
     mine = _nb(_cell("u0", "# my notes at the top", "markdown"), *V1["cells"][:3], _cell("u1", "x = 1"),
                _cell("u2", "x + 1"), V1["cells"][3], V1["cells"][4], _cell("u3", "after c"), V1["cells"][5],
                _cell("u4", "the very end"))
-    merged, update = ws.merge_notebook(mine, v2, _base(V1))
+    merged, update = nm.merge_notebook(mine, v2, _base(V1))
     assert _ids(merged) == ["u0", "t", "p", "a", "u1", "u2", "n", "b", "u3", "z", "u4"]
     assert update.kept_cells == 5 and update.kept_edits == []
     assert _by_id(merged)["b"]["source"] == "show(wb, fresh=True)"
@@ -106,7 +107,7 @@ def test_a_cell_you_did_not_edit_becomes_its_new_version_and_only_replaced_cells
     mine = json.loads(json.dumps(V1))
     for ident in ("a", "b"):
         _by_id(mine)[ident]["outputs"] = OUT
-    merged, _ = ws.merge_notebook(mine, v2, _base(V1))
+    merged, _ = nm.merge_notebook(mine, v2, _base(V1))
     cells = _by_id(merged)
     assert cells["a"]["outputs"] == OUT, "a did not change: its outputs stay"
     assert cells["b"]["outputs"] == [] and cells["b"]["source"] == "show(wb, fresh=True)"
@@ -117,7 +118,7 @@ def test_your_edit_of_a_cell_that_did_not_change_is_kept_alone():
     _by_id(v2)["c"]["source"] = "chart(wb, weeks=8)"
     mine = json.loads(json.dumps(V1))
     _by_id(mine)["b"]["source"] = "show(wb, only='Jamie Rivers')"
-    merged, update = ws.merge_notebook(mine, v2, _base(V1))
+    merged, update = nm.merge_notebook(mine, v2, _base(V1))
     assert _ids(merged) == _ids(V1)
     assert _by_id(merged)["b"]["source"] == "show(wb, only='Jamie Rivers')"
     assert update.kept_edits == ["b"]
@@ -132,18 +133,18 @@ def test_your_edit_of_a_cell_that_changed_too_is_kept_and_the_new_version_follow
     _by_id(mine)["b"]["outputs"] = OUT
     _by_id(mine)["z"]["source"] = "## Next steps\n\nMy own plan."
     mine["cells"].insert(4, _cell("u1", "after b"))
-    merged, update = ws.merge_notebook(mine, v2, _base(V1))
+    merged, update = nm.merge_notebook(mine, v2, _base(V1))
     ids = _ids(merged)
     kept_b, kept_z = ids[3], ids[-2]
     assert ids == ["t", "p", "a", kept_b, "b", "u1", "c", kept_z, "z"]
     assert re.fullmatch(r"b-yours-[0-9a-f]{8}", kept_b) and kept_z.startswith("z-yours-")
     yours = _by_id(merged)[kept_b]
-    assert yours["source"] == f"{ws.KEPT_NOTE}\nshow(wb, only='Jamie Rivers')" and yours["outputs"] == OUT
+    assert yours["source"] == f"{nm.KEPT_NOTE}\nshow(wb, only='Jamie Rivers')" and yours["outputs"] == OUT
     assert yours["metadata"]["infoview"] == {"kept_edit_of": "b"}
     assert _by_id(merged)["b"]["source"] == "show(wb, fresh=True)"
     assert _by_id(merged)[kept_z]["source"] == "## Next steps\n\nMy own plan.", "no note inside markdown"
     assert update.kept_edits == ["b", "z"] and update.kept_cells == 1
-    again, update = ws.merge_notebook(merged, v2, _base(v2))  # the next refresh: nothing doubles
+    again, update = nm.merge_notebook(merged, v2, _base(v2))  # the next refresh: nothing doubles
     assert _ids(again) == ids and update.kept_edits == [] and update.kept_cells == 3
 
 
@@ -153,7 +154,7 @@ def test_a_cell_you_deleted_stays_deleted_unless_its_shipped_version_changed():
     v2["cells"].insert(2, _cell("n", "brand_new()"))
     mine = json.loads(json.dumps(V1))
     mine["cells"] = [c for c in mine["cells"] if c["id"] not in ("b", "c")]
-    merged, _ = ws.merge_notebook(mine, v2, _base(V1))
+    merged, _ = nm.merge_notebook(mine, v2, _base(V1))
     assert _ids(merged) == ["t", "p", "n", "a", "c", "z"]
 
 
@@ -162,7 +163,7 @@ def test_a_cell_the_new_version_removed_goes_unless_you_edited_it():
     v2["cells"] = [c for c in v2["cells"] if c["id"] not in ("b", "c")]
     mine = json.loads(json.dumps(V1))
     _by_id(mine)["c"]["source"] = "chart(wb, mine=True)"
-    merged, update = ws.merge_notebook(mine, v2, _base(V1))
+    merged, update = nm.merge_notebook(mine, v2, _base(V1))
     assert _ids(merged) == ["t", "p", "a", "c", "z"]
     assert _by_id(merged)["c"]["source"] == "chart(wb, mine=True)" and update.kept_edits == ["c"]
 
@@ -181,7 +182,7 @@ def test_the_new_parameters_cell_keeps_your_values_for_the_names_it_still_has():
         'rules = "classic"  # how strict',  # as shipped: takes the new default
         "old = 2  # goes in v2",
         "mine = 'kept'  # a name I added"])
-    merged, update = ws.merge_notebook(mine, v2, _base(V1))
+    merged, update = nm.merge_notebook(mine, v2, _base(V1))
     params = _by_id(merged)["p"]
     assert params["metadata"]["tags"] == ["parameters"]
     assert params["source"] == "\n".join([
@@ -200,7 +201,7 @@ def test_a_parameters_cell_that_does_not_parse_loses_nothing_readable_and_keeps_
     _by_id(v2)["p"]["source"] += "\nhorizon = 7  # new"
     mine = json.loads(json.dumps(V1))
     _by_id(mine)["p"]["source"] = 'workbook = ""  # your workbook\ncontact = "Jamie Rivers"  # whom\nrules = "cl'
-    merged, update = ws.merge_notebook(mine, v2, _base(V1))
+    merged, update = nm.merge_notebook(mine, v2, _base(V1))
     source = _by_id(merged)["p"]["source"]
     assert 'contact = "Jamie Rivers"  # whom' in source and 'rules = "classic"' in source
     assert source.endswith('# from your copy, could not be read: rules = "cl')
@@ -213,9 +214,9 @@ def test_without_a_record_of_the_old_version_nothing_you_wrote_is_lost():
     mine = json.loads(json.dumps(V1))
     _by_id(mine)["a"]["source"] = "wb = open(workbook, mine=True)"
     _by_id(mine)["p"]["source"] = _by_id(mine)["p"]["source"].replace('contact = ""', 'contact = "Jamie Rivers"')
-    merged, update = ws.merge_notebook(mine, v2, None)
+    merged, update = nm.merge_notebook(mine, v2, None)
     sources = [c["source"] for c in merged["cells"]]
-    assert f"{ws.KEPT_NOTE}\nwb = open(workbook, mine=True)" in sources and "wb = open(workbook)" in sources
+    assert f"{nm.KEPT_NOTE}\nwb = open(workbook, mine=True)" in sources and "wb = open(workbook)" in sources
     assert "show(wb, fresh=True)" in sources and "show(wb)" not in sources  # b was as shipped now: replaced
     assert 'contact = "Jamie Rivers"  # whom' in _by_id(merged)["p"]["source"]
 
@@ -237,7 +238,7 @@ def test_init_makes_private_copies_of_every_shipped_notebook_and_a_manifest(tmp_
     shipped = ws.shipped_notebooks()
     for name in STEPS:
         entry = manifest["notebooks"][name]
-        assert entry["shipped"] == ws.notebook_hash(shipped[name])
+        assert entry["shipped"] == nm.notebook_hash(shipped[name])
         assert entry["parameters"]["workbook"] == '""'
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert [u.action for u in space.notebooks] == ["created"] * 6
@@ -299,7 +300,7 @@ def test_a_new_shipped_version_reaches_the_copy_and_your_work_stays(tmp_path):
     assert _by_id(now)["b"]["source"] == "show(wb, fresh=True)"
     assert _mode(copy) == 0o600
     manifest = ws.read_manifest(folder)
-    assert manifest["notebooks"]["01_step.ipynb"]["shipped"] == ws.notebook_hash(v2)
+    assert manifest["notebooks"]["01_step.ipynb"]["shipped"] == nm.notebook_hash(v2)
     assert [u.action for u in ws.prepare_workspace(workbook, source=source).notebooks] == ["unchanged"]
 
 
