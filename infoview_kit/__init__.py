@@ -13,6 +13,15 @@ from infoview_kit.base.errors import WorkbookBusyError as WorkbookBusyError
 from infoview_kit.base.errors import WorkbookError as WorkbookError
 
 if TYPE_CHECKING:
+    from infoview_kit import base as base
+    from infoview_kit import find as find
+    from infoview_kit import followup as followup
+    from infoview_kit import interview as interview
+    from infoview_kit import outreach as outreach
+    from infoview_kit import reports as reports
+    from infoview_kit import research as research
+    from infoview_kit import store as store
+    from infoview_kit import views as views
     from infoview_kit.base.paths import moment as moment
     from infoview_kit.base.paths import resolve_today as resolve_today
     from infoview_kit.find.contacts import read_contacts as read_contacts
@@ -48,7 +57,15 @@ _LAZY = {
 }
 
 
+#: The rooms of the house, reachable as ``ik.find``, ``ik.outreach``, ``ik.views`` ... (imported on first use).
+PACKAGES = ("base", "store", "find", "research", "outreach", "interview", "followup", "views", "reports")
+
+
 def __getattr__(name: str) -> Any:
+    if name in PACKAGES:
+        package = importlib.import_module(f".{name}", __name__)
+        globals()[name] = package
+        return package
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'infoview_kit' has no attribute {name!r}")
@@ -58,7 +75,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *PACKAGES])
 
 
 try:
