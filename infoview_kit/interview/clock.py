@@ -133,7 +133,6 @@ def thank_you_due(meeting_end: datetime) -> datetime:
     return later(meeting_end, THANK_YOU_WITHIN)
 
 
-
 def later(moment: datetime, delta: timedelta) -> datetime:
     """Add elapsed time: across a daylight-saving change 24 h stays 24 real hours."""
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -171,7 +170,6 @@ def is_overdue(due: datetime, sent_at: datetime | None, now: datetime) -> bool:
         raise InputFormatError("due, sent_at and now must all have a time zone, or all have none.")
     sent = sent_at is not None and sent_at <= now
     return not sent and now > due
-
 
 
 # ----------------------------------------------------------------------- the clock

@@ -43,7 +43,6 @@ class Closing:
     referral_ask_due: dt.datetime | None = None
 
 
-
 def referral_ask_due(meeting_end: dt.datetime, *, country: str = "US", tz: str = "UTC") -> dt.datetime:
     """Return when to ask for a referral: :data:`REFERRAL_ASK_HOUR` o'clock local time on the first
     business day of the week after the meeting (public holidays of `country` skipped).
@@ -126,7 +125,6 @@ def _sent_since(wb: Workbook, contact_id: int, kind: str, since: dt.datetime) ->
     msgs = wb.messages(contact_id)
     sent = msgs[(msgs["kind"] == kind) & msgs["sent_at"].notna()]
     return bool((sent["sent_at"] >= pd.Timestamp(utc(since))).any())
-
 
 
 def meeting_thank_you(wb: Workbook, meeting_id: int) -> dict[str, Any] | None:

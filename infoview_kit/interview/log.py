@@ -57,8 +57,6 @@ def end_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> dt.datetime:
     return thank_you_due(utc(at))
 
 
-
-
 @dataclass
 class MeetingLog:
     """What :func:`log_meeting_notes` did."""
@@ -275,7 +273,6 @@ def log_from_parameters(wb: Workbook, meeting_id: int | None, *, start: str = ""
                              resources=resources or None, referrals=referrals, at=at)
 
 
-
 def log_summary(wb: Workbook, logged: MeetingLog | None) -> str:
     """Say what :func:`log_from_parameters` saved, times in the meeting's zone; "" when nothing was."""
     if logged is None:
@@ -299,7 +296,6 @@ def logged_answers(wb: Workbook, meeting_id: int) -> dict[str, str]:
     texts = [*plan["text"], *off["text"]]
     answers = [*plan["answer"].astype(object), *off["answer"].astype(object)]
     return {str(t): (a if isinstance(a, str) else "") for t, a in zip(texts, answers, strict=True)}
-
 
 
 def _clock_time(value: dt.datetime | str | None, meeting: Mapping[str, Any]) -> dt.datetime | str | None:

@@ -228,7 +228,6 @@ def _row(qid: str, theme: str, text: str, minutes: int, must_ask: bool, priority
             "online_reason": reason, "_priority": priority, "_rank": rank, "_index": index, "_extra": extra}
 
 
-
 # ------------------------------------------------------------------------ the saved plan
 
 
@@ -451,9 +450,6 @@ def _rows(plan: pd.DataFrame) -> list[dict[str, Any]]:
     return [{"theme": (None if pd.isna(r["theme"]) else str(r["theme"])), "text": str(r["text"]),
              "minutes": float(r["minutes"]), "must_ask": bool(r["must_ask"])}
             for r in plan[_PLAN_FIELDS].to_dict("records")]
-
-
-
 
 
 def _whole(value: Any) -> str:

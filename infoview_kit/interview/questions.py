@@ -314,7 +314,6 @@ def _fact_terms(facts: Iterable[str]) -> list[tuple[str, re.Pattern[str], str, b
     return found
 
 
-
 def career_fact(facts: Iterable[str]) -> str | None:
     """Return the first fact that is a position they held ("Data analyst at Acme Corp 2019-2022"),
     not a degree ("BA Economics at ..."), or None: with one, "how they got started" is online."""
