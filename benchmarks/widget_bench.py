@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import report_bench  # noqa: E402
 
 from infoview_kit.find.targets import rank_people  # noqa: E402
-from infoview_kit.interview import planning  # noqa: E402
+from infoview_kit.interview.schedule import arrange_meeting  # noqa: E402
 from infoview_kit.store import Workbook  # noqa: E402
 from infoview_kit.views.followup import FollowupBoard  # noqa: E402
 from infoview_kit.views.forms import (  # noqa: E402
@@ -68,14 +68,8 @@ from infoview_kit.views.forms import (  # noqa: E402
     ResearchSummary,
     TargetPicker,
 )
-from infoview_kit.views.interview import (  # noqa: E402
-    MeetingLogForm,
-    MeetingPicker,
-    MeetingTimer,
-    QuestionPlanEditor,
-    ScheduleForm,
-    ThankYouPanel,
-)
+from infoview_kit.views.interview import MeetingPicker, QuestionPlanEditor, ScheduleForm  # noqa: E402
+from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer, ThankYouPanel  # noqa: E402
 from infoview_kit.views.outreach import Composer  # noqa: E402
 
 BUDGET = 0.300
@@ -471,7 +465,7 @@ def page04(bench: Bench, path: Path) -> None:
     def setup(wb: Workbook) -> None:
         if not first:  # a meeting with someone who replied, proposed before the page opens
             cid = people(wb, 3, 1)[0][0]
-            first.append(planning.arrange_meeting(wb, cid, "2026-12-01T10:00", at=NOW))
+            first.append(arrange_meeting(wb, cid, "2026-12-01T10:00", at=NOW))
         wb.set_current(meeting_id=first[0])
 
     mid0 = lambda: first[0]  # noqa: E731

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from infoview_kit.interview import planning
+from infoview_kit import interview
 from infoview_kit.store import Workbook
 
 from .conftest import run_all_cells
@@ -133,14 +133,14 @@ def test_notebook_04_by_clicking_propose_confirm_plan_timer_log_and_thank_you_se
     with Workbook.open(demo_path) as wb:
         thanks = wb.messages(tariq).query("kind == 'thank_you'")
         assert thanks["status"].tolist() == ["sent"]
-        fu = planning.meeting_followups(wb, mid).set_index("kind")
+        fu = interview.meeting_followups(wb, mid).set_index("kind")
         assert fu.loc["thank_you", "done_at"] is not None and str(fu.loc["thank_you", "done_at"]) != "NaT"
 
 
 def test_the_brief_prints_on_one_a4_page(page, demo_wb):
-    mid = planning.pick_meeting(demo_wb, "Helen Whitaker")
+    mid = interview.pick_meeting(demo_wb, "Helen Whitaker")
     assert mid is not None
-    planning.ensure_plan(demo_wb, mid)
-    page.set_content(planning.brief_html(demo_wb, mid))
+    interview.ensure_plan(demo_wb, mid)
+    page.set_content(interview.brief_html(demo_wb, mid))
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1

@@ -367,7 +367,7 @@ def test_an_empty_workbook_gives_an_empty_composer_that_explains(new_wb):
 def test_a_composer_for_one_kind_keeps_to_it_when_the_person_changes_and_opens_its_new_draft(new_wb):
     """Notebook 04's thank-you composer: another person chosen shows their thank-you, not their
     newest message; a thank-you drafted elsewhere (Save log) opens in it."""
-    from infoview_kit.interview import planning
+    from infoview_kit import interview
 
     new_wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
     ada = new_wb.add_contact("Ada", "Byron", email="ada@example.org")
@@ -381,5 +381,5 @@ def test_a_composer_for_one_kind_keeps_to_it_when_the_person_changes_and_opens_i
     assert thanks.contact_id == bob and thanks.kind == "thank_you" and thanks.message_id is None
     mid = new_wb.schedule_meeting(bob, "2026-11-03T10:00")
     new_wb.log_meeting(mid, actual_start="2026-11-03T10:00", actual_end="2026-11-03T10:25", advice="Learn SQL.")
-    closing = planning.close_the_loop(new_wb, mid)
+    closing = interview.close_the_loop(new_wb, mid)
     assert thanks.message_id == closing.thank_you and not thanks.read_only

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infoview_kit import interview
 from infoview_kit.base import paths as _paths
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.find import contacts
 from infoview_kit.interview import calendars
-from infoview_kit.interview import questions as interviews
 from infoview_kit.outreach import emails
 from infoview_kit.research import facts as research
 from infoview_kit.store import PROFILE_FIELDS, Workbook, utc_iso
@@ -154,9 +154,9 @@ def test_common_ground_and_online_facts_any_text(profile, contact, items):
        dropped=st.lists(ANY_TEXT, max_size=3), order=st.one_of(st.none(), st.lists(ANY_TEXT, max_size=3)),
        buffer=st.one_of(st.none(), st.integers(-5, 100)), recruiter=st.booleans())
 def test_plan_questions_any_input(minutes, personal, facts, extra, dropped, order, buffer, recruiter):
-    only_infoview_errors(interviews.plan_questions, minutes, recruiter=recruiter, personal=personal,
+    only_infoview_errors(interview.plan_questions, minutes, recruiter=recruiter, personal=personal,
                          online_facts=facts, extra=extra, dropped=dropped, order=order, buffer_min=buffer)
-    only_infoview_errors(interviews.flag_online, extra, facts)
+    only_infoview_errors(interview.flag_online, extra, facts)
 
 
 # ---------------------------------------------------------------- dates

@@ -22,10 +22,8 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 import infoview_kit as ik
-from infoview_kit import cli
+from infoview_kit import cli, interview
 from infoview_kit.followup.rules import draft_due, reminders_file
-from infoview_kit.interview import planning
-from infoview_kit.interview import questions as interviews
 from infoview_kit.interview.calendars import meeting_ics, reminders_ics
 from infoview_kit.outreach import emails
 from infoview_kit.outreach.drafting import export_eml, mailto_for
@@ -33,7 +31,8 @@ from infoview_kit.store import Workbook
 from infoview_kit.views import outreach as composer
 from infoview_kit.views.followup import FollowupBoard
 from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker, WidgetCheck
-from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.views.interview import QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -358,11 +357,11 @@ def test_widgets_show_hostile_values_as_text(hostile, tmp_path):
 def test_printable_brief_is_inert(hostile, tmp_path):
     path, ids = hostile
     with Workbook.open(path) as wb:
-        page = planning.brief_html(wb, ids["meeting"])
+        page = interview.brief_html(wb, ids["meeting"])
         frame = brief_frame(page)
-        written = planning.write_brief(wb, ids["upcoming"], tmp_path / "briefs")
+        written = interview.write_brief(wb, ids["upcoming"], tmp_path / "briefs")
         contact = wb.contact(ids["contact"])
-    direct = interviews.render_brief(
+    direct = interview.render_brief(
         contact=contact, meeting={"starts_at": "2026-11-24T14:00", "duration_min": 30, "place": IMG, "link": JS},
         common_ground=[{"kind": SCRIPT, "evidence": IMG, "url": JS, "source_url": "javascript:alert(4)"}],
         accomplishments=[SCRIPT, IMG], plan=pd.DataFrame({"text": [SCRIPT], "minutes": [3], "theme": [IMG]}),
@@ -408,11 +407,11 @@ def test_calendars_have_no_injected_properties(hostile, tmp_path):
     problems: list[str] = []
     with Workbook.open(path) as wb:
         for mid in (ids["meeting"], ids["upcoming"]):
-            ics = planning.meeting_calendar(wb, mid, out, dtstamp=NOW)
+            ics = interview.meeting_calendar(wb, mid, out, dtstamp=NOW)
             problems += check_ics(ics.read_bytes(), ics.name)
         follow = reminders_file(wb, TODAY, out / "follow-ups.ics")
         problems += check_ics(follow.read_bytes(), follow.name)
-        for f in planning.export_meeting_files(wb, out / "meeting", now=NOW):
+        for f in interview.export_meeting_files(wb, out / "meeting", now=NOW):
             if f.suffix == ".ics":
                 problems += check_ics(f.read_bytes(), f.name)
     direct = meeting_ics(uid="x@example.org", sequence=0, start=NOW, duration_min=30, summary=ICS_INJECT,

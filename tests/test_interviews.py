@@ -1,4 +1,4 @@
-"""Tests for infoview_kit.interview.questions: question bank, plan, online check, brief, thank-you timing, clock."""
+"""Tests for infoview_kit.interview's pure parts: question bank, plan, online check, brief, thank-you timing, clock."""
 
 from __future__ import annotations
 
@@ -13,20 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infoview_kit.base.errors import InfoviewError, InputFormatError
-from infoview_kit.interview.questions import (
-    BANK_COLUMNS,
-    DEFAULT_CHECKLIST,
-    EXTRA_MINUTES,
-    PLAN_COLUMNS,
-    MeetingClock,
-    buffer_minutes,
-    flag_online,
-    is_overdue,
-    plan_questions,
-    question_bank,
-    render_brief,
-    thank_you_due,
-)
+from infoview_kit.interview.brief import DEFAULT_CHECKLIST, render_brief
+from infoview_kit.interview.clock import MeetingClock, buffer_minutes, is_overdue, thank_you_due
+from infoview_kit.interview.plan import EXTRA_MINUTES, PLAN_COLUMNS, plan_questions
+from infoview_kit.interview.questions import BANK_COLUMNS, flag_online, question_bank
 
 PERSONAL = {"role": "UX researcher", "company": "Acme Corp", "move": "move from teaching into UX research",
             "article": "Research that product teams actually use"}

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from infoview_kit.interview import planning
+from infoview_kit import interview
 from infoview_kit.interview.calendars import read_ics
-from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.views.interview import QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer
 
 from .conftest import failed, ok
 
@@ -37,7 +38,7 @@ class FakeClock:
 
 
 def helen(wb) -> int:
-    mid = planning.pick_meeting(wb, "Helen Whitaker")
+    mid = interview.pick_meeting(wb, "Helen Whitaker")
     assert mid is not None
     return mid
 
@@ -65,7 +66,7 @@ def test_schedule_form_proposes_confirms_moves_and_cancels_with_one_calendar_ent
     assert demo_wb.current()["meeting_id"] == mid, "the new meeting is the one being worked on"
     m = demo_wb.meeting(mid)
     assert (m["status"], m["duration_min"], m["contact_id"]) == ("proposed", 20, tariq)
-    ics = tmp_path / "out" / planning.calendar_filename(demo_wb, mid)
+    ics = tmp_path / "out" / interview.calendar_filename(demo_wb, mid)
     assert read_ics(ics)[0]["status"] == "TENTATIVE"
     link = form._calendar.value
     data = base64.b64decode(link.split("base64,")[1].split('"')[0])
@@ -96,7 +97,7 @@ def test_schedule_form_proposes_confirms_moves_and_cancels_with_one_calendar_ent
     form._move.click()
     m = demo_wb.meeting(mid)
     assert (m["timezone"], m["place"]) == ("Europe/Berlin", None) and "CET" in ok(form)
-    assert planning.meeting_start(demo_wb, mid) == dt.datetime(2026, 12, 3, 16, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert interview.meeting_start(demo_wb, mid) == dt.datetime(2026, 12, 3, 16, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 
     form._cancel.click()
     assert "Cancelled" in ok(form)
@@ -145,7 +146,7 @@ def test_schedule_form_fills_in_an_existing_meeting_and_follows_the_current_one(
     assert form._place.value == "https://meet.example.com/helen-alex"
     assert demo_wb.current()["meeting_id"] == mid, "choosing a meeting makes it the current one"
 
-    other = planning.arrange_meeting(demo_wb, demo_wb.find_contact("Tariq Rahman"), "2026-12-03T15:00")
+    other = interview.arrange_meeting(demo_wb, demo_wb.find_contact("Tariq Rahman"), "2026-12-03T15:00")
     assert form._meeting.value == other and form.meeting_id == other, "it follows the current meeting"
     form._time.value = dt.time(9, 0)  # typing a new time ...
     demo_wb.set_current(meeting_id=mid)
@@ -174,7 +175,7 @@ def test_plan_editor_reorders_adds_and_drops_through_the_store(demo_wb):
     assert HOSTILE not in "".join(row.children[3].value for row in editor._rows.children)
     plan = demo_wb.questions(mid)
     assert plan["text"].str.contains("about this field", regex=False).sum() == 1
-    used, available = planning.plan_budget(demo_wb, mid)
+    used, available = interview.plan_budget(demo_wb, mid)
     assert used <= available
 
     last = len(editor._rows.children) - 1
@@ -205,7 +206,7 @@ def test_plan_editor_refuses_online_questions_duplicates_and_empty_text(demo_wb)
 
 def test_timer_walks_through_the_meeting_on_an_injected_clock_and_records_start_and_end(demo_wb):
     mid = helen(demo_wb)
-    plan = planning.ensure_plan(demo_wb, mid)
+    plan = interview.ensure_plan(demo_wb, mid)
     n, first = len(plan), int(plan["minutes"].iloc[0])
     start = dt.datetime(2026, 11, 24, 20, 2, tzinfo=dt.UTC)
     clock = FakeClock(start)
@@ -239,7 +240,7 @@ def test_timer_walks_through_the_meeting_on_an_injected_clock_and_records_start_
     assert "Stopped at 14:37 after 35 min (planned 30)" in ok(timer)
     m = demo_wb.meetings().set_index("id").loc[mid]
     assert (m["status"], m["actual_min"], m["duration_min"]) == ("held", 35.0, 30)
-    thank_you = planning.meeting_followups(demo_wb, mid).set_index("kind").loc["thank_you", "due_at"]
+    thank_you = interview.meeting_followups(demo_wb, mid).set_index("kind").loc["thank_you", "due_at"]
     assert thank_you == clock.now + dt.timedelta(hours=24)
     assert timer.refresh(clock.advance(minutes=10))["phase"] == "stopped", "stays frozen at the stop"
     timer._button.click()
@@ -265,7 +266,7 @@ def test_timer_ticks_in_a_background_thread_that_stop_ends(demo_wb):
 
 
 def test_timer_of_a_meeting_already_held_shows_its_times_and_will_not_start_again(demo_wb):
-    mateo = planning.pick_meeting(demo_wb, "Mateo Álvarez")
+    mateo = interview.pick_meeting(demo_wb, "Mateo Álvarez")
     assert mateo is not None
     timer = MeetingTimer(demo_wb, mateo, tick_s=None)
     assert timer.state["phase"] == "stopped" and "Stopped after 22:00 (planned 20 min)" in timer._prompt.value
@@ -279,7 +280,7 @@ def test_timer_of_a_meeting_already_held_shows_its_times_and_will_not_start_agai
 
 def test_log_form_saves_answers_advice_and_referrals_and_drafts_the_thank_you(demo_wb):
     mid = helen(demo_wb)
-    planning.ensure_plan(demo_wb, mid)
+    interview.ensure_plan(demo_wb, mid)
     clock = FakeClock(dt.datetime(2026, 11, 25, 18, 0, tzinfo=dt.UTC))
     form = MeetingLogForm(demo_wb, mid, now=clock)
     text, area = form._answers[0]
@@ -314,8 +315,8 @@ def test_log_form_keeps_times_the_timer_recorded_after_it_was_shown(demo_wb):
     mid = helen(demo_wb)
     form = MeetingLogForm(demo_wb, mid)
     start = dt.datetime(2026, 11, 24, 20, 1, tzinfo=dt.UTC)
-    planning.start_meeting(demo_wb, mid, start)
-    planning.end_meeting(demo_wb, mid, start + dt.timedelta(minutes=25))
+    interview.start_meeting(demo_wb, mid, start)
+    interview.end_meeting(demo_wb, mid, start + dt.timedelta(minutes=25))
     form._notes.value = "Good talk."
     form._button.click()
     ok(form)
@@ -332,7 +333,7 @@ def test_log_form_reports_a_bad_time(demo_wb):
 
 @pytest.mark.parametrize("height", ["30rem", '"><script>alert(1)</script>'])
 def test_brief_frame_keeps_the_brief_inside_its_own_frame(demo_wb, height):
-    doc = planning.brief_html(demo_wb, helen(demo_wb))
+    doc = interview.brief_html(demo_wb, helen(demo_wb))
     shown = brief_frame(doc, height=height).data
     assert shown.startswith('<div class="infoview-brief"><iframe') and "<style>" not in shown
     assert "<script>" not in shown
@@ -344,7 +345,7 @@ def test_brief_frame_keeps_the_brief_inside_its_own_frame(demo_wb, height):
 def test_a_typed_answer_survives_its_question_leaving_the_plan_and_a_new_question_gets_a_field(demo_wb):
     """The issue's lost answer: the log form was drawn before the plan was edited."""
     mid = helen(demo_wb)
-    planning.ensure_plan(demo_wb, mid)
+    interview.ensure_plan(demo_wb, mid)
     form = MeetingLogForm(demo_wb, mid)  # drawn first
     editor = QuestionPlanEditor(demo_wb, mid)
     texts = demo_wb.questions(mid)["text"].tolist()
@@ -387,13 +388,13 @@ def test_a_typed_answer_survives_its_question_leaving_the_plan_and_a_new_questio
 
 def test_a_saved_answer_is_kept_when_its_question_is_deleted_and_returns_with_it(demo_wb):
     mid = helen(demo_wb)
-    plan = planning.ensure_plan(demo_wb, mid)
+    plan = interview.ensure_plan(demo_wb, mid)
     text = str(plan["text"].iloc[1])
-    planning.log_meeting_notes(demo_wb, mid, answers={text: "Through a friend."})
+    interview.log_meeting_notes(demo_wb, mid, answers={text: "Through a friend."})
     form = MeetingLogForm(demo_wb, mid)
-    planning.replan(demo_wb, mid, dropped=[text])
+    interview.replan(demo_wb, mid, dropped=[text])
     assert form.kept == [(text, "Through a friend.")] and text not in dict(form._answers)
-    planning.ensure_plan(demo_wb, mid, reset=True)  # back to the suggested plan: the question returns
+    interview.ensure_plan(demo_wb, mid, reset=True)  # back to the suggested plan: the question returns
     assert demo_wb.off_plan_answers(mid).empty and form.kept == []
     assert dict(form._answers)[text].value == "Through a friend."
     assert demo_wb.questions(mid).set_index("text").loc[text, "answer"] == "Through a friend."
@@ -401,7 +402,7 @@ def test_a_saved_answer_is_kept_when_its_question_is_deleted_and_returns_with_it
 
 def test_the_log_form_stays_on_its_meeting_while_something_typed_is_unsaved(demo_wb):
     mid = helen(demo_wb)
-    mateo = planning.pick_meeting(demo_wb, "Mateo Álvarez")
+    mateo = interview.pick_meeting(demo_wb, "Mateo Álvarez")
     demo_wb.set_current(meeting_id=mid)
     form = MeetingLogForm(demo_wb)
     assert form.meeting_id == mid, "it opens on the current meeting"
@@ -435,10 +436,11 @@ def test_saving_an_unchanged_log_says_nothing_changed(demo_wb):
 
 
 def test_the_meeting_picker_sets_the_current_meeting_and_every_panel_follows(demo_wb):
-    from infoview_kit.views.interview import MeetingPicker, ThankYouPanel
+    from infoview_kit.views.interview import MeetingPicker
+    from infoview_kit.views.meeting import ThankYouPanel
 
     now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
-    mid, mateo = helen(demo_wb), planning.pick_meeting(demo_wb, "Mateo Álvarez")
+    mid, mateo = helen(demo_wb), interview.pick_meeting(demo_wb, "Mateo Álvarez")
     demo_wb.set_current(meeting_id=mid)
     picker = MeetingPicker(demo_wb, now=now)
     ids = [v for _, v in picker.options]
@@ -452,30 +454,30 @@ def test_the_meeting_picker_sets_the_current_meeting_and_every_panel_follows(dem
     assert demo_wb.current()["meeting_id"] == mateo
     assert [p.meeting_id for p in panels] == [mateo] * 4
     assert "Mateo" in panels[0]._title.value and panels[1].state["phase"] == "stopped"
-    planning.arrange_meeting(demo_wb, None, "2026-11-24T15:00", meeting_id=mid)  # moving Helen makes her current
+    interview.arrange_meeting(demo_wb, None, "2026-11-24T15:00", meeting_id=mid)  # moving Helen makes her current
     assert picker.value == mid and [p.meeting_id for p in panels] == [mid] * 4
     assert "15:00" in dict(picker.options and [(v, k) for k, v in picker.options])[mid]
 
 
 def test_pick_meeting_prefers_the_current_meeting_even_once_held_and_a_name_sets_it(demo_wb):
     now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
-    assert planning.pick_meeting(demo_wb, now=now) == 9, "no current meeting: the next confirmed one"
+    assert interview.pick_meeting(demo_wb, now=now) == 9, "no current meeting: the next confirmed one"
     mid = helen(demo_wb)
     assert demo_wb.current()["meeting_id"] == mid, "a name sets the current meeting"
-    planning.log_meeting_notes(demo_wb, mid, actual_start="14:00", actual_end="14:25")
+    interview.log_meeting_notes(demo_wb, mid, actual_start="14:00", actual_end="14:25")
     later = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
-    assert planning.pick_meeting(demo_wb, now=later) == mid, "held: still the one shown"
-    kenji = planning.pick_meeting(demo_wb, "Kenji Morimoto")
+    assert interview.pick_meeting(demo_wb, now=later) == mid, "held: still the one shown"
+    kenji = interview.pick_meeting(demo_wb, "Kenji Morimoto")
     demo_wb.cancel_meeting(kenji)
     assert demo_wb.current()["meeting_id"] == kenji
-    assert planning.pick_meeting(demo_wb, now=later) == mid, "a cancelled one is passed over: the latest held"
+    assert interview.pick_meeting(demo_wb, now=later) == mid, "a cancelled one is passed over: the latest held"
 
 
 # ------------------------------------------------------------------ after the meeting
 
 
 def test_thank_you_panel_drafts_refuses_sent_with_blanks_then_marks_it_sent(demo_wb):
-    from infoview_kit.views.interview import ThankYouPanel
+    from infoview_kit.views.meeting import ThankYouPanel
 
     mid = helen(demo_wb)
     clock = FakeClock(dt.datetime(2026, 11, 24, 21, 0, tzinfo=dt.UTC))
@@ -509,6 +511,6 @@ def test_thank_you_panel_drafts_refuses_sent_with_blanks_then_marks_it_sent(demo
     assert "Marked sent" in status and f"message {panel.message_id}" in status
     msg = demo_wb.message(panel.message_id)
     assert msg["status"] == "sent" and msg["sent_at"] == "2026-11-24T21:26:00+00:00"
-    fu = planning.meeting_followups(demo_wb, mid).set_index("kind")
+    fu = interview.meeting_followups(demo_wb, mid).set_index("kind")
     assert not pd.isna(fu.loc["thank_you", "done_at"])
     assert panel._button.disabled and "Sent Tue 24 Nov" in panel._draft.value

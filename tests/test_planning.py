@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infoview_kit import interview
 from infoview_kit.base.errors import InputFormatError, NotFoundError
-from infoview_kit.interview import planning
 from infoview_kit.interview.calendars import read_ics
 from infoview_kit.store import Workbook
 
@@ -21,7 +21,7 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=CHICAGO)
 
 
 def helen(wb: Workbook) -> int:
-    mid = planning.pick_meeting(wb, "Helen Whitaker")
+    mid = interview.pick_meeting(wb, "Helen Whitaker")
     assert mid is not None
     return mid
 
@@ -31,13 +31,13 @@ def only(entries: list[dict]) -> dict:
     return entries[0]
 
 
-def log_helen(wb: Workbook, **extra: object) -> planning.MeetingLog:
+def log_helen(wb: Workbook, **extra: object) -> interview.MeetingLog:
     args: dict[str, object] = {
         "actual_start": "14:02", "actual_end": "14:29", "at": NOW,
         "advice": "Apply to the spring analyst cohort and practise timed SQL tests.",
         "next_steps": "Alex: sign up for the cohort alert. Helen: share the cohort opening date."}
     args.update(extra)
-    return planning.log_meeting_notes(wb, helen(wb), **args)  # type: ignore[arg-type]
+    return interview.log_meeting_notes(wb, helen(wb), **args)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ calendar files
@@ -46,7 +46,7 @@ def log_helen(wb: Workbook, **extra: object) -> planning.MeetingLog:
 def test_the_demo_meeting_calendar_file_reads_back_with_its_instant_alarm_uid_and_sequence(demo_wb, tmp_path):
     mid = helen(demo_wb)
     row = demo_wb.meeting(mid)
-    path = planning.meeting_calendar(demo_wb, mid, tmp_path, dtstamp=NOW)
+    path = interview.meeting_calendar(demo_wb, mid, tmp_path, dtstamp=NOW)
     assert path.name == f"{mid:04d}-meeting-Helen_Whitaker.ics"
     event = only(read_ics(path))
     assert event["start"] == dt.datetime(2026, 11, 24, 14, 0, tzinfo=CHICAGO)
@@ -54,27 +54,27 @@ def test_the_demo_meeting_calendar_file_reads_back_with_its_instant_alarm_uid_an
     assert event["end"] - event["start"] == dt.timedelta(minutes=30)
     assert (event["uid"], event["sequence"]) == (row["uid"], 0)
     assert (event["method"], event["status"]) == ("PUBLISH", "CONFIRMED")
-    assert event["alarms"] == [{"action": "DISPLAY", "trigger": dt.timedelta(minutes=-planning.ALARM_MIN)}]
+    assert event["alarms"] == [{"action": "DISPLAY", "trigger": dt.timedelta(minutes=-interview.ALARM_MIN)}]
     assert event["url"] == event["location"] == "https://meet.example.com/helen-alex"
     assert "Helen Whitaker" in event["summary"] and "watch" in event["description"]
     # the same inputs give the same bytes (reports are reproducible)
-    assert planning.meeting_ics_bytes(demo_wb, mid, dtstamp=NOW) == path.read_bytes()
+    assert interview.meeting_ics_bytes(demo_wb, mid, dtstamp=NOW) == path.read_bytes()
 
 
 def test_reschedule_then_cancel_rewrites_the_same_file_with_the_same_uid_and_a_higher_sequence(demo_wb, tmp_path):
     mid = helen(demo_wb)
     uid = demo_wb.meeting(mid)["uid"]
-    planning.arrange_meeting(demo_wb, demo_wb.meeting(mid)["contact_id"], "2026-12-02T09:30", meeting_id=mid,
+    interview.arrange_meeting(demo_wb, demo_wb.meeting(mid)["contact_id"], "2026-12-02T09:30", meeting_id=mid,
                              duration_min=20, at=NOW)
     out = tmp_path / "out"
-    path = planning.meeting_calendar(demo_wb, mid, out, dtstamp=NOW)
+    path = interview.meeting_calendar(demo_wb, mid, out, dtstamp=NOW)
     moved = only(read_ics(path))
     assert (moved["uid"], moved["sequence"]) == (uid, 1)
     assert moved["start"] == dt.datetime(2026, 12, 2, 9, 30, tzinfo=CHICAGO)
     assert moved["end"] - moved["start"] == dt.timedelta(minutes=20)
 
     assert demo_wb.cancel_meeting(mid, at=NOW)
-    again = planning.meeting_calendar(demo_wb, mid, out, dtstamp=NOW)
+    again = interview.meeting_calendar(demo_wb, mid, out, dtstamp=NOW)
     assert again == path and len(list(out.iterdir())) == 1
     cancelled = only(read_ics(again))
     assert (cancelled["uid"], cancelled["sequence"]) == (uid, 2)
@@ -92,54 +92,54 @@ def test_reschedule_then_cancel_rewrites_the_same_file_with_the_same_uid_and_a_h
 def test_meetings_in_any_time_zone_read_back_at_the_right_instant_across_daylight_saving(demo_wb, tmp_path, tz,
                                                                                        local, utc):
     cid = demo_wb.find_contact("Kenji Morimoto")
-    mid = planning.arrange_meeting(demo_wb, cid, local, timezone=tz, place="Video call", confirmed=True, at=NOW)
-    event = only(read_ics(planning.meeting_calendar(demo_wb, mid, tmp_path, dtstamp=NOW)))
+    mid = interview.arrange_meeting(demo_wb, cid, local, timezone=tz, place="Video call", confirmed=True, at=NOW)
+    event = only(read_ics(interview.meeting_calendar(demo_wb, mid, tmp_path, dtstamp=NOW)))
     assert event["start"] == utc
     assert str(event["start"].tzinfo) == tz
-    assert planning.meeting_start(demo_wb, mid) == utc
+    assert interview.meeting_start(demo_wb, mid) == utc
 
 
 def test_a_proposed_meeting_is_tentative_until_confirmed_then_the_same_entry_updates(demo_wb, tmp_path):
     cid = demo_wb.find_contact("Tariq Rahman")
-    mid = planning.propose_meeting(demo_wb, cid, "2026-12-03T15:00", duration_min=20, place="Cafe <b>Nero</b>",
+    mid = interview.propose_meeting(demo_wb, cid, "2026-12-03T15:00", duration_min=20, place="Cafe <b>Nero</b>",
                                    at=NOW)
     assert demo_wb.meeting(mid)["status"] == "proposed"
-    assert planning.pick_meeting(demo_wb, now=NOW) != mid, "a proposed meeting is not prepared yet"
-    first = only(read_ics(planning.meeting_ics_bytes(demo_wb, mid, dtstamp=NOW)))
+    assert interview.pick_meeting(demo_wb, now=NOW) != mid, "a proposed meeting is not prepared yet"
+    first = only(read_ics(interview.meeting_ics_bytes(demo_wb, mid, dtstamp=NOW)))
     assert (first["status"], first["sequence"], first["location"]) == ("TENTATIVE", 0, "Cafe <b>Nero</b>")
 
-    assert planning.confirm_meeting(demo_wb, mid, at=NOW) is True
-    assert planning.confirm_meeting(demo_wb, mid, at=NOW) is False
-    second = only(read_ics(planning.meeting_calendar(demo_wb, mid, tmp_path, dtstamp=NOW)))
+    assert interview.confirm_meeting(demo_wb, mid, at=NOW) is True
+    assert interview.confirm_meeting(demo_wb, mid, at=NOW) is False
+    second = only(read_ics(interview.meeting_calendar(demo_wb, mid, tmp_path, dtstamp=NOW)))
     assert (second["uid"], second["status"], second["sequence"]) == (first["uid"], "CONFIRMED", 1)
     events = demo_wb.events()
     assert (events["kind"] == "meeting_confirmed").sum() == 1
 
     demo_wb.cancel_meeting(mid, at=NOW)
     with pytest.raises(InputFormatError, match="cancelled"):
-        planning.confirm_meeting(demo_wb, mid)
+        interview.confirm_meeting(demo_wb, mid)
 
 
 def test_arranging_a_new_meeting_as_confirmed_and_a_bad_time_zone_says_what_is_expected(demo_wb):
     cid = demo_wb.find_contact("Tariq Rahman")
-    mid = planning.arrange_meeting(demo_wb, cid, dt.datetime(2026, 12, 3, 15, 0), confirmed=True, at=NOW)
+    mid = interview.arrange_meeting(demo_wb, cid, dt.datetime(2026, 12, 3, 15, 0), confirmed=True, at=NOW)
     assert demo_wb.meeting(mid)["status"] == "confirmed"
     assert demo_wb.meeting(mid)["timezone"] == "America/Chicago", "the profile's time zone by default"
     with pytest.raises(InputFormatError, match="IANA"):
-        planning.arrange_meeting(demo_wb, cid, "2026-12-04T15:00", timezone="Mars/Olympus_Mons")
+        interview.arrange_meeting(demo_wb, cid, "2026-12-04T15:00", timezone="Mars/Olympus_Mons")
 
 
 def test_an_empty_workbook_has_no_meeting_to_pick_and_nothing_to_export(new_wb, tmp_path):
-    assert planning.pick_meeting(new_wb, required=False) is None
+    assert interview.pick_meeting(new_wb, required=False) is None
     with pytest.raises(NotFoundError, match="schedule one"):
-        planning.pick_meeting(new_wb)
-    overview = planning.meetings_overview(new_wb)
-    assert overview.empty and list(overview.columns) == planning.OVERVIEW_COLUMNS
-    assert planning.export_meeting_files(new_wb, tmp_path, now=NOW) == []
+        interview.pick_meeting(new_wb)
+    overview = interview.meetings_overview(new_wb)
+    assert overview.empty and list(overview.columns) == interview.OVERVIEW_COLUMNS
+    assert interview.export_meeting_files(new_wb, tmp_path, now=NOW) == []
 
 
 def test_meetings_overview_shows_local_times(demo_wb):
-    overview = planning.meetings_overview(demo_wb).set_index("name")
+    overview = interview.meetings_overview(demo_wb).set_index("name")
     assert overview.loc["Helen Whitaker", "when"] == "Tue 24 Nov 2026 14:00 CST"
     assert overview.loc["Mateo Álvarez", "actual_min"] == 22.0
 
@@ -148,33 +148,33 @@ def test_meetings_overview_shows_local_times(demo_wb):
 
 
 def plan_minutes(wb: Workbook, mid: int) -> tuple[float, int]:
-    used, available = planning.plan_budget(wb, mid)
+    used, available = interview.plan_budget(wb, mid)
     assert used <= available, f"{used} minutes planned, only {available} available"
     return used, available
 
 
 def test_the_suggested_plan_is_saved_once_and_fits_the_meeting_less_the_buffer(demo_wb):
     mid = helen(demo_wb)
-    plan = planning.ensure_plan(demo_wb, mid)
+    plan = interview.ensure_plan(demo_wb, mid)
     assert not plan.empty and list(plan["position"]) == list(range(1, len(plan) + 1))
     assert plan_minutes(demo_wb, mid) == (25.0, 25)  # 30 minutes less 2 to open and 3 to close
     assert plan["theme"].iloc[-1] == "closing"
     assert "data analyst" in plan["text"].iloc[0], "a recruiter is asked about the role you want, not theirs"
     before = demo_wb.table_counts()
-    assert planning.ensure_plan(demo_wb, mid)["text"].tolist() == plan["text"].tolist()
+    assert interview.ensure_plan(demo_wb, mid)["text"].tolist() == plan["text"].tolist()
     assert demo_wb.table_counts() == before
 
 
 def test_reorder_add_and_drop_questions_and_never_exceed_the_time(demo_wb):
     mid = helen(demo_wb)
-    texts = planning.ensure_plan(demo_wb, mid)["text"].tolist()
+    texts = interview.ensure_plan(demo_wb, mid)["text"].tolist()
 
-    moved = planning.move_question(demo_wb, mid, texts[0], +1)
+    moved = interview.move_question(demo_wb, mid, texts[0], +1)
     assert moved["text"].tolist()[:2] == [texts[1], texts[0]]
-    assert planning.move_question(demo_wb, mid, texts[1], -5)["text"].iloc[0] == texts[1], "clamped at the top"
+    assert interview.move_question(demo_wb, mid, texts[1], -5)["text"].iloc[0] == texts[1], "clamped at the top"
 
     mine = "What do you wish you had known before your first year in this field?"
-    added = planning.replan(demo_wb, mid, extra=[mine, mine])
+    added = interview.replan(demo_wb, mid, extra=[mine, mine])
     assert added["text"].tolist().count(mine) == 1
     row = added[added["text"] == mine].iloc[0]
     assert (row["theme"], row["minutes"]) == ("extra", 3)
@@ -182,50 +182,50 @@ def test_reorder_add_and_drop_questions_and_never_exceed_the_time(demo_wb):
     plan_minutes(demo_wb, mid)
     assert set(texts[:3]) <= set(added["text"]), "must-ask questions are never pushed out"
 
-    dropped = planning.replan(demo_wb, mid, dropped=[mine, "not a question in the plan"])
+    dropped = interview.replan(demo_wb, mid, dropped=[mine, "not a question in the plan"])
     assert mine not in dropped["text"].tolist()
     assert list(dropped["position"]) == list(range(1, len(dropped) + 1))
     plan_minutes(demo_wb, mid)
 
     with pytest.raises(NotFoundError):
-        planning.move_question(demo_wb, mid, "not a question in the plan", 1)
+        interview.move_question(demo_wb, mid, "not a question in the plan", 1)
 
 
 def test_a_question_answerable_online_is_not_added_and_the_reason_is_given(demo_wb):
     mid = helen(demo_wb)
     with pytest.raises(InputFormatError, match="past employers are on their profile"):
-        planning.replan(demo_wb, mid, extra=["Where did you work before Meridian?"])
+        interview.replan(demo_wb, mid, extra=["Where did you work before Meridian?"])
     with pytest.raises(InputFormatError, match="already in your research"):
-        planning.replan(demo_wb, mid, extra=["What did you do as Head of Talent Acquisition in 2022?"])
+        interview.replan(demo_wb, mid, extra=["What did you do as Head of Talent Acquisition in 2022?"])
 
 
 def test_a_question_left_out_comes_back_with_its_own_minutes(demo_wb):
     mid = helen(demo_wb)
-    planning.ensure_plan(demo_wb, mid)
-    left_out = planning.left_out_questions(demo_wb, mid)
+    interview.ensure_plan(demo_wb, mid)
+    left_out = interview.left_out_questions(demo_wb, mid)
     assert left_out
-    plan = planning.replan(demo_wb, mid, extra=[left_out[0]])
+    plan = interview.replan(demo_wb, mid, extra=[left_out[0]])
     row = plan[plan["text"] == left_out[0]].iloc[0]
     assert row["theme"] != "extra" and row["minutes"] in (1, 2, 3, 4, 5)
-    assert left_out[0] not in planning.left_out_questions(demo_wb, mid)
+    assert left_out[0] not in interview.left_out_questions(demo_wb, mid)
     plan_minutes(demo_wb, mid)
 
 
 def test_a_shorter_meeting_trims_the_saved_plan_and_keeps_the_must_ask_questions(demo_wb):
     mid = helen(demo_wb)
-    must = planning.ensure_plan(demo_wb, mid).query("must_ask")["text"].tolist()
+    must = interview.ensure_plan(demo_wb, mid).query("must_ask")["text"].tolist()
     demo_wb.reschedule_meeting(mid, "2026-11-24T14:00", duration_min=20)
-    plan = planning.ensure_plan(demo_wb, mid)
+    plan = interview.ensure_plan(demo_wb, mid)
     assert plan_minutes(demo_wb, mid)[1] == 15
     assert set(must) <= set(plan["text"])
 
 
 def test_reset_goes_back_to_the_suggested_plan_and_keeps_answers(demo_wb):
     mid = helen(demo_wb)
-    first = planning.ensure_plan(demo_wb, mid)["text"].tolist()
-    planning.replan(demo_wb, mid, dropped=first[3:5])
+    first = interview.ensure_plan(demo_wb, mid)["text"].tolist()
+    interview.replan(demo_wb, mid, dropped=first[3:5])
     demo_wb.log_meeting(mid, answers={first[0]: "Busy in spring"})
-    again = planning.ensure_plan(demo_wb, mid, reset=True)
+    again = interview.ensure_plan(demo_wb, mid, reset=True)
     assert again["text"].tolist() == first
     assert again["answer"].iloc[0] == "Busy in spring"
 
@@ -235,19 +235,19 @@ def test_reset_goes_back_to_the_suggested_plan_and_keeps_answers(demo_wb):
                 max_size=8))
 def test_any_sequence_of_edits_keeps_the_plan_within_the_time_available(demo_path, steps):
     with Workbook.open(demo_path) as wb:
-        mid = planning.pick_meeting(wb, "Kenji Morimoto")
+        mid = interview.pick_meeting(wb, "Kenji Morimoto")
         assert mid is not None
-        planning.ensure_plan(wb, mid, reset=True)
+        interview.ensure_plan(wb, mid, reset=True)
         must = set(wb.questions(mid).query("must_ask")["text"])
         for n, (op, index, step) in enumerate(steps):
             texts = wb.questions(mid)["text"].tolist()
             pick = texts[index % len(texts)] if texts else "nothing"
             if op == "move" and texts:
-                planning.move_question(wb, mid, pick, step)
+                interview.move_question(wb, mid, pick, step)
             elif op == "add":
-                planning.replan(wb, mid, extra=[f"Own question number {n} about the work itself?"])
+                interview.replan(wb, mid, extra=[f"Own question number {n} about the work itself?"])
             elif op == "drop" and pick not in must:
-                planning.replan(wb, mid, dropped=[pick])
+                interview.replan(wb, mid, dropped=[pick])
             plan_minutes(wb, mid)
             assert must <= set(wb.questions(mid)["text"])
 
@@ -260,8 +260,8 @@ def test_the_brief_has_who_they_are_common_ground_the_plan_and_the_checklist(dem
     cid = demo_wb.meeting(mid)["contact_id"]
     demo_wb.add_research(cid, "accomplishment", "Built the <script>alert(1)</script> graduate scheme",
                          organization="Meridian Insurance", source_url="https://example.org/x")
-    plan = planning.ensure_plan(demo_wb, mid)
-    path = planning.write_brief(demo_wb, mid, tmp_path)
+    plan = interview.ensure_plan(demo_wb, mid)
+    path = interview.write_brief(demo_wb, mid, tmp_path)
     page = path.read_text(encoding="utf-8")
     assert path.name == f"{mid:04d}-brief-Helen_Whitaker.html"
     for expected in ("Helen Whitaker", "Head of Talent Acquisition", "Meridian Insurance", "Riverton Data Meetup",
@@ -286,12 +286,12 @@ def test_the_brief_has_who_they_are_common_ground_the_plan_and_the_checklist(dem
     ("Cher", ("Cher", None, None, None, None)),
 ])
 def test_parse_referrals_reads_a_name_per_line(line, expected):
-    person = only(planning.parse_referrals(line))  # type: ignore[arg-type]
+    person = only(interview.parse_referrals(line))  # type: ignore[arg-type]
     assert tuple(person[k] for k in ("first_name", "last_name", "company", "position", "email")) == expected
 
 
 def test_parse_referrals_skips_blank_lines_and_repeats_and_splits_on_semicolons():
-    people = planning.parse_referrals("Sam Lee; \n\nSam Lee\n  Ana Ruiz , Acme  ")
+    people = interview.parse_referrals("Sam Lee; \n\nSam Lee\n  Ana Ruiz , Acme  ")
     assert [(p["first_name"], p["company"]) for p in people] == [("Sam", None), ("Ana", "Acme")]
 
 
@@ -310,7 +310,7 @@ def test_names_they_suggested_become_contacts_referred_by_them_once_even_when_lo
     assert "suggested by Helen Whitaker" in quinn["where_found"]
     sources = demo_wb.contacts().set_index("id").loc[quinn["id"], "sources"]
     assert sources == "referral"
-    assert planning.referrals_of(demo_wb, mid)["name"].tolist() == ["Quinn Marlowe", "<img src=x onerror=alert(1)>"]
+    assert interview.referrals_of(demo_wb, mid)["name"].tolist() == ["Quinn Marlowe", "<img src=x onerror=alert(1)>"]
 
 
 def test_a_suggested_person_already_in_the_workbook_is_not_added_twice(demo_wb):
@@ -329,7 +329,7 @@ def test_the_same_name_at_another_employer_is_another_person(demo_wb):
 
 def test_the_log_keeps_what_was_said_and_answers_and_a_time_of_day_is_on_the_meeting_day(demo_wb):
     mid = helen(demo_wb)
-    text = planning.ensure_plan(demo_wb, mid)["text"].iloc[0]
+    text = interview.ensure_plan(demo_wb, mid)["text"].iloc[0]
     result = log_helen(demo_wb, notes="Spring is busy.", resources="Meridian careers blog", answers={text: "Tight"})
     assert result.held
     m = demo_wb.meetings().set_index("id").loc[mid]
@@ -338,15 +338,15 @@ def test_the_log_keeps_what_was_said_and_answers_and_a_time_of_day_is_on_the_mee
     assert (m["notes"], m["resources"]) == ("Spring is busy.", "Meridian careers blog")
     assert demo_wb.questions(mid)["answer"].iloc[0] == "Tight"
     with pytest.raises(InputFormatError):
-        planning.log_meeting_notes(demo_wb, mid, actual_end="25:61")
+        interview.log_meeting_notes(demo_wb, mid, actual_end="25:61")
 
 
 def test_a_log_without_an_end_is_not_held_and_drafts_nothing(demo_wb):
-    result = planning.log_meeting_notes(demo_wb, helen(demo_wb), notes="Prepared.", at=NOW)
+    result = interview.log_meeting_notes(demo_wb, helen(demo_wb), notes="Prepared.", at=NOW)
     assert not result.held and result.closing is None
     assert "not held yet" in result.summary()
     with pytest.raises(InputFormatError, match="not logged as held"):
-        planning.close_the_loop(demo_wb, helen(demo_wb))
+        interview.close_the_loop(demo_wb, helen(demo_wb))
 
 
 # ------------------------------------------------------------------ closing the loop
@@ -358,7 +358,7 @@ def test_the_thank_you_is_drafted_from_the_log_and_due_exactly_24_hours_after_th
     end = dt.datetime(2026, 11, 24, 14, 29, tzinfo=CHICAGO)
     assert result.closing is not None and result.closing.thank_you is not None
     assert result.closing.thank_you_due == end + dt.timedelta(hours=24)
-    follow = planning.meeting_followups(demo_wb, mid).set_index("kind")
+    follow = interview.meeting_followups(demo_wb, mid).set_index("kind")
     assert follow.loc["thank_you", "due_at"] == pd.Timestamp(end + dt.timedelta(hours=24))
     thanks = demo_wb.message(result.closing.thank_you)
     assert (thanks["kind"], thanks["status"], thanks["meeting_id"]) == ("thank_you", "draft", mid)
@@ -371,9 +371,9 @@ def test_the_referral_ask_is_due_the_first_business_day_of_the_next_week_after_t
     mid = helen(demo_wb)
     result = log_helen(demo_wb)
     assert result.closing is not None and result.closing.referral_ask is not None
-    monday = dt.datetime(2026, 11, 30, planning.REFERRAL_ASK_HOUR, 0, tzinfo=CHICAGO)
+    monday = dt.datetime(2026, 11, 30, interview.REFERRAL_ASK_HOUR, 0, tzinfo=CHICAGO)
     assert result.closing.referral_ask_due == monday
-    follow = planning.meeting_followups(demo_wb, mid).set_index("kind")
+    follow = interview.meeting_followups(demo_wb, mid).set_index("kind")
     assert follow.loc["referral_ask", "due_at"] == pd.Timestamp(monday)
     assert follow.loc["referral_ask", "message_id"] == result.closing.referral_ask_draft
     ask = demo_wb.message(result.closing.referral_ask_draft)
@@ -394,7 +394,7 @@ def test_the_referral_ask_is_due_the_first_business_day_of_the_next_week_after_t
     (dt.datetime(2026, 11, 29, 18, 0, tzinfo=dt.UTC), "US", "America/Chicago", dt.datetime(2026, 11, 30, 9, 0)),
 ])
 def test_referral_ask_due_dates(end, country, tz, due):
-    assert planning.referral_ask_due(end, country=country, tz=tz) == due.replace(tzinfo=ZoneInfo(tz))
+    assert interview.referral_ask_due(end, country=country, tz=tz) == due.replace(tzinfo=ZoneInfo(tz))
 
 
 def test_no_referral_ask_when_they_already_suggested_people_and_an_open_one_is_closed(demo_wb):
@@ -403,7 +403,7 @@ def test_no_referral_ask_when_they_already_suggested_people_and_an_open_one_is_c
     assert first.closing is not None and first.closing.referral_ask is not None
     later = log_helen(demo_wb, referrals="Quinn Marlowe, Meridian Insurance")
     assert later.closing is not None and later.closing.referral_ask is None
-    follow = planning.meeting_followups(demo_wb, mid).set_index("kind")
+    follow = interview.meeting_followups(demo_wb, mid).set_index("kind")
     assert pd.notna(follow.loc["referral_ask", "done_at"])
 
 
@@ -411,19 +411,19 @@ def test_closing_the_loop_twice_adds_nothing_and_a_sent_thank_you_is_not_drafted
     mid = helen(demo_wb)
     first = log_helen(demo_wb)
     counts = demo_wb.table_counts()
-    again = planning.close_the_loop(demo_wb, mid, at=NOW)
+    again = interview.close_the_loop(demo_wb, mid, at=NOW)
     assert (again.thank_you, again.referral_ask) == (first.closing.thank_you, first.closing.referral_ask)  # type: ignore[union-attr]
     assert demo_wb.table_counts() == counts
     demo_wb.mark_sent(again.thank_you, at=NOW)
-    after = planning.close_the_loop(demo_wb, mid, at=NOW)
-    assert after.thank_you is None and "already sent" in planning.MeetingLog(mid, True, closing=after).summary()
+    after = interview.close_the_loop(demo_wb, mid, at=NOW)
+    assert after.thank_you is None and "already sent" in interview.MeetingLog(mid, True, closing=after).summary()
     assert demo_wb.table_counts()["messages"] == counts["messages"]
-    follow = planning.meeting_followups(demo_wb, mid).set_index("kind")
+    follow = interview.meeting_followups(demo_wb, mid).set_index("kind")
     assert pd.notna(follow.loc["thank_you", "done_at"]), "sending the thank-you fulfils its follow-up"
 
 
 def test_a_thank_you_not_sent_within_24_hours_is_overdue_and_one_sent_in_time_is_not(demo_wb):
-    from infoview_kit.interview.questions import is_overdue
+    from infoview_kit.interview.clock import is_overdue
 
     mid = helen(demo_wb)
     result = log_helen(demo_wb)
@@ -433,7 +433,7 @@ def test_a_thank_you_not_sent_within_24_hours_is_overdue_and_one_sent_in_time_is
     assert is_overdue(due, None, due + dt.timedelta(minutes=1))
     sent = due - dt.timedelta(hours=2)
     demo_wb.mark_sent(result.closing.thank_you, at=sent)
-    row = planning.meeting_followups(demo_wb, mid).set_index("kind").loc["thank_you"]
+    row = interview.meeting_followups(demo_wb, mid).set_index("kind").loc["thank_you"]
     assert row["done_at"] == pd.Timestamp(sent)
     assert not is_overdue(due, row["done_at"].to_pydatetime(), due + dt.timedelta(days=1))
 
@@ -444,9 +444,9 @@ def test_a_thank_you_not_sent_within_24_hours_is_overdue_and_one_sent_in_time_is
 def test_start_and_end_record_the_actual_times_and_planned_vs_actual_minutes(demo_wb):
     mid = helen(demo_wb)
     start = dt.datetime(2026, 11, 24, 20, 1, tzinfo=dt.UTC)
-    planning.start_meeting(demo_wb, mid, start)
+    interview.start_meeting(demo_wb, mid, start)
     assert demo_wb.meeting(mid)["status"] == "confirmed"
-    due = planning.end_meeting(demo_wb, mid, start + dt.timedelta(minutes=33))
+    due = interview.end_meeting(demo_wb, mid, start + dt.timedelta(minutes=33))
     assert due == start + dt.timedelta(minutes=33, hours=24)
     row = demo_wb.meetings().set_index("id").loc[mid]
     assert (row["status"], row["duration_min"], row["actual_min"]) == ("held", 30, 33.0)
@@ -456,12 +456,12 @@ def test_export_writes_calendar_files_briefs_and_drafts(demo_wb, tmp_path):
     mid = helen(demo_wb)
     closing = log_helen(demo_wb).closing
     assert closing is not None and closing.thank_you and closing.referral_ask_draft
-    kenji = planning.pick_meeting(demo_wb, "Kenji Morimoto")
+    kenji = interview.pick_meeting(demo_wb, "Kenji Morimoto")
     cid = demo_wb.find_contact("Tariq Rahman")
-    gone = planning.arrange_meeting(demo_wb, cid, "2026-12-10T10:00", confirmed=True, at=NOW)
+    gone = interview.arrange_meeting(demo_wb, cid, "2026-12-10T10:00", confirmed=True, at=NOW)
     demo_wb.cancel_meeting(gone, at=NOW)
     out = tmp_path / "out"
-    names = sorted(p.name for p in planning.export_meeting_files(demo_wb, out, now=NOW, meeting_id=mid))
+    names = sorted(p.name for p in interview.export_meeting_files(demo_wb, out, now=NOW, meeting_id=mid))
     assert names == sorted([
         f"{mid:04d}-brief-Helen_Whitaker.html", f"{kenji:04d}-meeting-Kenji_Morimoto.ics",
         f"{kenji:04d}-brief-Kenji_Morimoto.html", f"{gone:04d}-meeting-Tariq_Rahman.ics",
@@ -488,7 +488,7 @@ def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_e
     page = result.html[0].read_text(encoding="utf-8")
     assert "Referral ask drafted for Mon 30 Nov" in page and "Your advice to apply to the spring" in page
     with Workbook.open(demo_path) as wb:
-        m = wb.meeting(planning.pick_meeting(wb, "Helen Whitaker"))
+        m = wb.meeting(interview.pick_meeting(wb, "Helen Whitaker"))
         assert m["status"] == "held" and m["advice"].startswith("Apply to the spring")
 
     empty = tmp_path / "new.sqlite"
@@ -502,13 +502,14 @@ def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_e
 def test_notebook_04_reopens_on_the_meeting_held_without_any_name_given(demo_path, tmp_path):
     """The issue: after a meeting was held, re-running 04 said "No confirmed meeting yet"."""
     from infoview_kit.reports.run import run_notebooks
-    from infoview_kit.views.interview import MeetingLogForm, MeetingPicker
+    from infoview_kit.views.interview import MeetingPicker
+    from infoview_kit.views.meeting import MeetingLogForm
 
     with Workbook.open(demo_path) as wb:  # as notebook 04 opens (no current meeting yet), then by clicking
         mid = helen(wb)
         wb.set_current(contact_id=wb.find_contact("Tariq Rahman"))  # another person chosen elsewhere
         assert wb.current()["meeting_id"] is None
-        shown = planning.pick_meeting(wb, now=NOW, required=False)
+        shown = interview.pick_meeting(wb, now=NOW, required=False)
         assert MeetingPicker(wb, shown, now=NOW).value == shown == mid, "the meeting that has started"
         form = MeetingLogForm(wb, shown)
         form._start.value, form._end.value = "14:00", "14:27"
@@ -526,11 +527,11 @@ def test_notebook_04_reopens_on_the_meeting_held_without_any_name_given(demo_pat
 
 
 def test_log_from_parameters_logs_only_what_was_given(demo_wb):
-    mid = planning.pick_meeting(demo_wb, "Helen Whitaker")
-    assert planning.log_from_parameters(demo_wb, mid) is None  # nothing given: nothing logged
-    assert planning.log_from_parameters(demo_wb, None, notes="x") is None
+    mid = interview.pick_meeting(demo_wb, "Helen Whitaker")
+    assert interview.log_from_parameters(demo_wb, mid) is None  # nothing given: nothing logged
+    assert interview.log_from_parameters(demo_wb, None, notes="x") is None
     assert demo_wb.meeting(mid)["status"] == "confirmed"
-    logged = planning.log_from_parameters(demo_wb, mid, start="2026-11-24T14:02", end="2026-11-24T14:29",
+    logged = interview.log_from_parameters(demo_wb, mid, start="2026-11-24T14:02", end="2026-11-24T14:29",
                                           advice="Practise timed SQL tests.", referrals="Rui Ferreira")
     assert logged is not None and logged.held
     m = demo_wb.meeting(mid)
@@ -542,18 +543,18 @@ def test_log_from_parameters_logs_only_what_was_given(demo_wb):
 
 def test_answers_under_questions_that_leave_the_plan_are_kept_off_the_plan_never_dropped(demo_wb):
     mid = helen(demo_wb)
-    plan = planning.ensure_plan(demo_wb, mid)
+    plan = interview.ensure_plan(demo_wb, mid)
     first, second = (str(t) for t in plan["text"].iloc[:2])
     demo_wb.log_meeting(mid, answers={first: "Kept.", "A question never in the plan?": "Also kept."})
     assert demo_wb.off_plan_answers(mid)[["text", "answer"]].values.tolist() == [
         ["A question never in the plan?", "Also kept."]]
-    planning.replan(demo_wb, mid, dropped=[first, second])
+    interview.replan(demo_wb, mid, dropped=[first, second])
     assert first not in demo_wb.questions(mid)["text"].tolist()
     kept = demo_wb.off_plan_answers(mid)
     assert sorted(kept["text"]) == sorted([first, "A question never in the plan?"]), "no empty question kept"
     assert (kept["position"] == 0).all() and len(demo_wb.questions(mid)) == len(plan) - 2
-    assert first not in planning.brief_html(demo_wb, mid), "the brief reads only the plan"
-    planning.replan(demo_wb, mid, extra=[first])  # back in the plan, with its answer
+    assert first not in interview.brief_html(demo_wb, mid), "the brief reads only the plan"
+    interview.replan(demo_wb, mid, extra=[first])  # back in the plan, with its answer
     assert demo_wb.questions(mid).set_index("text").loc[first, "answer"] == "Kept."
     demo_wb.log_meeting(mid, answers={"A question never in the plan?": ""})  # emptied: let go
     assert demo_wb.off_plan_answers(mid).empty
@@ -561,17 +562,17 @@ def test_answers_under_questions_that_leave_the_plan_are_kept_off_the_plan_never
 
 def test_saving_the_same_plan_again_writes_nothing(demo_wb):
     mid = helen(demo_wb)
-    plan = planning.ensure_plan(demo_wb, mid)
+    plan = interview.ensure_plan(demo_wb, mid)
     version = demo_wb.version
     demo_wb.save_questions(mid, plan)
-    planning.replan(demo_wb, mid)
+    interview.replan(demo_wb, mid)
     assert demo_wb.version == version
 
 
 def test_a_meeting_moves_to_another_time_zone_and_its_place_can_be_cleared(demo_wb, tmp_path):
     mid = helen(demo_wb)
     seq = demo_wb.meeting(mid)["sequence"]
-    planning.arrange_meeting(demo_wb, None, "2026-11-24T21:00", meeting_id=mid, timezone="Europe/London", place="")
+    interview.arrange_meeting(demo_wb, None, "2026-11-24T21:00", meeting_id=mid, timezone="Europe/London", place="")
     m = demo_wb.meeting(mid)
     assert (m["timezone"], m["place"], m["starts_at"], m["sequence"]) == (
         "Europe/London", None, "2026-11-24T21:00:00+00:00", seq + 1)
@@ -582,12 +583,12 @@ def test_a_meeting_moves_to_another_time_zone_and_its_place_can_be_cleared(demo_
 
 
 def test_meeting_choices_list_meetings_ahead_soonest_first_then_past_newest_first(demo_wb):
-    kenji = planning.pick_meeting(demo_wb, "Kenji Morimoto")
+    kenji = interview.pick_meeting(demo_wb, "Kenji Morimoto")
     demo_wb.cancel_meeting(kenji)
-    choices = planning.meeting_choices(demo_wb, now=NOW)
+    choices = interview.meeting_choices(demo_wb, now=NOW)
     ids = [i for _, i in choices]
     assert ids[0] == 9 and ids[-1] == kenji and ids[1:3] == [7, 6]
-    assert choices[0][0] == f"{planning.describe_meeting(demo_wb, 9)}"
+    assert choices[0][0] == f"{interview.describe_meeting(demo_wb, 9)}"
 
 
 def test_the_meeting_stamp_changes_with_what_the_meeting_views_show_and_only_then(demo_wb):
@@ -597,5 +598,5 @@ def test_the_meeting_stamp_changes_with_what_the_meeting_views_show_and_only_the
     assert (demo_wb.meeting_stamp(mid), demo_wb.meeting_stamp()) == (one, every)
     demo_wb.log_meeting(mid, advice="New advice.")
     assert demo_wb.meeting_stamp(mid) != one and demo_wb.meeting_stamp() == every
-    demo_wb.cancel_meeting(planning.pick_meeting(demo_wb, "Kenji Morimoto"))
+    demo_wb.cancel_meeting(interview.pick_meeting(demo_wb, "Kenji Morimoto"))
     assert demo_wb.meeting_stamp() != every

@@ -202,7 +202,7 @@ def test_record_reply_judges_the_future_by_the_profiles_calendar(new_wb):
 
 
 def test_done_then_sent_is_one_thank_you_and_an_edited_draft_is_never_redrafted(new_wb):
-    from infoview_kit.interview import planning
+    from infoview_kit import interview
     from infoview_kit.reports import charts
     from infoview_kit.views.outreach import save_edited
 
@@ -211,12 +211,12 @@ def test_done_then_sent_is_one_thank_you_and_an_edited_draft_is_never_redrafted(
     mid = new_wb.schedule_meeting(cid, "2026-11-03T10:00", at="2026-11-01T09:00:00+00:00")
     new_wb.log_meeting(mid, actual_start="2026-11-03T10:00", actual_end="2026-11-03T10:25",
                        advice="Learn SQL first.")
-    closing = planning.close_the_loop(new_wb, mid, at="2026-11-03T11:00:00+00:00")
+    closing = interview.close_the_loop(new_wb, mid, at="2026-11-03T11:00:00+00:00")
     draft = new_wb.message(closing.thank_you)
     mine = save_edited(new_wb, cid, "thank_you", draft["subject"], "Dear Ada,\n\nMy own words.\n\nAlex",
                        at="2026-11-03T11:05:00+00:00")
     assert mine == closing.thank_you
-    again = planning.close_the_loop(new_wb, mid, at="2026-11-03T11:10:00+00:00")  # Save log again
+    again = interview.close_the_loop(new_wb, mid, at="2026-11-03T11:10:00+00:00")  # Save log again
     assert again.thank_you == mine and "My own words" in new_wb.message(mine)["body"]
     (fid,) = new_wb.followups().query("kind == 'thank_you'")["id"]
     new_wb.mark_followup_done(int(fid), at="2026-11-03T12:00:00+00:00")  # Done on the board...

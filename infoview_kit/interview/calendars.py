@@ -77,23 +77,10 @@ def uid_for(*parts: str, domain: str = DEFAULT_DOMAIN) -> str:
     return f"{digest}@{domain}"
 
 
-def meeting_ics(
-    *,
-    uid: str,
-    sequence: int,
-    start: datetime,
-    duration_min: int,
-    summary: str,
-    dtstamp: datetime,
-    description: str = "",
-    location: str = "",
-    url: str | None = None,
-    organizer_email: str | None = None,
-    attendee_email: str | None = None,
-    alarm_min: int | None = 30,
-    method: str = "PUBLISH",
-    status: str = "CONFIRMED",
-) -> bytes:
+def meeting_ics(*, uid: str, sequence: int, start: datetime, duration_min: int, summary: str, dtstamp: datetime,
+                description: str = "", location: str = "", url: str | None = None,
+                organizer_email: str | None = None, attendee_email: str | None = None,
+                alarm_min: int | None = 30, method: str = "PUBLISH", status: str = "CONFIRMED") -> bytes:
     """Return an .ics file with one meeting (VEVENT) and its reminder alarm.
 
     The output depends only on the arguments (``dtstamp`` is passed in, the VTIMEZONE
@@ -142,6 +129,30 @@ def meeting_ics(
     InputFormatError
         If a value is missing or not in the form described above.
     """
+    method, status = _method_and_status(method, status)
+    uid, sequence = _uid(uid), _int(sequence, "sequence", low=0)
+    duration = _int(duration_min, "duration_min", low=1, high=24 * 60)
+    start = _zoned(_require_aware(start, "start"))
+    stamp = _require_aware(dtstamp, "dtstamp").astimezone(UTC)
+    end = _zoned((start.astimezone(UTC) + timedelta(minutes=duration)).astimezone(start.tzinfo))
+    summary_text = _summary(summary)
+    organizer, attendee = _organizer_and_attendee(method, organizer_email, attendee_email)
+    alarm = None if alarm_min is None else _int(alarm_min, "alarm_min", low=0, high=_MAX_ALARM_MIN)
+    event = Event.new(uid=uid, sequence=sequence, stamp=stamp, start=start, end=end, summary=summary_text,
+                      description=_ics_text(description, "description") or None,
+                      location=_ics_text(location, "location") or None, url=_url(url))
+    event.add("status", status)
+    _add_people(event, method, organizer, attendee)
+    if alarm is not None and method != "CANCEL":
+        event.add_component(Alarm.new_display(f"Reminder: {summary_text}", timedelta(minutes=-alarm)))
+    calendar = _calendar(method)
+    calendar.add_component(event)
+    # A VTIMEZONE covering the year before to the year after keeps the file small and deterministic.
+    calendar.add_missing_timezones(first_date=date(start.year - 1, 1, 1), last_date=date(start.year + 2, 1, 1))
+    return bytes(calendar.to_ical())
+
+
+def _method_and_status(method: str, status: str) -> tuple[str, str]:
     method = _choice(method, _METHODS, "method")
     status = _choice(status, _STATUSES, "status")
     if (method == "CANCEL") != (status == "CANCELLED"):
@@ -149,34 +160,26 @@ def meeting_ics(
             f"method {method} with status {status}: a cancellation needs method='CANCEL' and "
             "status='CANCELLED' together; use cancel_ics()."
         )
-    uid = _uid(uid)
-    sequence = _int(sequence, "sequence", low=0)
-    duration = _int(duration_min, "duration_min", low=1, high=24 * 60)
-    start = _zoned(_aware(start, "start"))
-    stamp = _aware(dtstamp, "dtstamp").astimezone(UTC)
-    end = _zoned((start.astimezone(UTC) + timedelta(minutes=duration)).astimezone(start.tzinfo))
-    summary_text = _text(summary, "summary")
-    if not summary_text.strip():
+    return method, status
+
+
+def _summary(summary: Any) -> str:
+    text = _ics_text(summary, "summary")
+    if not text.strip():
         raise InputFormatError("summary is empty: give the meeting a title, e.g. 'Coffee with Ana Ruiz'.")
+    return text
+
+
+def _organizer_and_attendee(method: str, organizer_email: Any, attendee_email: Any) -> tuple[str | None, str | None]:
     organizer = _email(organizer_email, "organizer_email")
     attendee = _email(attendee_email, "attendee_email")
     if method == "REQUEST" and organizer is None:
         raise InputFormatError("method='REQUEST' (an invitation) needs organizer_email, your own address.")
-    if alarm_min is not None:
-        alarm_min = _int(alarm_min, "alarm_min", low=0, high=_MAX_ALARM_MIN)
+    return organizer, attendee
 
-    event = Event.new(
-        uid=uid,
-        sequence=sequence,
-        stamp=stamp,
-        start=start,
-        end=end,
-        summary=summary_text,
-        description=_text(description, "description") or None,
-        location=_text(location, "location") or None,
-        url=_url(url),
-    )
-    event.add("status", status)
+
+def _add_people(event: Event, method: str, organizer: str | None, attendee: str | None) -> None:
+    """Add the organizer, and the attendee unless the calendar is PUBLISH (RFC 5546 forbids it there)."""
     if organizer is not None:
         event.add("organizer", vCalAddress(f"mailto:{organizer}"))
     if attendee is not None and method != "PUBLISH":
@@ -186,16 +189,6 @@ def meeting_ics(
             address.params["PARTSTAT"] = "NEEDS-ACTION"
             address.params["RSVP"] = "TRUE"
         event.add("attendee", address)
-    if alarm_min is not None and method != "CANCEL":
-        event.add_component(Alarm.new_display(f"Reminder: {summary_text}", timedelta(minutes=-alarm_min)))
-
-    calendar = _calendar(method)
-    calendar.add_component(event)
-    # A VTIMEZONE covering the year before to the year after keeps the file small and deterministic.
-    calendar.add_missing_timezones(
-        first_date=date(start.year - 1, 1, 1), last_date=date(start.year + 2, 1, 1)
-    )
-    return bytes(calendar.to_ical())
 
 
 def cancel_ics(
@@ -291,9 +284,9 @@ def reminders_ics(
     InputFormatError
         If an item lacks a field, has a naive datetime, or two items share a ``uid``.
     """
-    stamp = _aware(dtstamp, "dtstamp").astimezone(UTC)
+    stamp = _require_aware(dtstamp, "dtstamp").astimezone(UTC)
     calendar = _calendar("PUBLISH")
-    calendar.calendar_name = _text(calname, "calname") or "Follow-ups"
+    calendar.calendar_name = _ics_text(calname, "calname") or "Follow-ups"
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
         where = f"follow-up {number}"
@@ -307,7 +300,7 @@ def reminders_ics(
             raise InputFormatError(f"{where}: this uid appears twice; each follow-up needs its own key.")
         seen.add(key)
         due_day, trigger = _due(item.get("due"), where)
-        summary = _text(item.get("summary"), f"{where}: summary")
+        summary = _ics_text(item.get("summary"), f"{where}: summary")
         if not summary.strip():
             raise InputFormatError(f"{where}: 'summary' is empty; say what to do, e.g. 'Send a thank-you'.")
         event = Event.new(
@@ -317,7 +310,7 @@ def reminders_ics(
             start=due_day,
             end=due_day + timedelta(days=1),
             summary=summary,
-            description=_text(item.get("description"), f"{where}: description") or None,
+            description=_ics_text(item.get("description"), f"{where}: description") or None,
             transparency=TRANSP.TRANSPARENT,
         )
         event.add("categories", ["Follow-up"])
@@ -470,7 +463,8 @@ def _int(value: Any, field: str, *, low: int, high: int | None = None) -> int:
     return value
 
 
-def _aware(value: Any, field: str) -> datetime:
+def _require_aware(value: Any, field: str) -> datetime:
+    """Return `value` when it is a datetime with a time zone; calendar files refuse naive times."""
     if not isinstance(value, datetime):
         raise InputFormatError(f"{field} must be a datetime, got {type(value).__name__} {value!r}.")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -507,7 +501,8 @@ def _is_iana(tzid: str) -> bool:
     return True
 
 
-def _text(value: Any, field: str) -> str:
+def _ics_text(value: Any, field: str) -> str:
+    """Return calendar text: None is "", line ends are LF, control characters go; not text is refused."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -547,7 +542,7 @@ def _due(value: Any, where: str) -> tuple[date, timedelta]:
     """Return the all-day date of a follow-up and its alarm trigger from local midnight."""
     nine = timedelta(hours=REMINDER_HOUR)
     if isinstance(value, datetime):
-        _aware(value, f"{where}: due")
+        _require_aware(value, f"{where}: due")
         since_midnight = timedelta(hours=value.hour, minutes=value.minute)
         return value.date(), min(nine, max(timedelta(0), since_midnight - timedelta(hours=1)))
     if isinstance(value, date):

@@ -147,10 +147,10 @@ class Pseudonyms:
         """Keep a question from the built-in bank (its filled-in company or role replaced by a
         placeholder); any other question becomes "[redacted question N]"."""
         if self._questions is None:
-            from infoview_kit.interview.questions import _bank
+            from infoview_kit.interview.questions import load_bank
 
             self._questions = []
-            for q in _bank().questions:
+            for q in load_bank().questions:
                 for variant in (q.text, *q.fallbacks):
                     parts = re.split(r"\{(role|company|move|article|a_role)\}", variant)
                     pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}_{i}>.+?)"

@@ -2860,7 +2860,7 @@ def _redact_rows(c: sqlite3.Connection) -> None:
     see :meth:`Workbook.redacted_copy`."""
     from infoview_kit.base.keys import company_key
     from infoview_kit.base.text import HOW_KNOWN
-    from infoview_kit.interview.questions import _bank
+    from infoview_kit.interview.questions import load_bank
     from infoview_kit.outreach.emails import _BUILTIN_KINDS
     from infoview_kit.reports.redact import KEPT_PROFILE_FIELDS, MATCHED_BY, REASONS, SOURCES, Pseudonyms
 
@@ -2957,7 +2957,7 @@ def _redact_rows(c: sqlite3.Connection) -> None:
     for col in ("place", "notes", "advice", "next_steps", "resources"):
         c.execute(f"UPDATE meetings SET {col} = '[redacted {col.replace('_', ' ')}]' "
                   f"WHERE {col} IS NOT NULL AND {col} != ''")
-    themes = set(_bank().themes)
+    themes = set(load_bank().themes)
     for qid, theme, text, answer in c.execute("SELECT id, theme, text, answer FROM questions").fetchall():
         c.execute("UPDATE questions SET theme = ?, text = ?, answer = ? WHERE id = ?",
                   (theme if theme in themes else None, p.question(text, qid), p.text(answer, "answer"), qid))
