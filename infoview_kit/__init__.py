@@ -49,6 +49,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name in {"find", "research", "outreach", "interview", "followup", "views", "reports", "store", "base"}:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'infoview_kit' has no attribute {name!r}")

@@ -242,7 +242,7 @@ def meeting_ics_bytes(wb: Workbook, meeting_id: int, *, dtstamp: dt.datetime) ->
 
 def calendar_filename(wb: Workbook, meeting_id: int) -> str:
     """Return the file name of a meeting's calendar file: the same for every version of it."""
-    from infoview_kit.outreach.emails import safe_filename
+    from infoview_kit.outreach.mail import safe_filename
 
     m = wb.meeting(meeting_id)
     return safe_filename(f"{int(meeting_id):04d}-meeting-{_name(wb.contact(m['contact_id']))}") + ".ics"
@@ -542,7 +542,7 @@ def brief_html(wb: Workbook, meeting_id: int) -> str:
 
 def brief_filename(wb: Workbook, meeting_id: int) -> str:
     """Return the file name of a meeting's brief."""
-    from infoview_kit.outreach.emails import safe_filename
+    from infoview_kit.outreach.mail import safe_filename
 
     m = wb.meeting(meeting_id)
     return safe_filename(f"{int(meeting_id):04d}-brief-{_name(wb.contact(m['contact_id']))}") + ".html"
