@@ -32,10 +32,12 @@ __all__ = [
     "check_fields",
     "current_draft",
     "delete_draft",
+    "delete_question",
     "eml_bytes",
     "export_draft",
     "full_name",
     "local_day",
+    "local_today",
     "mailto_edited",
     "mark_edited_sent",
     "mark_message_sent",
@@ -45,9 +47,12 @@ __all__ = [
     "open_draft",
     "open_person",
     "person_name",
+    "person_to_open",
+    "record_reply_on",
     "reply_line",
     "save_current_draft",
     "save_edited",
+    "saved_line",
     "sent_line",
     "stage_of",
     "write_edited_eml",
@@ -361,6 +366,23 @@ def open_person(wb: Workbook, name: str = "") -> int | None:
     return pick_contact(wb, stage="researched", required=False)
 
 
+def person_to_open(wb: Workbook, contact_id: int | None = None, *, message_id: int | None = None) -> int | None:
+    """Return the person a composer opens on: the message's person, else `contact_id` (checked), else
+    :func:`open_person` (None when nobody is on the outreach list yet).
+
+    Raises
+    ------
+    NotFoundError
+        No such message or contact.
+    """
+    if message_id is not None:
+        return int(wb.message(message_id)["contact_id"])
+    if contact_id is None:
+        return open_person(wb)
+    wb.contact(contact_id)
+    return int(contact_id)
+
+
 def sent_line(wb: Workbook, message_id: int) -> str:
     """Say what the workbook holds about a sent message, e.g. "Marked sent on Tue 03 Nov: 'Subject' to
     Tanya Brookes (first email, message 12)."
@@ -414,6 +436,45 @@ def reply_line(wb: Workbook, message_id: int) -> str:
     zone = zone_of(wb)
     return (f"Reply recorded: {person_name(wb, msg['contact_id'])} answered \u2018{msg['subject']}\u2019 "
             f"(sent {local_day(msg['sent_at'], zone)}) on {local_day(msg['replied_at'], zone)}.")
+
+
+def delete_question(wb: Workbook, message_id: int) -> str:
+    """Ask whether to delete a draft: the composer's first click on "Delete draft"."""
+    return (f"Delete the draft \u2018{wb.message(message_id)['subject']}\u2019? Click \u2018Click again to "
+            "delete\u2019 to confirm; any other button keeps it.")
+
+
+def saved_line(wb: Workbook, message_id: int, *, changed: bool = True) -> str:
+    """Say what the workbook holds about a saved draft, and the blanks still in it: "Saved the draft to Tanya
+    Brookes: 'Subject' (first email, message 12)." ("Nothing changed: ..." when saving changed nothing)."""
+    msg = wb.message(message_id)
+    left = blanks_in(msg["subject"] + "\n" + msg["body"])
+    more = f" Still to fill: {', '.join(left)}." if left else ""
+    what = (f"the draft to {person_name(wb, msg['contact_id'])}: \u2018{msg['subject']}\u2019 "
+            f"({KIND_LABELS.get(msg['kind'], msg['kind'])}, message {message_id}).")
+    return (f"Saved {what}" if changed else f"Nothing changed: {what}") + more
+
+
+def local_today(wb: Workbook, at: dt.datetime | None = None) -> dt.date:
+    """The user's date at `at` (default now) in their time zone; a naive `at` is taken as local already."""
+    moment = at or dt.datetime.now(dt.UTC)
+    return moment.astimezone(zone_of(wb)).date() if moment.tzinfo else moment.date()
+
+
+def record_reply_on(wb: Workbook, contact_id: int, day: dt.date | None, *, at: dt.datetime | None = None) -> int:
+    """Record that a person replied on `day` (the composer's "They replied on"; today means now, not noon):
+    :func:`drafting.record_reply`. Return the id of the message they answered.
+
+    Raises
+    ------
+    InputFormatError
+        No day chosen, or as :func:`drafting.record_reply`.
+    """
+    if day is None:
+        raise InputFormatError("They replied on: choose the day they answered")
+    local = at.astimezone(zone_of(wb)) if at is not None and at.tzinfo else at  # the day is a local one
+    on: dt.date | dt.datetime | None = day if day != local_today(wb, at) else local
+    return drafting.record_reply(wb, contact_id, on, at=local)
 
 
 def delete_draft(wb: Workbook, message_id: int, *, at: dt.datetime | str | None = None) -> str:

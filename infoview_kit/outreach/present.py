@@ -11,7 +11,7 @@ import pandas as pd
 
 from infoview_kit.base.text import blanks_in
 from infoview_kit.outreach.checks import CheckResult
-from infoview_kit.outreach.messages import KIND_LABELS, local_day
+from infoview_kit.outreach.messages import KIND_LABELS, full_name, local_day, message_kind
 from infoview_kit.outreach.templates import FIELD_HELP, Draft
 
 __all__ = [
@@ -26,6 +26,8 @@ __all__ = [
     "preview_html",
     "score_html",
     "score_line",
+    "template_choices",
+    "who_html",
 ]
 
 #: The first choice of the composer's message list: a new message from the template (value 0).
@@ -100,6 +102,20 @@ def blanks_html(subject: str, body: str) -> str:
     return ("<b>Blanks to fill:</b>" + _LIST + "".join(
         f"<li><code>[{html.escape(b)}]</code> {html.escape(FIELD_HELP.get(b, ''))}</li>" for b in blanks)
         + "</ul>")
+
+
+def who_html(person: dict[str, Any], stage: str | None) -> str:
+    """The composer's line on whom the message is for: name, employer and the furthest stage they reached."""
+    esc = html.escape
+    return (f'<div class="infoview-who" style="margin-left:9.5rem"><b>{esc(full_name(person))}</b>'
+            f" · {esc(person.get('company') or '?')} · {esc(stage or 'not on your outreach list yet')}</div>")
+
+
+def template_choices(templates: pd.DataFrame) -> list[tuple[str, str]]:
+    """The composer's template list from :func:`templates.list_templates`: "short (first email)", "mine (first
+    email, yours)", with the template name as value."""
+    return [(f"{n} ({KIND_LABELS.get(message_kind(n), message_kind(n))}{', yours' if o == 'user' else ''})", n)
+            for n, o in zip(templates["name"], templates["origin"], strict=True)]
 
 
 def message_choices(msgs: pd.DataFrame, zone: ZoneInfo) -> list[tuple[str, int]]:

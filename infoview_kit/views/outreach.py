@@ -3,7 +3,6 @@ record the reply. The widgets only: what each button does is a headless call of 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import html
@@ -20,27 +19,29 @@ from infoview_kit.base.text import blanks_in
 from infoview_kit.followup import pending
 from infoview_kit.outreach import drafting, present
 from infoview_kit.outreach.checks import CheckResult
-from infoview_kit.outreach.mail import mailto_link
 from infoview_kit.outreach.messages import (
     KIND_LABELS,
     KIND_TEMPLATE,
-    check_fields,
     delete_draft,
+    delete_question,
     eml_bytes,
-    full_name,
     local_day,
+    local_today,
     mark_message_sent,
     message_kind,
     message_to_open,
     open_draft,
-    open_person,
     person_name,
+    person_to_open,
+    record_reply_on,
     reply_line,
+    saved_line,
     stage_of,
     zone_of,
 )
 from infoview_kit.outreach.templates import DEFAULT_TEMPLATE, list_templates
-from infoview_kit.views.forms import _ERROR, _OK, _STYLE, PersonPicker, _Form, run_with_status
+from infoview_kit.views.forms import _ERROR, _STYLE, PersonPicker, _Form, run_with_status
+from infoview_kit.views.outreach_panels import DraftCheck, NextSteps
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -50,11 +51,6 @@ __all__ = ["Composer"]
 log = logging.getLogger("infoview_kit")
 
 _NARROW = {"description_width": "4.5rem"}
-
-
-def _link(href: str, text: str, cls: str) -> str:
-    return (f'<a href="{html.escape(href, quote=True)}" class="{cls}" '
-            f'style="color:#0b57d0;text-decoration:underline">{html.escape(text)}</a>')
 
 
 class Composer(_Form):
@@ -117,14 +113,7 @@ class Composer(_Form):
         self._out_dir = out_dir or None
         self._now = now
         self._init_state(kind if message_id is None and template is None else None)
-        msg = wb.message(message_id) if message_id is not None else None
-        if msg is not None:
-            contact_id = int(msg["contact_id"])
-        elif contact_id is None:
-            contact_id = open_person(wb)
-        else:
-            wb.contact(contact_id)
-        self._cid: int | None = None if contact_id is None else int(contact_id)
+        self._cid = person_to_open(wb, contact_id, message_id=message_id)
         self._picker = PersonPicker(wb, self._cid, description="To") if choose_person else None
         self._create(rules)
         self._lay_out()
@@ -145,27 +134,24 @@ class Composer(_Form):
     def _init_state(self, kind_wanted: str | None) -> None:
         self.message_id: int | None = None
         self.result: CheckResult | None = None
-        self._kinds: dict[str, str] = {}
         self._loading = False
         self._readonly = False
         self._msg_kind = "outreach"
         self._loaded = ("", "")  # the text as last loaded, to tell the user's edits from the store's
-        self._fields: tuple[int, dict[str, Any]] | None = None
         self._confirm: int | None = None  # the draft a first "Delete draft" click asked about
-        self._step: dict[str, Any] | None = None
         self._filled = False
         self._quiet = False  # inside a button's action: it re-reads once, at its end
         self._switching: int | None = None  # another person was chosen: open them on the re-read that follows
         self._stage: str | None = None
-        self._reminder_text = ""
         self._kind_wanted = kind_wanted
 
     def _create(self, rules: str) -> None:
+        wb = self._wb
         self._who = w.HTML()
         self._message = w.Dropdown(description="Message", options=[present.NEW_MESSAGE], value=0,
                                    layout={"width": "36rem"}, style=_STYLE)
-        self._template = w.Dropdown(description="Template", options=self._templates(),
-                                    layout={"width": "36rem"}, style=_STYLE)
+        templates = present.template_choices(list_templates(drafting.user_templates(wb)))
+        self._template = w.Dropdown(description="Template", options=templates, layout={"width": "36rem"}, style=_STYLE)
         self._rules = w.ToggleButtons(options=[("classic", "classic"), ("strict", "strict"),
                                                ("follow-up", "followup")],
                                       value=rules, tooltips=["Classic short outreach: under 100 words, no jobs, "
@@ -178,23 +164,16 @@ class Composer(_Form):
         self._subject = w.Text(description="Subject", layout={"width": "100%"}, style=_NARROW)
         self._body = w.Textarea(description="Body", rows=16, layout={"width": "100%", "height": "20rem"},
                                 style=_NARROW)
-        self._score, self._fixes, self._blanks, self._preview, self._mailto = (w.HTML() for _ in range(5))
-        self._download = w.HTML(layout={"margin": "0 0 0 24px"})
-        self._reply_on = w.DatePicker(description="They replied on", value=self._today(), style=_STYLE,
-                                      layout={"width": "20rem"})
-        self._reply = w.Button(description="They replied", icon="reply", layout={"width": "auto"},
-                               tooltip="Record their answer to the last message you sent them, on this day")
-        self._next = w.HTML()
-        self._next_button = w.Button(description="Write next", icon="pencil", layout={"width": "auto",
-                                                                                     "display": "none"})
-        self._reminders = w.HTML()
+        self._check = DraftCheck(self._wb)
+        self._download = self._check.download
+        self._after = NextSteps(local_today(self._wb, self._at()))
+        self._reply_on, self._reply, self._next_button = (self._after.reply_on, self._after.reply,
+                                                          self._after.next_button)
 
     def _lay_out(self) -> None:
-        check_box = w.VBox([w.HTML("<b>Check</b>"), self._score, self._fixes, self._blanks],
-                           layout={"flex": "1 1 16rem", "min_width": "14rem", "max_width": "30rem",
-                                   "padding": "0 0 0 12px"})
         editor = w.VBox([self._subject, self._body], layout={"flex": "0 1 32rem", "min_width": "24rem"})
-        edit = w.HBox([editor, check_box], layout={"flex_flow": "row wrap", "width": "100%"})  # check below when narrow
+        # the check beside the text, below it when narrow
+        edit = w.HBox([editor, self._check.box], layout={"flex_flow": "row wrap", "width": "100%"})
         rules_row = w.HBox([w.HTML('<div style="text-align:right;padding-right:8px">Rules</div>',
                                    layout={"width": _STYLE["description_width"]}), self._rules])
         person: w.Widget = self._picker if self._picker is not None else w.HTML()
@@ -209,10 +188,8 @@ class Composer(_Form):
         self._buttons["Sent"].tooltip = "You sent it from your mail program: record it (refused while a blank is left)"
         self._buttons["Sent"].icon = "paper-plane"
         self._root.children = (*self._root.children,
-                               w.HBox([self._reply_on, self._reply]),
-                               w.HBox([self._next, self._next_button], layout={"align_items": "center"}),
-                               self._reminders, w.HBox([self._mailto, self._download]),
-                               w.HTML("<b>Preview</b>"), self._preview)
+                               *self._after.rows, w.HBox([self._check.mailto, self._download]),
+                               w.HTML("<b>Preview</b>"), self._check.preview)
 
     def _observe(self) -> None:
         if self._picker is not None:
@@ -226,39 +203,18 @@ class Composer(_Form):
         self._watch(self._wb)
 
     # -------------------------------------------------------------- options and loading
-    def _templates(self) -> list[tuple[str, str]]:
-        df = list_templates(drafting.user_templates(self._wb))
-        self._kinds = dict(zip(df["name"], df["kind"], strict=True))
-        return [(f"{n} ({KIND_LABELS.get(message_kind(n), message_kind(n))}{', yours' if o == 'user' else ''})", n)
-                for n, o in zip(df["name"], df["origin"], strict=True)]
-
     def _set_text(self, subject: str, body: str) -> None:
         self._subject.value, self._body.value = subject, body
         self._loaded = (subject, body)
 
-    def _set_rules(self, kind: str) -> None:
-        if kind != "outreach":
-            self._rules.value = "followup"
-        elif self._rules.value == "followup":
-            self._rules.value = "classic"
-
     def _open_message(self, mid: int) -> None:
         """Show a stored message: a draft to edit, or a sent one as sent."""
         msg = self._wb.message(mid)
-        self._loading = True
-        try:
-            self._cid = int(msg["contact_id"])
-            self.message_id = mid
-            self._msg_kind = str(msg["kind"])
-            names = [v for _, v in self._template.options]
-            template = msg["template"] if msg["template"] in names else KIND_TEMPLATE[self._msg_kind]
-            self._template.value = template
-            self._set_rules(self._msg_kind)
-            self._set_text(msg["subject"] or "", msg["body"] or "")
-            self._readonly = msg["status"] != "draft"
-        finally:
-            self._loading = False
-        self._after_load()
+        self._cid = int(msg["contact_id"])
+        kind = str(msg["kind"])
+        names = [v for _, v in self._template.options]
+        template = msg["template"] if msg["template"] in names else KIND_TEMPLATE[kind]
+        self._show(mid, kind, template, (msg["subject"] or "", msg["body"] or ""), read_only=msg["status"] != "draft")
 
     def _open_template(self, template: str, *, fresh: bool = False) -> None:
         """Show the person's open draft written from `template`, else the template filled for them (not
@@ -270,17 +226,24 @@ class Composer(_Form):
             self._open_message(int(draft["id"]))
             return
         text = drafting.compose(self._wb, self._cid, template)
+        self._show(None if draft is None else int(draft["id"]), kind, template, (text.subject, text.body),
+                   read_only=False, filled=True)
+
+    def _show(self, mid: int | None, kind: str, template: str, text: tuple[str, str], *, read_only: bool,
+              filled: bool = False) -> None:
+        """Load a message's text, kind and template without re-checking on each control, then re-read once."""
         self._loading = True
         try:
-            self.message_id = None if draft is None else int(draft["id"])
-            self._msg_kind = kind
-            self._template.value = template
-            self._set_rules(kind)
-            self._set_text(text.subject, text.body)
-            self._readonly = False
+            self.message_id, self._msg_kind, self._template.value = mid, kind, template
+            if kind != "outreach":
+                self._rules.value = "followup"
+            elif self._rules.value == "followup":
+                self._rules.value = "classic"
+            self._set_text(*text)
+            self._readonly = read_only
         finally:
             self._loading = False
-        self._after_load(filled=True)
+        self._after_load(filled=filled)
 
     def _open_default(self) -> None:
         """What makes sense for the person (:func:`messages.message_to_open`): their open draft, else their
@@ -296,8 +259,7 @@ class Composer(_Form):
 
     def _after_load(self, *, filled: bool = False) -> None:
         self._download.value = ""
-        if self._fields is not None and self._fields[0] != self._cid:
-            self._fields = None
+        self._check.forget(keep=self._cid)
         self._filled = filled
         for name in ("Save draft", "Sent", "Start over from the template"):
             self._buttons[name].disabled = self._readonly or self._cid is None
@@ -311,19 +273,13 @@ class Composer(_Form):
         self._disarm()
         cid = self._cid
         if cid is None:
-            self._who.value = self._state.value = self._next.value = self._reminders.value = ""
-            self._reminder_text = ""
-            self._reply.disabled = True
+            self._who.value = self._state.value = ""
+            self._after.clear()
             self._delete.disabled = True
-            self._next_button.layout.display = "none"
             return
-        wb, esc = self._wb, html.escape
-        person = wb.contact(cid)
-        stage, active = stage_of(wb, cid)
-        self._stage = stage
-        self._who.value = (f'<div class="infoview-who" style="margin-left:9.5rem"><b>{esc(full_name(person))}</b>'
-                           f" · {esc(person.get('company') or '?')}"
-                           f" · {esc(stage or 'not on your outreach list yet')}</div>")
+        wb = self._wb
+        self._stage, active = stage_of(wb, cid)
+        self._who.value = present.who_html(wb.contact(cid), self._stage)
         msgs = wb.messages(cid)
         zone = zone_of(wb)
         options = present.message_choices(msgs, zone)
@@ -339,7 +295,6 @@ class Composer(_Form):
                                                   message_id=self.message_id,
                                                   filled=self._filled and not self._readonly, zone=zone)
         self._delete.disabled = shown is None or self._readonly or self._filled
-        self._reply.disabled = not (msgs["status"] == "sent").any()
         self._show_next(msgs, active)
 
     def _show_next(self, msgs: pd.DataFrame, active: bool) -> None:
@@ -347,18 +302,9 @@ class Composer(_Form):
         if not active:
             mine = pd.DataFrame(columns=["kind", "due_at"])  # nothing sent, never met: nothing can be due
         else:
-            items = pending.open_items(self._wb, self._today())
+            items = pending.open_items(self._wb, local_today(self._wb, self._at()))
             mine = items[items["contact_id"] == self._cid]
-        self._reminder_text = pending.reminder_line(mine)
-        # one reminder is the next step below; several are listed
-        self._reminders.value = ("<b>Reminders:</b>" + html.escape(self._reminder_text[len("Reminders:"):])
-                                 if len(mine) > 1 else "")
-        self._step = step = pending.step_of(mine)
-        self._next.value = pending.next_html(step, msgs=msgs, stage=self._stage, read_only=self._readonly)
-        label = pending.write_next_label(step, kind=self._msg_kind, read_only=self._readonly)
-        self._next_button.layout.display = "none" if label is None else None
-        if label is not None:
-            self._next_button.description = label
+        self._after.show(mine, msgs, stage=self._stage, kind=self._msg_kind, read_only=self._readonly)
 
     def _on_person(self, change: dict[str, Any]) -> None:
         if change["new"] is None or change["new"] == self._cid or self._loading:
@@ -398,7 +344,7 @@ class Composer(_Form):
         what is next. Text typed here and not saved is kept."""
         if self._cid is None or self._quiet:
             return
-        self._fields = None
+        self._check.forget()
         if self._switching is not None:
             self._switching = None
             self._guard(self._open_default)
@@ -425,7 +371,7 @@ class Composer(_Form):
                 if msg["status"] != "draft" or (untouched and stored != self._loaded and not self._filled):
                     self._open_message(self.message_id)
                     return
-        self._fields = None
+        self._check.forget()
         self._context()
 
     def close(self) -> None:
@@ -440,35 +386,11 @@ class Composer(_Form):
 
     # -------------------------------------------------------------- the live check
     def _refresh(self, _change: object = None) -> None:
-        if self._loading:
-            return
-        self._guard(self._show_check)
+        if not self._loading:
+            self._guard(self._show_check)
 
     def _show_check(self) -> None:
-        cid = self._cid
-        subject, body = self._subject.value, self._body.value
-        self._download.value = ""  # an earlier file no longer matches the text
-        if cid is None:
-            self.result = None
-            self._score.value = self._fixes.value = self._blanks.value = self._preview.value = ""
-            self._mailto.value = ""
-            return
-        if self._fields is None or self._fields[0] != cid:
-            self._fields = (cid, drafting.draft_fields(self._wb, cid))
-        self.result = result = check_fields(self._fields[1], subject, body, rules=self._rules.value)
-        self._score.value = present.score_html(result)
-        self._fixes.value = present.fixes_html(result) or _OK.format("Every rule passes.")
-        self._blanks.value = present.blanks_html(subject, body)
-        person = self._wb.contact(cid)
-        to = full_name(person) + (f" <{person['email']}>" if person.get("email") else "")
-        self._preview.value = present.preview_html(subject, body, to=to)
-        try:
-            link = mailto_link(person.get("email") or "", subject, body)
-        except InfoviewError as exc:
-            self._mailto.value = _ERROR.format(html.escape(f"No mailto link: {exc}"))
-        else:
-            if link.startswith("mailto:"):  # never any other scheme
-                self._mailto.value = _link(link, "Open in your mail program (mailto:)", "infoview-mailto")
+        self.result = self._check.show(self._cid, self.subject, self.body, self._rules.value)
 
     # -------------------------------------------------------------- buttons
     def _run(self, action: Callable[[], str]) -> None:
@@ -482,10 +404,6 @@ class Composer(_Form):
 
     def _at(self) -> dt.datetime | None:
         return self._now() if self._now else None
-
-    def _today(self) -> dt.date:
-        moment = self._at() or dt.datetime.now(dt.UTC)
-        return moment.astimezone(zone_of(self._wb)).date() if moment.tzinfo else moment.date()
 
     def _chosen(self) -> int:
         if self._cid is None:
@@ -526,12 +444,7 @@ class Composer(_Form):
         with self._acting():
             mid, changed = self._save()
         self._context()
-        msg = self._wb.message(mid)
-        left = blanks_in(msg["subject"] + "\n" + msg["body"])
-        more = f" Still to fill: {', '.join(left)}." if left else ""
-        what = (f"the draft to {person_name(self._wb, msg['contact_id'])}: \u2018{msg['subject']}\u2019 "
-                f"({KIND_LABELS.get(msg['kind'], msg['kind'])}, message {mid}).")
-        return (f"Saved {what}" if changed else f"Nothing changed: {what}") + more
+        return saved_line(self._wb, mid, changed=changed)
 
     def mark_sent(self) -> str:
         """Mark the message shown sent, whatever its kind (its text saved first; refused, saved as a draft,
@@ -550,21 +463,15 @@ class Composer(_Form):
             self._context()
             raise
         self._open_message(mid)
-        if self._reminder_text:
-            text += " " + self._reminder_text
+        if self._after.reminder_text:
+            text += " " + self._after.reminder_text
         return text
 
     def reply(self) -> str:
         """Record that they replied, on the day chosen (:func:`drafting.record_reply`)."""
         cid = self._chosen()
-        day = self._reply_on.value
-        if day is None:
-            raise InputFormatError("They replied on: choose the day they answered")
-        at = self._at()
-        at = at.astimezone(zone_of(self._wb)) if at is not None and at.tzinfo else at  # the day is a local one
-        on: dt.date | dt.datetime | None = day if day != self._today() else at  # today: now, not noon
         with self._acting():
-            mid = drafting.record_reply(self._wb, cid, on, at=at)
+            mid = record_reply_on(self._wb, cid, self._reply_on.value, at=self._at())
         if self.message_id == mid:
             self._open_message(mid)
         else:
@@ -584,9 +491,7 @@ class Composer(_Form):
             path = drafting.export_eml(self._wb, mid, self._out_dir)
             return f"Wrote {path} (message {mid}): open it in your mail program."
         name, data = eml_bytes(self._wb, mid)
-        self._download.value = (f'<a download="{html.escape(name)}" style="color:#0b57d0;text-decoration:underline" '
-                                f'href="data:message/rfc822;base64,{base64.b64encode(data).decode("ascii")}">'
-                                f"Download {html.escape(name)}</a>")
+        self._check.offer(name, data)
         return f"Message {mid}: download {name} below and open it in your mail program."
 
     def delete(self) -> str:
@@ -599,8 +504,7 @@ class Composer(_Form):
         if self._confirm != mid:
             self._confirm = mid
             self._delete.description, self._delete.button_style = "Click again to delete", "danger"
-            return (f"Delete the draft \u2018{self._wb.message(mid)['subject']}\u2019? Click \u2018Click again to "
-                    "delete\u2019 to confirm; any other button keeps it.")
+            return delete_question(self._wb, mid)
         self._disarm()
         with self._acting():
             text = delete_draft(self._wb, mid, at=self._at())
@@ -620,7 +524,7 @@ class Composer(_Form):
     def write_next(self) -> str:
         """Start the message that is due next for the person (e.g. the nudge, the thank-you)."""
         self._chosen()
-        step = self._step
+        step = self._after.step
         if not step or not step["template"]:
             raise InputFormatError("Nothing to write next for them now.")
         self._open_template(step["template"])
@@ -667,17 +571,17 @@ class Composer(_Form):
     @property
     def preview(self) -> str:
         """The preview (HTML, every value escaped)."""
-        return str(self._preview.value)
+        return str(self._check.preview.value)
 
     @property
     def check_html(self) -> str:
         """The score, fixes and blanks as shown (HTML)."""
-        return self._score.value + self._fixes.value + self._blanks.value
+        return self._check.html
 
     @property
     def mailto(self) -> str:
         """The mailto link as shown (HTML)."""
-        return str(self._mailto.value)
+        return str(self._check.mailto.value)
 
     @property
     def state(self) -> str:
@@ -687,9 +591,9 @@ class Composer(_Form):
     @property
     def next_html(self) -> str:
         """What is due next for the person, as shown (HTML)."""
-        return str(self._next.value)
+        return str(self._after.next.value)
 
     @property
     def reminders_html(self) -> str:
         """The person's open follow-ups, as shown (HTML)."""
-        return str(self._reminders.value)
+        return str(self._after.reminders.value)
