@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from infoview_kit.base.errors import InfoviewError, InputFormatError, NotFoundError
-from infoview_kit.base.text import blanks_in
-from infoview_kit.outreach import drafting
+from infoview_kit.base.text import blanks_in, utc
 from infoview_kit.outreach.checks import CheckResult, check
+from infoview_kit.outreach.drafting import TEMPLATE_KIND, compose, draft_fields, export_eml, record_reply
 from infoview_kit.outreach.mail import mailto_link
 from infoview_kit.outreach.templates import DEFAULT_TEMPLATE, Draft
 
@@ -73,7 +73,7 @@ HISTORY_COLUMNS = ["id", "kind", "template", "status", "subject", "drafted_at", 
 
 def message_kind(template: str) -> str:
     """The message kind a template writes (a user's own template writes an outreach email)."""
-    return drafting.TEMPLATE_KIND.get(template, "outreach")
+    return TEMPLATE_KIND.get(template, "outreach")
 
 
 def open_draft(wb: Workbook, contact_id: int, kind: str) -> dict[str, Any] | None:
@@ -139,7 +139,7 @@ def current_draft(wb: Workbook, contact_id: int | None, template: str | None = N
     if saved is not None and saved["template"] == template:
         subject, body = saved["subject"] or "", saved["body"] or ""
         return Draft(template, subject, body, tuple(blanks_in(subject + "\n" + body)))
-    return drafting.compose(wb, contact_id, template)
+    return compose(wb, contact_id, template)
 
 
 def check_edited(wb: Workbook, contact_id: int, subject: str, body: str, *,
@@ -171,7 +171,7 @@ def check_edited(wb: Workbook, contact_id: int, subject: str, body: str, *,
     InputFormatError
         Unknown rule set.
     """
-    return check_fields(drafting.draft_fields(wb, contact_id), subject, body, rules=rules)
+    return check_fields(draft_fields(wb, contact_id), subject, body, rules=rules)
 
 
 def check_fields(fields: dict[str, str | None], subject: str, body: str, *, rules: str = "classic") -> CheckResult:
@@ -264,7 +264,7 @@ def write_edited_eml(wb: Workbook, contact_id: int, template: str, subject: str,
     pathlib.Path
         The file written (see :func:`drafting.export_eml`).
     """
-    return drafting.export_eml(wb, save_edited(wb, contact_id, template, subject, body, at=at), out_dir)
+    return export_eml(wb, save_edited(wb, contact_id, template, subject, body, at=at), out_dir)
 
 
 def eml_bytes(wb: Workbook, message_id: int) -> tuple[str, bytes]:
@@ -283,7 +283,7 @@ def eml_bytes(wb: Workbook, message_id: int) -> tuple[str, bytes]:
         The safe file name and the RFC 5322 bytes (exactly what :func:`drafting.export_eml` writes).
     """
     with tempfile.TemporaryDirectory(prefix="infoview-eml-") as tmp:
-        path = drafting.export_eml(wb, message_id, tmp)
+        path = export_eml(wb, message_id, tmp)
         return path.name, path.read_bytes()
 
 
@@ -320,8 +320,7 @@ def zone_of(wb: Workbook) -> ZoneInfo:
 def local_day(stamp: Any, zone: ZoneInfo) -> str:
     """'Tue 03 Nov' for a stored UTC time (a naive one counts as UTC), in `zone`."""
     moment = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(str(stamp))
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return f"{moment.astimezone(zone):%a %d %b}"
+    return f"{utc(moment).astimezone(zone):%a %d %b}"
 
 
 def person_name(wb: Workbook, contact_id: int) -> str:
@@ -474,7 +473,7 @@ def record_reply_on(wb: Workbook, contact_id: int, day: dt.date | None, *, at: d
         raise InputFormatError("They replied on: choose the day they answered")
     local = at.astimezone(zone_of(wb)) if at is not None and at.tzinfo else at  # the day is a local one
     on: dt.date | dt.datetime | None = day if day != local_today(wb, at) else local
-    return drafting.record_reply(wb, contact_id, on, at=local)
+    return record_reply(wb, contact_id, on, at=local)
 
 
 def delete_draft(wb: Workbook, message_id: int, *, at: dt.datetime | str | None = None) -> str:
@@ -528,7 +527,7 @@ def export_draft(wb: Workbook, message_id: int | None, out_dir: str | os.PathLik
     there is no message or no folder (empty)."""
     if message_id is None or not out_dir:
         return None
-    return drafting.export_eml(wb, message_id, out_dir)
+    return export_eml(wb, message_id, out_dir)
 
 
 def message_history(wb: Workbook, contact_id: int | None) -> pd.DataFrame:
