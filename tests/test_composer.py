@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from infoview_kit import outreach
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.followup import rules as followups
+from infoview_kit.followup.pending import reminders_for
 from infoview_kit.outreach import drafting
-from infoview_kit.views import outreach as composer
 from infoview_kit.views.outreach import Composer
 
 from .conftest import failed, ok
@@ -160,7 +161,7 @@ def test_sent_shows_the_message_as_sent_with_its_date_and_never_starts_a_second_
     assert ok(c).startswith('<span style="color:#00703c">Marked sent on Wed 25 Nov: \u2018Seeking your career '
                             "advice\u2019 to Tariq Rahman (first email, message")
     assert "Write to a second person on Tue 01 Dec" in c.status  # 3 and 7 business days, Thanksgiving skipped
-    due = composer.reminders(demo_wb, tariq)
+    due = reminders_for(demo_wb, tariq)
     assert [d.date() for d in due["due_at"]] == [dt.date(2026, 12, 1), dt.date(2026, 12, 7)]
     # shown as sent: read-only, with its date; the stage and the reminders follow
     assert c.read_only and c._body.disabled and c._subject.disabled
@@ -177,21 +178,21 @@ def test_sent_shows_the_message_as_sent_with_its_date_and_never_starts_a_second_
 
 
 def test_every_kind_is_written_saved_and_sent_in_the_same_composer(demo_wb, tariq):
-    for kind in composer.KIND_TEMPLATE:
+    for kind in outreach.KIND_TEMPLATE:
         c = Composer(demo_wb, tariq, kind=kind, now=lambda: SENT_AT)
-        assert c.kind == kind and c.template == composer.KIND_TEMPLATE[kind]
+        assert c.kind == kind and c.template == outreach.KIND_TEMPLATE[kind]
         assert c._rules.value == ("classic" if kind == "outreach" else "followup")
         c._subject.value = re.sub(r"\[[a-z_]+\]", "x", c.subject)
         c._body.value = re.sub(r"\[[a-z_]+\]", "something useful", c.body)
         button(c, "Save draft").click()
-        assert f"({composer.KIND_LABELS[kind]}, message {c.message_id})" in ok(c)
+        assert f"({outreach.KIND_LABELS[kind]}, message {c.message_id})" in ok(c)
         assert demo_wb.message(c.message_id)["kind"] == kind
         assert c.mailto.startswith('<a href="mailto:') and "Score" in c.check_html and c.preview
         button(c, "Sent").click()
         assert "Marked sent on Wed 25 Nov" in ok(c) and demo_wb.message(c.message_id)["status"] == "sent"
         assert c.read_only
     kinds = demo_wb.messages(tariq)
-    assert sorted(kinds["kind"]) == sorted(composer.KIND_TEMPLATE) and set(kinds["status"]) == {"sent"}
+    assert sorted(kinds["kind"]) == sorted(outreach.KIND_TEMPLATE) and set(kinds["status"]) == {"sent"}
 
 
 def test_opening_a_message_by_id_shows_it_draft_or_sent(demo_wb):
@@ -225,7 +226,7 @@ def test_they_replied_records_the_day_chosen_and_closes_the_no_reply_routine(dem
                           "(sent Wed 25 Nov) on Fri 27 Nov.</span>")
     msg = demo_wb.message(c.message_id)
     assert msg["status"] == "replied" and msg["replied_at"].startswith("2026-11-27T18:00")  # noon in Chicago
-    assert composer.reminders(demo_wb, tariq).empty  # second contact and nudge closed
+    assert reminders_for(demo_wb, tariq).empty  # second contact and nudge closed
     assert "they replied on Fri 27 Nov" in c.state and "replied" in c._who.value and c._reply.disabled
 
 
@@ -341,18 +342,18 @@ def test_the_mailto_link_is_only_ever_mailto_and_escaped(demo_wb, tariq):
 
 
 def test_the_package_functions_run_the_same_path_headless(demo_wb, tariq, tmp_path):
-    draft = composer.current_draft(demo_wb, tariq)
+    draft = outreach.current_draft(demo_wb, tariq)
     assert draft.missing == ("their_accomplishment",)
     with pytest.raises(InputFormatError, match="their_accomplishment"):
-        composer.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, draft.body, at=SENT_AT)
-    mid = composer.save_edited(demo_wb, tariq, "seed", draft.subject, draft.body)
+        outreach.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, draft.body, at=SENT_AT)
+    mid = outreach.save_edited(demo_wb, tariq, "seed", draft.subject, draft.body)
     assert demo_wb.message(mid)["status"] == "draft"
     body = filled(draft.body)
-    assert composer.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, body, at=SENT_AT) == mid
-    assert composer.save_edited(demo_wb, tariq, "seed", draft.subject, body) == mid  # no second draft
-    path = composer.write_edited_eml(demo_wb, tariq, "seed", draft.subject, body, tmp_path)
+    assert outreach.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, body, at=SENT_AT) == mid
+    assert outreach.save_edited(demo_wb, tariq, "seed", draft.subject, body) == mid  # no second draft
+    path = outreach.write_edited_eml(demo_wb, tariq, "seed", draft.subject, body, tmp_path)
     assert path.parent == tmp_path and path.suffix == ".eml"
-    assert composer.check_edited(demo_wb, tariq, draft.subject, body).passed is False  # common ground not first
+    assert outreach.check_edited(demo_wb, tariq, draft.subject, body).passed is False  # common ground not first
     assert drafting.TEMPLATE_KIND["nudge"] == "nudge"
 
 

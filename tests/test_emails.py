@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from infoview_kit import InputFormatError, NotFoundError
-from infoview_kit.outreach.emails import (
+from infoview_kit.outreach import (
     DEFAULT_TEMPLATE,
     FIELD_HELP,
     RULE_SETS,

@@ -21,7 +21,7 @@ from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.cli import main
 from infoview_kit.followup import rules as followups
 from infoview_kit.interview.calendars import read_ics, uid_for
-from infoview_kit.outreach.emails import classify_reply
+from infoview_kit.outreach.replies import classify_reply
 from infoview_kit.views.followup import FollowupBoard
 
 TODAY = dt.date(2026, 11, 25)

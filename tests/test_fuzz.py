@@ -12,12 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infoview_kit import interview
+from infoview_kit import interview, outreach
 from infoview_kit.base import paths as _paths
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.find import contacts
 from infoview_kit.interview import calendars
-from infoview_kit.outreach import emails
 from infoview_kit.research import facts as research
 from infoview_kit.store import PROFILE_FIELDS, Workbook, utc_iso
 
@@ -86,11 +85,11 @@ def test_read_ics_any_bytes(tmp_path, data, head):
 
 # ---------------------------------------------------------------- emails
 @FUZZ
-@given(name=st.one_of(st.sampled_from(sorted(emails._BUILTIN_KINDS)), ANY_TEXT),
-       values=st.dictionaries(st.one_of(ANY_TEXT, st.sampled_from(sorted(emails.FIELD_HELP))),
+@given(name=st.one_of(st.sampled_from(sorted(outreach.BUILTIN_KINDS)), ANY_TEXT),
+       values=st.dictionaries(st.one_of(ANY_TEXT, st.sampled_from(sorted(outreach.FIELD_HELP))),
                               st.one_of(MAYBE_TEXT, st.lists(ANY_TEXT, max_size=3)), max_size=6))
 def test_fill_any_values(name, values):
-    draft = only_infoview_errors(emails.fill, name, values)
+    draft = only_infoview_errors(outreach.fill, name, values)
     if draft is not None:
         assert isinstance(draft.subject, str) and "\n" not in draft.subject
 
@@ -100,7 +99,7 @@ def test_fill_any_values(name, values):
     ["classic", "strict", "followup"]), ANY_TEXT), name=MAYBE_TEXT, signature=MAYBE_TEXT, ground=MAYBE_TEXT,
        employer=MAYBE_TEXT, field=MAYBE_TEXT)
 def test_check_any_email(subject, body, rules, name, signature, ground, employer, field):
-    only_infoview_errors(emails.check, (subject, body), rules=rules, contact_name=name, signature=signature,
+    only_infoview_errors(outreach.check, (subject, body), rules=rules, contact_name=name, signature=signature,
                          common_ground=ground, employer=employer, field=field)
 
 
@@ -111,16 +110,16 @@ def test_check_any_email(subject, body, rules, name, signature, ground, employer
        country=st.one_of(st.sampled_from(["US", "GB", "DE", "FR", "CA"]), ANY_TEXT),
        tz=st.one_of(st.sampled_from(["UTC", "America/Chicago", "Europe/London", "Asia/Kolkata"]), ANY_TEXT))
 def test_classify_reply_any_input(sent, gap, today, country, tz):
-    only_infoview_errors(emails.classify_reply, sent, None if gap is None else sent + gap, today, country=country,
+    only_infoview_errors(outreach.classify_reply, sent, None if gap is None else sent + gap, today, country=country,
                          tz=tz)
 
 
 @FUZZ
 @given(text=ANY_TEXT, to=MAYBE_TEXT, subject=ANY_TEXT, body=ANY_TEXT)
 def test_file_names_and_links_any_text(text, to, subject, body):
-    name = emails.safe_filename(text)
+    name = outreach.safe_filename(text)
     assert name and "/" not in name and "\\" not in name and name not in (".", "..")
-    link = only_infoview_errors(emails.mailto_link, to, subject, body)
+    link = only_infoview_errors(outreach.mailto_link, to, subject, body)
     if link is not None:
         assert link.startswith("mailto:") and not any(c in link for c in "\r\n <>\"")
 
@@ -253,7 +252,7 @@ def test_a_time_zone_that_is_a_folder_or_too_long_is_an_input_error(wb, zone):
     with pytest.raises(InfoviewError, match="time zone"):
         wb.schedule_meeting(1, "2026-11-24T14:00", timezone=zone)
     with pytest.raises(InfoviewError, match="time zone"):
-        emails.classify_reply(dt.datetime(2026, 11, 2, 9), None, dt.date(2026, 11, 25), country="US", tz=zone)
+        outreach.classify_reply(dt.datetime(2026, 11, 2, 9), None, dt.date(2026, 11, 25), country="US", tz=zone)
 
 
 @pytest.mark.parametrize("start", ["", "tomorrow", "2026-13-01T10:00"])

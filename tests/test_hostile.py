@@ -22,17 +22,16 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 import infoview_kit as ik
-from infoview_kit import cli, interview
+from infoview_kit import cli, interview, outreach
 from infoview_kit.followup.rules import draft_due, reminders_file
 from infoview_kit.interview.calendars import meeting_ics, reminders_ics
-from infoview_kit.outreach import emails
 from infoview_kit.outreach.drafting import export_eml, mailto_for
 from infoview_kit.store import Workbook
-from infoview_kit.views import outreach as composer
 from infoview_kit.views.followup import FollowupBoard
 from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker, WidgetCheck
 from infoview_kit.views.interview import QuestionPlanEditor, ScheduleForm, brief_frame
 from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer
+from infoview_kit.views.outreach import Composer
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -336,8 +335,8 @@ def test_widgets_show_hostile_values_as_text(hostile, tmp_path):
             "QuestionPlanEditor": lambda: QuestionPlanEditor(wb, ids["upcoming"]),
             "MeetingTimer": lambda: MeetingTimer(wb, ids["upcoming"], now=lambda: next(tick)),
             "MeetingLogForm": lambda: MeetingLogForm(wb, ids["meeting"], now=lambda: NOW),
-            "Composer": lambda: composer.Composer(wb, ids["odd"], out_dir=tmp_path / "composer"),
-            "Composer (sent)": lambda: composer.Composer(wb, ids["contact"], out_dir=tmp_path / "composer"),
+            "Composer": lambda: Composer(wb, ids["odd"], out_dir=tmp_path / "composer"),
+            "Composer (sent)": lambda: Composer(wb, ids["contact"], out_dir=tmp_path / "composer"),
         }
         for name, make in made.items():
             widget = make()
@@ -387,15 +386,15 @@ def test_emails_have_no_injected_headers_and_stay_in_their_folder(hostile, tmp_p
         drafts = draft_due(wb, TODAY, out / "due", at=NOW)
         for eml in drafts["eml"].dropna():
             problems += check_eml(Path(eml))
-    msg = emails.build_message(subject=INJECT, body=f"{SCRIPT}\n{IMG}", to_name=INJECT, to_addr="eve@example.org",
+    msg = outreach.build_message(subject=INJECT, body=f"{SCRIPT}\n{IMG}", to_name=INJECT, to_addr="eve@example.org",
                                from_name=ICS_INJECT, from_addr="me@example.org")
     for stem in ("../../x", "CON", RTL, "..", "/etc/passwd", "a\r\nb", "nul.txt"):
-        written = emails.write_eml(msg, out / "direct", stem)
+        written = outreach.write_eml(msg, out / "direct", stem)
         assert written.parent == (out / "direct").resolve() or written.parent == out / "direct"
         problems += check_eml(written, expected_to="eve@example.org")
     for bad_to in ("eve@example.org\r\nBcc: victim@evil.example", "a@b.example, victim@evil.example"):
         with pytest.raises(ik.InfoviewError):
-            emails.build_message(subject="s", body="b", to_name="Eve", to_addr=bad_to, from_name="Me",
+            outreach.build_message(subject="s", body="b", to_name="Eve", to_addr=bad_to, from_name="Me",
                                  from_addr="me@example.org")
     problems += check_files(out)
     assert problems == []

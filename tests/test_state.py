@@ -203,8 +203,8 @@ def test_record_reply_judges_the_future_by_the_profiles_calendar(new_wb):
 
 def test_done_then_sent_is_one_thank_you_and_an_edited_draft_is_never_redrafted(new_wb):
     from infoview_kit import interview
+    from infoview_kit.outreach.messages import save_edited
     from infoview_kit.reports import charts
-    from infoview_kit.views.outreach import save_edited
 
     new_wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
     cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")

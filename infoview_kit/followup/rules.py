@@ -1020,6 +1020,7 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
         eml (path of the .eml file, or NA), mailto (a link that opens it in your mail program).
     """
     from infoview_kit.base.text import blanks_in
+    from infoview_kit.outreach.checks import check
     from infoview_kit.outreach.drafting import (
         TEMPLATE_KIND,
         draft_fields,
@@ -1028,7 +1029,7 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
         save_composed,
         user_templates,
     )
-    from infoview_kit.outreach.emails import check, fill
+    from infoview_kit.outreach.templates import fill
 
     parts = re.split(r"[;\n]", extra_steps) if isinstance(extra_steps, str) else list(extra_steps)
     extra = [x.strip() for x in parts if x and x.strip()]

@@ -20,7 +20,7 @@ from infoview_kit.interview.clock import included_in_order, later, thank_you_due
 from infoview_kit.interview.plan import plan_for_meeting
 from infoview_kit.interview.questions import printable
 from infoview_kit.interview.schedule import contact_name, is_link, local_time
-from infoview_kit.outreach.emails import safe_filename
+from infoview_kit.outreach.mail import safe_filename
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook

@@ -14,8 +14,8 @@ from infoview_kit.base.bizdays import next_business_week_start
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.base.text import utc
 from infoview_kit.interview.clock import thank_you_due
+from infoview_kit.outreach.checks import check
 from infoview_kit.outreach.drafting import compose
-from infoview_kit.outreach.emails import check
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -164,7 +164,7 @@ def closing_note(wb: Workbook, meeting_id: int | None, closing: Closing | None) 
 
 
 def thank_you_check(wb: Workbook, closing: Closing | None) -> str:
-    """Return the check of the thank-you draft (:func:`outreach.emails.check` with the follow-up
+    """Return the check of the thank-you draft (:func:`outreach.checks.check` with the follow-up
     rules): its score out of 100, then each fix on a line; "" when nothing was drafted."""
     if closing is None or not closing.thank_you:
         return ""

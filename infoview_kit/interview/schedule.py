@@ -17,7 +17,7 @@ from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.text import aware, clean_text, utc
 from infoview_kit.interview.calendars import cancel_ics, meeting_ics
 from infoview_kit.interview.plan import ensure_plan
-from infoview_kit.outreach.emails import safe_filename
+from infoview_kit.outreach.mail import safe_filename
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook

@@ -1,4 +1,5 @@
-"""Drafts from the workbook: the fields a template needs, gathered from profile, contact, research and log."""
+"""Drafts from the workbook: the fields a template needs (from profile, contact, research and log), drafts saved
+and exported, and a reply recorded."""
 
 from __future__ import annotations
 
@@ -6,27 +7,27 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from infoview_kit.base.text import indefinite
+from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.text import clean_text, indefinite
+from infoview_kit.outreach.mail import build_message, mailto_link, safe_filename, write_eml
+from infoview_kit.outreach.templates import Draft, fill
 from infoview_kit.research.facts import common_ground
 
 if TYPE_CHECKING:
-    from infoview_kit.outreach.emails import Draft
     from infoview_kit.store import Workbook
+
+__all__ = ["TEMPLATE_KIND", "compose", "draft_fields", "export_eml", "mailto_for", "progress_items", "record_reply",
+           "save_composed", "user_templates"]
 
 #: Which message kind each built-in template writes.
 TEMPLATE_KIND = {"seed": "outreach", "short": "outreach", "recruiter": "outreach", "intro": "outreach",
                  "nudge": "nudge", "thank_you": "thank_you", "update": "update",
                  "referral_ask": "referral_ask", "checkin": "checkin"}
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return str(value).strip() or None
 
 
 def _clause(sentence: str | None) -> str | None:
@@ -74,17 +75,17 @@ def draft_fields(wb: Workbook, contact_id: int) -> dict[str, str | None]:
         "my_change": profile.get("change_wanted"),
         "field": field,
         "signature": profile.get("signature") or profile.get("name"),
-        "their_name": _text(contact.get("first_name")) or _text(contact.get("last_name")),
-        "their_full_name": " ".join(x for x in (_text(contact.get("first_name")),
-                                                 _text(contact.get("last_name"))) if x) or None,
-        "their_employer": _text(contact.get("company")),
-        "their_role": _text(contact.get("position")),
-        "their_accomplishment": _text(accomplishments.iloc[-1]) if len(accomplishments) else None,
+        "their_name": clean_text(contact.get("first_name")) or clean_text(contact.get("last_name")),
+        "their_full_name": " ".join(x for x in (clean_text(contact.get("first_name")),
+                                                 clean_text(contact.get("last_name"))) if x) or None,
+        "their_employer": clean_text(contact.get("company")),
+        "their_role": clean_text(contact.get("position")),
+        "their_accomplishment": clean_text(accomplishments.iloc[-1]) if len(accomplishments) else None,
         "common_ground": _clause(ground.iloc[0]["clause"]) if not ground.empty else None,
-        "referrer_name": " ".join(x for x in (_text(referrer.get("first_name")),
-                                               _text(referrer.get("last_name"))) if x) if referrer else None,
-        "advice": _clause(_text(last.get("advice"))),
-        "next_step": _own_steps(_text(last.get("next_steps")), my_first),
+        "referrer_name": " ".join(x for x in (clean_text(referrer.get("first_name")),
+                                               clean_text(referrer.get("last_name"))) if x) if referrer else None,
+        "advice": _clause(clean_text(last.get("advice"))),
+        "next_step": _own_steps(clean_text(last.get("next_steps")), my_first),
         "progress_items": progress_items(wb, contact_id),
         "referral_target": f"someone else who works in {field}" if field else None,
     }
@@ -104,8 +105,8 @@ def progress_items(wb: Workbook, contact_id: int) -> str | None:
     lines = []
     for cid in held["contact_id"].dropna():
         c = wb.contact(int(cid))
-        role = (_text(c["position"]) or "person in the field").lower()
-        lines.append(f"- I spoke with {indefinite(role)} {role} at {_text(c['company']) or 'a new employer'}.")
+        role = (clean_text(c["position"]) or "person in the field").lower()
+        lines.append(f"- I spoke with {indefinite(role)} {role} at {clean_text(c['company']) or 'a new employer'}.")
     return "\n".join(lines)
 
 
@@ -114,11 +115,9 @@ def compose(wb: Workbook, contact_id: int, template: str = "seed") -> Draft:
 
     Returns
     -------
-    emails.Draft
+    templates.Draft
         subject, body, and `missing`: the names of blanks left to fill.
     """
-    from infoview_kit.outreach.emails import fill
-
     return fill(template, draft_fields(wb, contact_id), user_dir=user_templates(wb))
 
 
@@ -141,16 +140,12 @@ def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -
     The file is named after the contact and the message kind (made safe whatever the name
     holds); a contact with no known email gets a draft with an empty To line to fill in.
     """
-    from infoview_kit.outreach.emails import build_message, safe_filename, write_eml
-
     msg = wb.message(message_id)
     contact = wb.contact(msg["contact_id"])
     profile = wb.profile()
-    name = " ".join(x for x in (_text(contact.get("first_name")), _text(contact.get("last_name"))) if x)
+    name = " ".join(x for x in (clean_text(contact.get("first_name")), clean_text(contact.get("last_name"))) if x)
     stamp = dt.datetime.fromisoformat(msg["sent_at"] or msg["drafted_at"])
     if profile.get("timezone"):
-        from zoneinfo import ZoneInfo
-
         stamp = stamp.astimezone(ZoneInfo(profile["timezone"]))  # the Date header in the user's own time
     eml = build_message(subject=msg["subject"], body=msg["body"], to_name=name, to_addr=contact.get("email"),
                         from_name=profile.get("name"), from_addr=profile.get("email") or None, date=stamp,
@@ -158,10 +153,10 @@ def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -
     return write_eml(eml, out_dir, safe_filename(f"{message_id:04d}-{msg['kind']}-{name}"))
 
 
-def mailto_for(wb: Workbook, message_id: int) -> str:
-    """Return a ``mailto:`` link that opens the stored message in the user's mail program."""
-    from infoview_kit.outreach.emails import mailto_link
-
+def mailto_for(wb: Workbook, message_id: int | None) -> str:
+    """Return a ``mailto:`` link that opens the stored message in the user's mail program ("" for None)."""
+    if message_id is None:
+        return ""
     msg = wb.message(message_id)
     return mailto_link(wb.contact(msg["contact_id"]).get("email") or "", msg["subject"], msg["body"])
 
@@ -189,10 +184,6 @@ def record_reply(wb: Workbook, contact_id: int, on: dt.date | dt.datetime | str 
         If nothing was sent to them yet, if `on` is not a date, or if it is before the message
         was sent or after `at`.
     """
-    from zoneinfo import ZoneInfo
-
-    from infoview_kit.base.errors import InputFormatError
-
     person = wb.contact(contact_id)
     name = " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)) or f"contact {contact_id}"
     tz = ZoneInfo(wb.profile().get("timezone") or "UTC")

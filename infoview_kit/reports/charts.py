@@ -196,7 +196,7 @@ def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
 def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame:
     """Return how each first email was answered, in business days of the user's calendar.
 
-    The classes are those of :func:`infoview_kit.outreach.emails.classify_reply` (quick: before business
+    The classes are those of :func:`infoview_kit.outreach.replies.classify_reply` (quick: before business
     day 3; on_time: day 3 to 7; late: after day 7; none: no reply and day 7 has passed;
     waiting: no reply yet, day 7 not passed), computed for all emails at once. The reply is the
     earliest answer after the email was sent (:func:`infoview_kit.followup.rules.answer_evidence`:

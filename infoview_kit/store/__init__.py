@@ -2861,7 +2861,7 @@ def _redact_rows(c: sqlite3.Connection) -> None:
     from infoview_kit.base.keys import company_key
     from infoview_kit.base.text import HOW_KNOWN
     from infoview_kit.interview.questions import load_bank
-    from infoview_kit.outreach.emails import _BUILTIN_KINDS
+    from infoview_kit.outreach.templates import BUILTIN_KINDS as _BUILTIN_KINDS
     from infoview_kit.reports.redact import KEPT_PROFILE_FIELDS, MATCHED_BY, REASONS, SOURCES, Pseudonyms
 
     p = Pseudonyms()

@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from infoview_kit.views.forms import take_away as take_away
     from infoview_kit.views.interview import MeetingPicker as MeetingPicker
     from infoview_kit.views.interview import QuestionPlanEditor as QuestionPlanEditor
     from infoview_kit.views.interview import ScheduleForm as ScheduleForm
@@ -23,6 +24,7 @@ _LAZY = {
     "brief_frame": "interview", "brief_view": "interview",
     "MeetingLogForm": "meeting", "MeetingTimer": "meeting", "ThankYouPanel": "meeting",
     "Composer": "outreach",
+    "take_away": "forms",
 }
 
 __all__ = sorted(_LAZY)

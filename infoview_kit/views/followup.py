@@ -15,9 +15,11 @@ import pandas as pd
 
 from infoview_kit.base.errors import InfoviewError, InputFormatError
 from infoview_kit.followup import rules as followups
+from infoview_kit.followup.pending import open_items
 from infoview_kit.outreach import drafting
+from infoview_kit.outreach.messages import KIND_LABELS, NO_REPLY_KINDS, person_name, reply_line
 from infoview_kit.views.forms import _STYLE, run_with_status, watch
-from infoview_kit.views.outreach import KIND_LABELS, NO_REPLY_KINDS, Composer, open_items, person_name, reply_line
+from infoview_kit.views.outreach import Composer
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
