@@ -48,7 +48,13 @@ _LAZY = {
 }
 
 
+#: The packages reachable as attributes (``ik.followup.due``), imported on first use.
+_PACKAGES = {"find", "research", "outreach", "interview", "followup", "views", "reports", "store", "base"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _PACKAGES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'infoview_kit' has no attribute {name!r}")

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from infoview_kit import followup as followups
 from infoview_kit.base.errors import InputFormatError, NotFoundError
-from infoview_kit.followup import rules as followups
 from infoview_kit.outreach import drafting
 from infoview_kit.views import outreach as composer
 from infoview_kit.views.outreach import Composer

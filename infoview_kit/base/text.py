@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from typing import Any
@@ -108,3 +109,15 @@ def indefinite(noun: str) -> str:
     if lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ur")):
         return "a"
     return "an" if lower[:1] in "aeiou" else "a"
+
+
+def plural(count: int, noun: str) -> str:
+    """Return a count with its noun, plural unless one: '1 follow-up', '3 follow-ups'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def markdown_text(value: object) -> str:
+    """Return `value` as Markdown that shows exactly that text: no HTML, link, emphasis or line break
+    of its own (a name such as ``<img src=x onerror=...>`` is shown, never run)."""
+    text = html.escape(" ".join(str(value).split()), quote=False)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 import pandas as pd
 
+from infoview_kit import followup as followups
 from infoview_kit.base.errors import InfoviewError, InputFormatError
-from infoview_kit.followup import rules as followups
 from infoview_kit.outreach import drafting
 from infoview_kit.views.forms import _STYLE, run_with_status, watch
 from infoview_kit.views.outreach import KIND_LABELS, NO_REPLY_KINDS, Composer, open_items, person_name, reply_line

@@ -458,7 +458,7 @@ def next_step(wb: Workbook, contact_id: int, today: dt.date | str | None = None)
         key, kind, label (what to do), template (the template that writes it, or None),
         due_at (local time), days (due date minus today: 0 or less when it is due), why.
     """
-    from infoview_kit.followup import rules as followups
+    from infoview_kit import followup as followups
 
     items = followups.open_followups(wb, today)
     mine = items[items["contact_id"] == contact_id]
@@ -511,8 +511,8 @@ def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool 
     fresh
         Read again whatever was read before (another program may have written to the file).
     """
+    from infoview_kit import followup as followups
     from infoview_kit.base.paths import resolve_today
-    from infoview_kit.followup import rules as followups
 
     day = (resolve_today(today) if today is not None and not (isinstance(today, str) and not today.strip())
            else dt.datetime.now(_zone(wb)).date())
@@ -840,7 +840,7 @@ class Composer(_Form):
         self._show_next(msgs, active)
 
     def _show_next(self, msgs: pd.DataFrame, active: bool) -> None:
-        from infoview_kit.followup import rules as followups
+        from infoview_kit import followup as followups
 
         assert self._cid is not None
         esc = html.escape
