@@ -10,21 +10,21 @@ from infoview_kit.followup.due import skip as skip
 from infoview_kit.followup.due import snooze as snooze
 from infoview_kit.followup.evidence import ANSWER_SOURCES as ANSWER_SOURCES
 from infoview_kit.followup.evidence import answer_evidence as answer_evidence
+from infoview_kit.followup.kinds import DEFAULT_CHECKIN_DAYS as DEFAULT_CHECKIN_DAYS
+from infoview_kit.followup.kinds import DUE_COLUMNS as DUE_COLUMNS
+from infoview_kit.followup.kinds import DUE_HOUR as DUE_HOUR
+from infoview_kit.followup.kinds import KEEP_IN_TOUCH as KEEP_IN_TOUCH
+from infoview_kit.followup.kinds import KIND_LABELS as KIND_LABELS
+from infoview_kit.followup.kinds import MAX_UNANSWERED as MAX_UNANSWERED
+from infoview_kit.followup.kinds import REFERRER_UPDATE_DAYS as REFERRER_UPDATE_DAYS
+from infoview_kit.followup.kinds import STATUSES as STATUSES
+from infoview_kit.followup.kinds import TEMPLATE_OF_KIND as TEMPLATE_OF_KIND
 from infoview_kit.followup.progress import draft_due as draft_due
 from infoview_kit.followup.progress import draft_preview as draft_preview
 from infoview_kit.followup.progress import progress_steps as progress_steps
 from infoview_kit.followup.reminders import reminders as reminders
 from infoview_kit.followup.reminders import reminders_file as reminders_file
 from infoview_kit.followup.reminders import reminders_ics_bytes as reminders_ics_bytes
-from infoview_kit.followup.rules import DEFAULT_CHECKIN_DAYS as DEFAULT_CHECKIN_DAYS
-from infoview_kit.followup.rules import DUE_COLUMNS as DUE_COLUMNS
-from infoview_kit.followup.rules import DUE_HOUR as DUE_HOUR
-from infoview_kit.followup.rules import KEEP_IN_TOUCH as KEEP_IN_TOUCH
-from infoview_kit.followup.rules import KIND_LABELS as KIND_LABELS
-from infoview_kit.followup.rules import MAX_UNANSWERED as MAX_UNANSWERED
-from infoview_kit.followup.rules import REFERRER_UPDATE_DAYS as REFERRER_UPDATE_DAYS
-from infoview_kit.followup.rules import STATUSES as STATUSES
-from infoview_kit.followup.rules import TEMPLATE_OF_KIND as TEMPLATE_OF_KIND
 
 __all__ = [
     "ANSWER_SOURCES",

@@ -12,7 +12,8 @@ import pandas as pd
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.paths import resolve_today
 from infoview_kit.base.text import as_date
-from infoview_kit.followup.rules import DUE_COLUMNS, KIND_LABELS, plan_for
+from infoview_kit.followup.kinds import DUE_COLUMNS, KIND_LABELS
+from infoview_kit.followup.rules import plan_for
 from infoview_kit.store.readmodel import Tables
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from infoview_kit.followup.rules import KIND_LABELS, plan_for
+from infoview_kit.followup.kinds import KIND_LABELS
+from infoview_kit.followup.rules import plan_for
 from infoview_kit.store.readmodel import Tables, context
 
 log = logging.getLogger("infoview_kit")

@@ -1,4 +1,9 @@
-"""The follow-up rules: what is open, when it falls due and why (stored follow-ups and the derived ones)."""
+"""The follow-up rules: what is open, when it falls due and why (stored follow-ups and the derived ones).
+
+One function per rule (the no-reply routine, the keep-in-touch clock, the referral ask, the update to
+whoever introduced you, the meeting to log), each reading the arrays of :mod:`infoview_kit.followup.facts`;
+:func:`plan_for` puts them together, once per snapshot and day.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,31 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from infoview_kit.base.bizdays import business_calendar
+from infoview_kit.base.bizdays import BusinessCalendar, business_calendar
 from infoview_kit.followup.evidence import evidence_before, first_answer_after
+from infoview_kit.followup.facts import (
+    NAT,
+    Followups,
+    Meetings,
+    Messages,
+    People,
+    first_per,
+    followups_then,
+    meetings_then,
+    messages_then,
+    people_then,
+    take,
+)
+from infoview_kit.followup.kinds import (
+    DEFAULT_CHECKIN_DAYS,
+    DUE_HOUR,
+    KEEP_IN_TOUCH,
+    MAX_UNANSWERED,
+    REFERRER_UPDATE_DAYS,
+    ROUTINE,
+    STATUSES,
+    TEMPLATE_OF_KIND,
+)
 from infoview_kit.store.readmodel import (
     InvolvedSnapshot,
     LeanSnapshot,
@@ -25,42 +53,10 @@ from infoview_kit.store.readmodel import (
     utc_moments,
 )
 
-#: Status of a follow-up in :func:`due`, in the order the list is sorted.
-STATUSES = ("overdue", "due", "upcoming")
-#: Follow-ups that keep a relationship going (as opposed to the no-reply routine).
-KEEP_IN_TOUCH = ("thank_you", "referral_ask", "update", "checkin")
-#: Days between check-ins with someone you met, unless their ``checkin_days`` says otherwise.
-DEFAULT_CHECKIN_DAYS = 30
-#: Days after an introduction when the update to whoever introduced you is due.
-REFERRER_UPDATE_DAYS = 14
-#: Keep-in-touch messages (check-ins and updates) in a row without an answer before a person is left to rest.
-MAX_UNANSWERED = 2
-#: Local hour at which a derived follow-up falls due on its day.
-DUE_HOUR = 9
-#: The template that drafts each kind of follow-up (second contacts and meeting logs have none).
-TEMPLATE_OF_KIND = {"thank_you": "thank_you", "nudge": "nudge", "referral_ask": "referral_ask",
-                    "update": "update", "checkin": "checkin"}
-#: What each kind asks you to do, for calendars and the board.
-KIND_LABELS = {"thank_you": "Send a thank-you note", "second_contact": "Write to a second person",
-               "nudge": "Send one short follow-up", "referral_ask": "Ask for an introduction",
-               "update": "Send a progress update", "checkin": "Check in", "log_meeting": "Log the meeting"}
-DUE_COLUMNS = ["key", "followup_id", "contact_id", "name", "company", "kind", "due_at", "status", "days", "why",
-               "template", "source"]
-_ROUTINE = ("second_contact", "nudge")
-_NAT = np.datetime64("NaT", "ns")
-
-
-def _at_hour(days: np.ndarray, tz: str, hour: int = DUE_HOUR) -> pd.Series:
-    """`hour`:00 local time on each date, as UTC timestamps."""
-    local = pd.Series(pd.to_datetime(days) + pd.Timedelta(hours=hour))
-    return local.dt.tz_localize(tz, nonexistent="shift_forward", ambiguous=False).dt.tz_convert("UTC")
-
-
-# ---------------------------------------------------------------------------- the plan: what is open, and why
 
 @dataclass
 class Plan:
-    """Everything :func:`due`, :func:`keep_in_touch` and the health chart need, computed once
+    """Everything ``due``, ``keep_in_touch`` and the health chart need, computed once
     (the history and the keep-in-touch rows only when asked for)."""
 
     today: dt.date
@@ -71,38 +67,15 @@ class Plan:
 
     @functools.cached_property
     def history(self) -> pd.DataFrame:
-        """kind, due_at, done_at, due_day, outcome: see :func:`followup_history`."""
+        """kind, due_at, done_at, due_day, outcome: see ``followup_history``."""
         return self._history()
 
     @functools.cached_property
     def touch(self) -> pd.DataFrame:
-        """The rows of :func:`keep_in_touch`."""
+        """The rows of ``keep_in_touch``."""
         return self._touch()
 
-def _text(values: pd.Series) -> np.ndarray:
-    """Text that is never missing (kinds, statuses) as an object array."""
-    return values.to_numpy(dtype=object)
 
-
-def _ids(values: pd.Series) -> np.ndarray:
-    """Ids (Int64 with NA) as float64 with NaN, for numpy lookups."""
-    return values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _first_per(keys: np.ndarray, values: np.ndarray, how: str = "min") -> pd.Series:
-    """The min (or max) of `values` per key, as a Series indexed by key."""
-    if not len(keys):
-        return pd.Series(values[:0], index=pd.Index(keys[:0]), dtype=values.dtype)
-    grouped = pd.Series(values, index=keys).groupby(level=0)
-    return grouped.min() if how == "min" else grouped.max()
-
-
-def _take(table: pd.Series, keys: np.ndarray) -> np.ndarray:
-    """``table[keys]`` with a missing key as NA/NaT, keeping the table's dtype."""
-    return table.reindex(keys).to_numpy()
-
-
-_NAT = np.datetime64("NaT", "ns")
 def plan_for(t: Tables, today: dt.date | str | None, *, history: bool = False) -> Plan:
     """Return the plan for `today`, computed once per :class:`Snapshot` (always afresh for a Workbook, from
     its lean read, :class:`LeanSnapshot`, unless the `history` is wanted)."""
@@ -120,286 +93,410 @@ def _no_history() -> pd.DataFrame:
     raise AssertionError("a plan from the lean read has no history: ask plan_for(..., history=True)")
 
 
-def _plan(t: Tables, today: dt.date | str | None) -> Plan:
-    tz, country, day, cut = context(t, today)
-    cut64 = cut.tz_convert(None).to_datetime64()
-    today64 = np.datetime64(day, "D")
+def _at_hour(days: np.ndarray, tz: str, hour: int = DUE_HOUR) -> pd.Series:
+    """`hour`:00 local time on each date, as UTC timestamps."""
+    local = pd.Series(pd.to_datetime(days) + pd.Timedelta(hours=hour))
+    return local.dt.tz_localize(tz, nonexistent="shift_forward", ambiguous=False).dt.tz_convert("UTC")
 
-    # -- people (added by the end of `today`)
-    people = t.contacts()
-    p_created = utc_moments(people["created_at"])
-    keep = p_created < cut64
-    p_index = pd.Index(people["id"].to_numpy()[keep])
-    p_first = people["first_name"].to_numpy(dtype=object)[keep]
-    p_last = people["last_name"].to_numpy(dtype=object)[keep]
-    p_company = people["company"].to_numpy(dtype=object)[keep]
-    p_ref, p_created = _ids(people["referred_by"])[keep], p_created[keep]
-    active = p_index.to_numpy()[~people["excluded"].to_numpy(dtype=bool)[keep]]
 
-    p_first, p_last, p_company = (np.append(a, pd.NA) for a in (p_first, p_last, p_company))  # [-1]: unknown
+def _fmt(moments: np.ndarray, tz: str) -> np.ndarray:
+    """Each moment's local date as "Mon 23 Nov"."""
+    days = local_days(pd.Series(moments, dtype="datetime64[ns]").dt.tz_localize("UTC"), tz)
+    unique, where = np.unique(days, return_inverse=True)  # a few hundred days at most: format each once
+    return pd.DatetimeIndex(unique).strftime("%a %d %b").to_numpy(dtype=object)[where.reshape(-1)]
 
-    def name_of(ids: np.ndarray) -> np.ndarray:
-        pos = p_index.get_indexer(ids)
-        first, last = p_first[pos], p_last[pos]
-        first = np.where(pd.isna(first), "", first)
-        last = np.where(pd.isna(last), "", last)
-        both = np.where(first == "", last, np.where(last == "", first, first + " " + last))
-        return both.astype(object)
 
-    def first_of(ids: np.ndarray) -> np.ndarray:
-        first = p_first[p_index.get_indexer(ids)]
-        first = np.where(pd.isna(first), "", first)
-        return np.where(first == "", name_of(ids), first).astype(object)
+# ---------------------------------------------------------------------------- the no-reply routine
 
-    # -- messages, meetings and follow-ups as they stood at the end of `today`
-    msgs, mt, fu = t.messages(), t.meetings(), t.followups()
-    m_id, m_cid, m_kind = msgs["id"].to_numpy(), msgs["contact_id"].to_numpy(), _text(msgs["kind"])
-    m_sent, m_rep = utc_moments(msgs["sent_at"]), utc_moments(msgs["replied_at"])
-    m_sent = np.where(m_sent < cut64, m_sent, _NAT)
-    m_rep = np.where(m_rep < cut64, m_rep, _NAT)
-    s_ok, r_ok = ~np.isnat(m_sent), ~np.isnat(m_rep)
-    g_id, g_cid, g_status = mt["id"].to_numpy(), mt["contact_id"].to_numpy(), _text(mt["status"])
-    g_end, g_start = utc_moments(mt["actual_end"]), utc_moments(mt["starts_at"])
-    held = (g_status == "held") & (g_end < cut64)
-    f_id, f_cid, f_kind = fu["id"].to_numpy(), fu["contact_id"].to_numpy(), _text(fu["kind"])
-    f_due, f_done = utc_moments(fu["due_at"]), utc_moments(fu["done_at"])
-    f_snooze = utc_moments(fu["snoozed_until"]) if "snoozed_until" in fu else np.full(len(fu), _NAT)
-    f_due = np.where(f_snooze > f_due, f_snooze, f_due)  # a snoozed follow-up is not due before then
-    f_skip = fu["skipped"].to_numpy(dtype=bool) if "skipped" in fu else np.zeros(len(fu), bool)
-    f_msg, f_meet = _ids(fu["message_id"]), _ids(fu["meeting_id"])
-    exists = np.isin(f_cid, p_index.to_numpy())  # a person added after `today` was not there yet
-    routine = np.isin(f_kind, _ROUTINE) & ~np.isnan(f_msg)
-    exists[routine] &= _take(pd.Series(m_sent, index=m_id), f_msg[routine]) < cut64
-    thanks = (f_kind == "thank_you") & ~np.isnan(f_meet)
-    exists[thanks] &= _take(pd.Series(g_end, index=g_id), f_meet[thanks]) < cut64
-    f_done = np.where(f_done < cut64, f_done, _NAT)
-    f_open, f_closed = exists & np.isnat(f_done), exists & ~np.isnat(f_done)
-    # a stored "log the meeting" is settled once the meeting is logged or cancelled (a snoozed one stays stored)
-    f_open &= ~((f_kind == "log_meeting") & np.isin(f_meet, g_id[held | (g_status == "cancelled")]))
-    f_skipped = f_closed & f_skip  # closed on purpose without doing it: settles it, never counts as done
-    # the no-reply routine of a first email is settled by any answer after it was sent (answer_evidence)
+
+@dataclass
+class _Routine:
+    """The no-reply routine's stored follow-ups, and the answers that settle them."""
+
+    all: np.ndarray  # which follow-ups are a second contact or a nudge
+    since: np.ndarray  # when their first email was sent (the epoch when there is none: any answer settles it)
+    evidence: pd.DataFrame
+    settled: np.ndarray
+
+
+def _no_reply_routine(t: Tables, cut64: np.datetime64, f: Followups, m: Messages) -> _Routine:
+    """The second contact and the nudge of a first email are settled by any answer after it was sent
+    (``answer_evidence``), whether or not a reply was recorded."""
     evidence = evidence_before(t, cut64)
-    e_cid, e_at = evidence["contact_id"].to_numpy(), evidence["at"].to_numpy()
-    r_all = exists & np.isin(f_kind, _ROUTINE)
-    r_from = np.full(len(fu), np.datetime64(0, "ns"))  # a routine item with no email: any answer settles it
-    has_msg = r_all & ~np.isnan(f_msg)
-    r_from[has_msg] = _take(pd.Series(m_sent, index=m_id), f_msg[has_msg])
-    r_settled = np.zeros(len(fu), dtype=bool)
-    r_settled[r_all] = _take(_first_per(e_cid, e_at, "max"), f_cid[r_all]) >= r_from[r_all]
-    f_open &= ~r_settled
-    f_did = f_closed & ~f_skip
+    routine = f.exists & np.isin(f.kind, ROUTINE)
+    since = np.full(len(f.id), np.datetime64(0, "ns"))
+    has_msg = routine & ~np.isnan(f.msg)
+    since[has_msg] = m.sent_of(f.msg[has_msg])
+    settled = np.zeros(len(f.id), dtype=bool)
+    last = first_per(evidence["contact_id"].to_numpy(), evidence["at"].to_numpy(), "max")
+    settled[routine] = take(last, f.cid[routine]) >= since[routine]
+    return _Routine(all=routine, since=since, evidence=evidence, settled=settled)
 
-    # -- real interactions: messages sent, their replies, meetings held, keep-in-touch done by hand
-    by_hand = f_did & np.isin(f_kind, KEEP_IN_TOUCH)
-    by_hand[by_hand] = ~pd.MultiIndex.from_arrays([f_cid[by_hand], f_kind[by_hand], f_done[by_hand]]).isin(
-        pd.MultiIndex.from_arrays([m_cid[s_ok], m_kind[s_ok], m_sent[s_ok]]))
-    tc = np.concatenate([m_cid[s_ok], m_cid[r_ok], g_cid[held], f_cid[by_hand]]).astype("int64")
-    ta = np.concatenate([m_sent[s_ok], m_rep[r_ok], g_end[held], f_done[by_hand]])
-    tk = np.concatenate([m_kind[s_ok], np.full(r_ok.sum(), "reply", dtype=object),
-                         np.full(held.sum(), "meeting", dtype=object), f_kind[by_hand]])
+
+# ---------------------------------------------------------------------------- keep in touch
+
+
+@dataclass
+class _Touches:
+    """Real interactions (messages sent, their replies, meetings held, keep-in-touch done by hand)."""
+
+    by_hand: np.ndarray  # keep-in-touch follow-ups marked done without a message
+    last_touch: pd.Series  # per contact (a skipped update or check-in starts the clock again too)
+    unanswered: pd.Series  # updates and check-ins since their last answer, per contact
+    kit_cid: np.ndarray  # the updates and check-ins: whom, and when
+    kit_at: np.ndarray
+
+
+def _touches(m: Messages, g: Meetings, f: Followups) -> _Touches:
+    """The real interactions with each person, and the updates and check-ins they left unanswered."""
+    s_ok, r_ok, held = m.sent_ok, m.replied_ok, g.held
+    by_hand = f.did & np.isin(f.kind, KEEP_IN_TOUCH)
+    by_hand[by_hand] = ~pd.MultiIndex.from_arrays([f.cid[by_hand], f.kind[by_hand], f.done[by_hand]]).isin(
+        pd.MultiIndex.from_arrays([m.cid[s_ok], m.kind[s_ok], m.sent[s_ok]]))
+    tc = np.concatenate([m.cid[s_ok], m.cid[r_ok], g.cid[held], f.cid[by_hand]]).astype("int64")
+    ta = np.concatenate([m.sent[s_ok], m.replied[r_ok], g.end[held], f.done[by_hand]])
+    tk = np.concatenate([m.kind[s_ok], np.full(r_ok.sum(), "reply", dtype=object),
+                         np.full(held.sum(), "meeting", dtype=object), f.kind[by_hand]])
     answer = np.concatenate([np.zeros(s_ok.sum(), bool), np.ones(r_ok.sum() + held.sum(), bool),
                              np.zeros(by_hand.sum(), bool)])
-    skipped_kit = f_skipped & np.isin(f_kind, ("update", "checkin"))  # the clock starts again from a skip
-    last_touch = _first_per(np.concatenate([tc, f_cid[skipped_kit].astype("int64")]),
-                            np.concatenate([ta, f_done[skipped_kit]]), "max")
-    last_answer = _first_per(tc[answer], ta[answer], "max")
+    skipped_kit = f.skipped & np.isin(f.kind, ("update", "checkin"))  # the clock starts again from a skip
+    last_touch = first_per(np.concatenate([tc, f.cid[skipped_kit].astype("int64")]),
+                           np.concatenate([ta, f.done[skipped_kit]]), "max")
+    last_answer = first_per(tc[answer], ta[answer], "max")
     kit = ~answer & np.isin(tk, ("update", "checkin"))
     k_cid, k_at = tc[kit], ta[kit]
-    k_after = _take(last_answer, k_cid)
+    k_after = take(last_answer, k_cid)
     unanswered = pd.Series(1, index=k_cid[np.isnat(k_after) | (k_at > k_after)]).groupby(level=0).sum()
+    return _Touches(by_hand=by_hand, last_touch=last_touch, unanswered=unanswered, kit_cid=k_cid, kit_at=k_at)
 
-    # -- steps since you last wrote to them (as drafting.progress_items counts them): meetings held since
-    wrote = s_ok & np.isin(m_kind, ("thank_you", "update"))
-    wrote_f = by_hand & np.isin(f_kind, ("thank_you", "update"))  # done by hand: logged as sent too
-    since = _first_per(np.concatenate([g_cid[held], m_cid[wrote], f_cid[wrote_f]]),
-                       np.concatenate([g_end[held], m_sent[wrote], f_done[wrote_f]]), "max")
-    ends = np.sort(g_end[held])
 
-    # -- people met, and their keep-in-touch clock
-    order = np.lexsort((g_id[held], g_end[held]))
-    met = pd.DataFrame({"cid": g_cid[held][order], "end": g_end[held][order], "mid": g_id[held][order]})
+@dataclass
+class _Clock:
+    """Everyone you met (not excluded), by id, and their keep-in-touch clock."""
+
+    cid: np.ndarray
+    end: np.ndarray  # the end of the first meeting
+    mid: np.ndarray  # the first meeting
+    every: np.ndarray  # days between check-ins
+    last: np.ndarray  # the last real interaction
+    steps: np.ndarray  # meetings with others since you last wrote to them
+    unanswered: np.ndarray
+    at_rest: np.ndarray
+
+
+def _clock(people: People, m: Messages, g: Meetings, f: Followups, touches: _Touches) -> _Clock:
+    """The keep-in-touch clock of everyone you met: ``checkin_days`` after the last real interaction; the
+    steps to report since you last wrote (meetings held since, as drafting.progress_items counts them)."""
+    held = g.held
+    order = np.lexsort((g.id[held], g.end[held]))
+    met = pd.DataFrame({"cid": g.cid[held][order], "end": g.end[held][order], "mid": g.id[held][order]})
     met = met.drop_duplicates("cid")
-    met = met[np.isin(met["cid"].to_numpy(), active)].sort_values("cid").reset_index(drop=True)
-    met_cid = met["cid"].to_numpy()
-    every = people.set_index("id")["checkin_days"].reindex(met_cid)
+    met = met[np.isin(met["cid"].to_numpy(), people.active)].sort_values("cid").reset_index(drop=True)
+    cid = met["cid"].to_numpy()
+    every = people.table.set_index("id")["checkin_days"].reindex(cid)
     every_n = pd.to_numeric(every, errors="coerce").fillna(DEFAULT_CHECKIN_DAYS).clip(lower=1).to_numpy("int64")
-    met_last = _take(last_touch, met_cid)
-    steps = len(ends) - np.searchsorted(ends, _take(since, met_cid), side="right")
-    met_unanswered = unanswered.reindex(met_cid).fillna(0).to_numpy("int64")
-    at_rest = met_unanswered >= MAX_UNANSWERED
+    wrote = m.sent_ok & np.isin(m.kind, ("thank_you", "update"))
+    wrote_f = touches.by_hand & np.isin(f.kind, ("thank_you", "update"))  # done by hand: logged as sent too
+    since = first_per(np.concatenate([g.cid[held], m.cid[wrote], f.cid[wrote_f]]),
+                      np.concatenate([g.end[held], m.sent[wrote], f.done[wrote_f]]), "max")
+    ends = np.sort(g.end[held])
+    unanswered = touches.unanswered.reindex(cid).fillna(0).to_numpy("int64")
+    return _Clock(cid=cid, end=met["end"].to_numpy(), mid=met["mid"].to_numpy(), every=every_n,
+                  last=take(touches.last_touch, cid),
+                  steps=len(ends) - np.searchsorted(ends, take(since, cid), side="right"),
+                  unanswered=unanswered, at_rest=unanswered >= MAX_UNANSWERED)
 
-    # -- introductions: who introduced you to whom, and when
-    intro_mask = ~np.isnan(p_ref) & np.isin(p_ref, active)
-    i_referred, i_cid, i_anchor = p_index.to_numpy()[intro_mask], p_ref[intro_mask].astype("int64"), p_created[
-        intro_mask]
-    referrers = np.unique(p_ref[~np.isnan(p_ref)]).astype("int64")
 
-    # -- meetings past their end and not logged
-    g_plan_end = g_start + mt["duration_min"].to_numpy("int64").astype("timedelta64[m]")
-    logged = f_meet[exists & (f_kind == "log_meeting")]
-    pend = (g_status != "cancelled") & ~held & (g_plan_end < cut64) & ~np.isin(g_id, logged)
+@dataclass
+class _Intros:
+    """Who introduced you to whom (both active), and when the person introduced was added."""
 
-    # -- the business-day calendar over every date needed
-    base_days = local_days(pd.Series(met_last), tz) + every_n.astype("timedelta64[D]")
-    intro_days = local_days(pd.Series(i_anchor), tz) + np.timedelta64(REFERRER_UPDATE_DAYS, "D")
-    first_days = local_days(met["end"], tz)
+    referred: np.ndarray
+    cid: np.ndarray  # who introduced them
+    anchor: np.ndarray
+    referrers: np.ndarray  # everyone who introduced you to someone
+
+
+def _intros(people: People) -> _Intros:
+    """The introductions."""
+    ref = people.referred_by
+    mask = ~np.isnan(ref) & np.isin(ref, people.active)
+    return _Intros(referred=people.index.to_numpy()[mask], cid=ref[mask].astype("int64"),
+                   anchor=people.created[mask], referrers=np.unique(ref[~np.isnan(ref)]).astype("int64"))
+
+
+@dataclass
+class _Days:
+    """The business-day calendar over every date needed, and the days it gives."""
+
+    cal: BusinessCalendar
+    monthly: np.ndarray  # the next keep-in-touch of each person met, rolled to a business day
+    first: np.ndarray  # the local date of each first meeting
+    intro: np.ndarray  # REFERRER_UPDATE_DAYS after each introduction
+
+
+def _days(clock: _Clock, intros: _Intros, tz: str, country: str, day: dt.date) -> _Days:
+    """The calendar of the keep-in-touch clock, the referral asks and the updates to introducers."""
+    base_days = local_days(pd.Series(clock.last), tz) + clock.every.astype("timedelta64[D]")
+    intro_days = local_days(pd.Series(intros.anchor), tz) + np.timedelta64(REFERRER_UPDATE_DAYS, "D")
+    first_days = local_days(pd.Series(clock.end), tz)
     cal = business_calendar(country, [base_days, intro_days, first_days], day, ahead=14)
+    return _Days(cal=cal, monthly=cal.roll(base_days), first=first_days, intro=intro_days)
 
-    # monthly keep-in-touch: an update when there are steps to report, else a check-in
-    monthly_day = cal.roll(base_days)
 
-    # referral ask: the first business day of the week after the first meeting
-    asked = _first_per(np.concatenate([m_cid[s_ok & (m_kind == "referral_ask")],
-                                       f_cid[f_did & (f_kind == "referral_ask")]]),
-                       np.concatenate([m_sent[s_ok & (m_kind == "referral_ask")],
-                                       f_done[f_did & (f_kind == "referral_ask")]]))
-    ra_skipped = np.isin(met_cid, f_cid[f_skipped & (f_kind == "referral_ask")])
-    ra_day = cal.next_week_start(first_days)
-    ra_done = _take(asked, met_cid)
-    ra_moot = np.isin(met_cid, referrers)  # they already introduced you to someone: no need to ask
-    k_first = _take(pd.Series(met["end"].to_numpy(), index=met_cid), k_cid)
-    wrote_since = np.isin(met_cid, k_cid[k_at >= k_first])
-    ra_lapsed = np.isnat(ra_done) & (wrote_since | (~at_rest & (monthly_day <= today64)))
-    ra_counted = ~ra_moot & ~(ra_skipped & np.isnat(ra_done))  # in the history: not moot, not skipped
+# ---------------------------------------------------------------------------- referral ask, update to an introducer
 
-    # update to whoever introduced you, two weeks after
-    upd = s_ok & (m_kind == "update")
-    upd_f = f_did & (f_kind == "update")
-    pairs = pd.DataFrame({"cid": i_cid, "referred": i_referred, "anchor": i_anchor}).merge(
-        pd.DataFrame({"cid": np.concatenate([m_cid[upd], f_cid[upd_f]]),
-                      "done": np.concatenate([m_sent[upd], f_done[upd_f]])}), on="cid")
+
+@dataclass
+class _Asks:
+    """The referral ask of each person met."""
+
+    day: np.ndarray
+    done: np.ndarray
+    moot: np.ndarray  # they already introduced you to someone: no need to ask
+    skipped: np.ndarray
+    lapsed: np.ndarray
+    counted: np.ndarray  # in the history: not moot, not skipped
+
+
+def _referral_ask(clock: _Clock, days: _Days, m: Messages, f: Followups, touches: _Touches,
+                  intros: _Intros, today64: np.datetime64) -> _Asks:
+    """The first business day of the week after the first meeting, unless asked or moot; it lapses once you
+    wrote to them again or their next keep-in-touch fell due."""
+    sent = m.sent_ok & (m.kind == "referral_ask")
+    did = f.did & (f.kind == "referral_ask")
+    asked = first_per(np.concatenate([m.cid[sent], f.cid[did]]), np.concatenate([m.sent[sent], f.done[did]]))
+    skipped = np.isin(clock.cid, f.cid[f.skipped & (f.kind == "referral_ask")])
+    done = take(asked, clock.cid)
+    moot = np.isin(clock.cid, intros.referrers)
+    k_first = take(pd.Series(clock.end, index=clock.cid), touches.kit_cid)
+    wrote_since = np.isin(clock.cid, touches.kit_cid[touches.kit_at >= k_first])
+    lapsed = np.isnat(done) & (wrote_since | (~clock.at_rest & (days.monthly <= today64)))
+    return _Asks(day=days.cal.next_week_start(days.first), done=done, moot=moot, skipped=skipped, lapsed=lapsed,
+                 counted=~moot & ~(skipped & np.isnat(done)))
+
+
+@dataclass
+class _Updates:
+    """The update to whoever introduced you, per introduction."""
+
+    day: np.ndarray
+    done: np.ndarray
+    skipped: np.ndarray
+
+
+def _introducer_update(intros: _Intros, days: _Days, m: Messages, f: Followups) -> _Updates:
+    """Two weeks after an introduction (rolled to a business day), until an update is sent to them; an
+    update skipped after the introduction settles it (never counted as done)."""
+    upd = m.sent_ok & (m.kind == "update")
+    upd_f = f.did & (f.kind == "update")
+    intro = pd.DataFrame({"cid": intros.cid, "referred": intros.referred, "anchor": intros.anchor})
+    pairs = intro.merge(pd.DataFrame({"cid": np.concatenate([m.cid[upd], f.cid[upd_f]]),
+                                      "done": np.concatenate([m.sent[upd], f.done[upd_f]])}), on="cid")
     pairs = pairs[pairs["done"] >= pairs["anchor"]]
-    u_done = _take(pairs.groupby("referred")["done"].min(), i_referred).astype("datetime64[ns]")
-    u_day = cal.roll(intro_days)
-    # an update skipped after the introduction settles it (never counted as done)
-    skipped_u = pd.DataFrame({"cid": i_cid, "referred": i_referred, "anchor": i_anchor}).merge(
-        pd.DataFrame({"cid": f_cid[f_skipped & (f_kind == "update")],
-                      "done": f_done[f_skipped & (f_kind == "update")]}), on="cid")
-    u_skipped = np.isin(i_referred, skipped_u.loc[skipped_u["done"] >= skipped_u["anchor"], "referred"].to_numpy())
-    u_skipped &= np.isnat(u_done)
+    done = take(pairs.groupby("referred")["done"].min(), intros.referred).astype("datetime64[ns]")
+    skip_u = f.skipped & (f.kind == "update")
+    skips = intro.merge(pd.DataFrame({"cid": f.cid[skip_u], "done": f.done[skip_u]}), on="cid")
+    skipped = np.isin(intros.referred, skips.loc[skips["done"] >= skips["anchor"], "referred"].to_numpy())
+    return _Updates(day=days.cal.roll(days.intro), done=done, skipped=skipped & np.isnat(done))
 
-    # -- which derived item shows for each person: stored keep-in-touch > introducer's update > referral ask >
-    # the monthly one
-    blocked = f_cid[f_open & np.isin(f_kind, KEEP_IN_TOUCH)]
-    u_show = np.isnat(u_done) & ~u_skipped & ~np.isin(i_cid, blocked)
-    u_first = pd.DataFrame({"cid": i_cid, "day": u_day, "ref": i_referred, "anchor": i_anchor})[u_show]
-    u_first = u_first.sort_values(["day", "ref"]).drop_duplicates("cid")
-    ra_show = np.isnat(ra_done) & ~ra_moot & ~ra_skipped & ~ra_lapsed & ~np.isin(met_cid, blocked) & ~np.isin(
-        met_cid, u_first["cid"].to_numpy())
-    mo_show = ~at_rest & ~np.isin(met_cid, blocked) & ~np.isin(met_cid, u_first["cid"].to_numpy()) & ~ra_show
 
-    def fmt(moments: np.ndarray) -> np.ndarray:
-        days = local_days(pd.Series(moments, dtype="datetime64[ns]").dt.tz_localize("UTC"), tz)
-        unique, where = np.unique(days, return_inverse=True)  # a few hundred days at most: format each once
-        return pd.DatetimeIndex(unique).strftime("%a %d %b").to_numpy(dtype=object)[where.reshape(-1)]
+# ---------------------------------------------------------------------------- the derived follow-ups
 
-    u_cid, u_ref = u_first["cid"].to_numpy(), u_first["ref"].to_numpy()
-    mo_kind = np.where(steps > 0, "update", "checkin")[mo_show]
-    mo_why = np.where(
-        mo_kind == "update",
-        "send a progress update on the " + steps[mo_show].astype(str)
+
+@dataclass
+class _Rows:
+    """Derived follow-ups of one rule."""
+
+    key: np.ndarray
+    contact_id: np.ndarray
+    kind: np.ndarray
+    due_day: np.ndarray
+    meeting_id: np.ndarray
+    why: np.ndarray
+
+
+def _update_rows(first: pd.DataFrame, people: People, tz: str) -> _Rows:
+    """The update to whoever introduced you (the first due per introducer)."""
+    cid, ref = first["cid"].to_numpy(), first["ref"].to_numpy()
+    return _Rows(key="update:" + cid.astype(str) + ":" + ref.astype(str), contact_id=cid,
+                 kind=np.full(len(cid), "update", dtype=object), due_day=first["day"].to_numpy(),
+                 meeting_id=np.full(len(cid), np.nan),
+                 why=people.first_of(cid) + " introduced you to " + people.name_of(ref) + " on "
+                 + _fmt(first["anchor"].to_numpy(), tz)
+                 + ": about two weeks on, tell them how it went and thank them for the introduction.")
+
+
+def _referral_rows(show: np.ndarray, clock: _Clock, asks: _Asks, people: People, tz: str) -> _Rows:
+    """The referral asks shown."""
+    cid = clock.cid[show]
+    return _Rows(key="referral_ask:" + cid.astype(str), contact_id=cid,
+                 kind=np.full(show.sum(), "referral_ask", dtype=object), due_day=asks.day[show],
+                 meeting_id=clock.mid[show].astype(float),
+                 why="You met " + people.first_of(cid) + " on " + _fmt(clock.end[show], tz)
+                 + ": the week after, ask whether there is anyone else you should talk to.")
+
+
+def _monthly_rows(show: np.ndarray, clock: _Clock, days: _Days, tz: str) -> _Rows:
+    """The monthly keep-in-touch: an update when there are steps to report, else a check-in."""
+    cid = clock.cid[show]
+    kind = np.where(clock.steps > 0, "update", "checkin")[show]
+    why = np.where(
+        kind == "update",
+        "send a progress update on the " + clock.steps[show].astype(str)
         + " meeting(s) you have had since you last wrote, and thank them for their advice.",
         "check in with something useful to them, asking for nothing (unanswered so far: "
-        + met_unanswered[mo_show].astype(str) + f"; after {MAX_UNANSWERED} they are left to rest).")
-    p_cid = g_cid[pend]
-    derived = {
-        "key": np.concatenate([
-            "update:" + u_cid.astype(str) + ":" + u_ref.astype(str),
-            "referral_ask:" + met_cid[ra_show].astype(str),
-            "keep_in_touch:" + met_cid[mo_show].astype(str) + "@" + monthly_day[mo_show].astype(str),
-            "log_meeting:" + g_id[pend].astype(str)]),
-        "contact_id": np.concatenate([u_cid, met_cid[ra_show], met_cid[mo_show], p_cid]),
-        "kind": np.concatenate([np.full(len(u_cid), "update", dtype=object),
-                                np.full(ra_show.sum(), "referral_ask", dtype=object), mo_kind,
-                                np.full(pend.sum(), "log_meeting", dtype=object)]),
-        "due_day": np.concatenate([u_first["day"].to_numpy(), ra_day[ra_show], monthly_day[mo_show],
-                                   local_days(pd.Series(g_plan_end[pend]), tz)]),
-        "meeting_id": np.concatenate([np.full(len(u_cid), np.nan), met["mid"].to_numpy()[ra_show].astype(float),
-                                      np.full(mo_show.sum(), np.nan), g_id[pend].astype(float)]),
-        "why": np.concatenate([
-            first_of(u_cid) + " introduced you to " + name_of(u_ref) + " on " + fmt(u_first["anchor"].to_numpy())
-            + ": about two weeks on, tell them how it went and thank them for the introduction.",
-            "You met " + first_of(met_cid[ra_show]) + " on " + fmt(met["end"].to_numpy()[ra_show])
-            + ": the week after, ask whether there is anyone else you should talk to.",
-            "Last in touch on " + fmt(met_last[mo_show]) + ": " + mo_why,
-            "The meeting on " + fmt(g_start[pend]) + " is not logged yet: log it (notebook 04) so the thank-you "
-            "is scheduled, or cancel it if it did not happen."]).astype(object),
-    }
-    n_derived = len(derived["key"])
-    due_at = utc_moments(_at_hour(derived["due_day"].astype("datetime64[D]"), tz))
-    due_at[len(derived["key"]) - pend.sum():] = g_plan_end[pend]
-    n_stored = int(f_open.sum())
-    cids = np.concatenate([f_cid[f_open], derived["contact_id"]]).astype("int64")
-    kinds = np.concatenate([f_kind[f_open], derived["kind"]])
-    keys = np.concatenate(["followup:" + f_id[f_open].astype(str), derived["key"]])
-    due_all = np.concatenate([f_due[f_open], due_at])
-    names = name_of(cids)
+        + clock.unanswered[show].astype(str) + f"; after {MAX_UNANSWERED} they are left to rest).")
+    return _Rows(key="keep_in_touch:" + cid.astype(str) + "@" + days.monthly[show].astype(str), contact_id=cid,
+                 kind=kind, due_day=days.monthly[show], meeting_id=np.full(show.sum(), np.nan),
+                 why="Last in touch on " + _fmt(clock.last[show], tz) + ": " + why)
+
+
+def _log_rows(pend: np.ndarray, g: Meetings, tz: str) -> _Rows:
+    """A meeting past its end that is not logged (the thank-you is only scheduled once it is)."""
+    return _Rows(key="log_meeting:" + g.id[pend].astype(str), contact_id=g.cid[pend],
+                 kind=np.full(pend.sum(), "log_meeting", dtype=object),
+                 due_day=local_days(pd.Series(g.plan_end[pend]), tz), meeting_id=g.id[pend].astype(float),
+                 why="The meeting on " + _fmt(g.start[pend], tz) + " is not logged yet: log it (notebook 04) so the "
+                 "thank-you is scheduled, or cancel it if it did not happen.")
+
+
+def _derived(people: People, g: Meetings, f: Followups, cut64: np.datetime64, tz: str,
+             rules: tuple[_Clock, _Days, _Intros, _Asks, _Updates]) -> tuple[_Rows, np.ndarray]:
+    """The derived follow-ups, and the exact due moments of the meetings to log (they end the rows).
+
+    One keep-in-touch item per person at a time: an open stored one (thank-you, referral ask, update,
+    check-in), else the update to an introducer, else the referral ask, else the monthly one.
+    """
+    clock, days, intros, asks, upd = rules
+    blocked = f.cid[f.open & np.isin(f.kind, KEEP_IN_TOUCH)]
+    u_show = np.isnat(upd.done) & ~upd.skipped & ~np.isin(intros.cid, blocked)
+    u_first = pd.DataFrame({"cid": intros.cid, "day": upd.day, "ref": intros.referred, "anchor": intros.anchor})[u_show]
+    u_first = u_first.sort_values(["day", "ref"]).drop_duplicates("cid")
+    shown = np.isin(clock.cid, blocked) | np.isin(clock.cid, u_first["cid"].to_numpy())
+    ra_show = np.isnat(asks.done) & ~asks.moot & ~asks.skipped & ~asks.lapsed & ~shown
+    mo_show = ~clock.at_rest & ~shown & ~ra_show
+    logged = f.meet[f.exists & (f.kind == "log_meeting")]
+    pend = (g.status != "cancelled") & ~g.held & (g.plan_end < cut64) & ~np.isin(g.id, logged)
+    parts = [_update_rows(u_first, people, tz), _referral_rows(ra_show, clock, asks, people, tz),
+             _monthly_rows(mo_show, clock, days, tz), _log_rows(pend, g, tz)]
+    rows = _Rows(**{field.name: np.concatenate([getattr(p, field.name) for p in parts])
+                    for field in dataclasses.fields(_Rows)})
+    rows.why = rows.why.astype(object)
+    return rows, g.plan_end[pend]
+
+
+def _open_items(f: Followups, rows: _Rows, log_due: np.ndarray, people: People, tz: str,
+                today64: np.datetime64) -> pd.DataFrame:
+    """Every open follow-up, stored and derived: overdue first, then by due time, name, key."""
+    n_derived = len(rows.key)
+    due_at = utc_moments(_at_hour(rows.due_day.astype("datetime64[D]"), tz))
+    due_at[n_derived - len(log_due):] = log_due
+    n_stored = int(f.open.sum())
+    cids = np.concatenate([f.cid[f.open], rows.contact_id]).astype("int64")
+    kinds = np.concatenate([f.kind[f.open], rows.kind])
+    keys = np.concatenate(["followup:" + f.id[f.open].astype(str), rows.key])
+    due_all = np.concatenate([f.due[f.open], due_at])
+    names = people.name_of(cids)
     days = (local_days(pd.Series(due_all, dtype="datetime64[ns]").dt.tz_localize("UTC"), tz) - today64).astype(
         "int64")
     rank = np.select([days < 0, days == 0], [0, 1], 2)  # the order of STATUSES
-    order = np.lexsort((keys, names, due_all, rank))  # overdue first, then by due time, name, key
+    order = np.lexsort((keys, names, due_all, rank))
 
     def text(values: np.ndarray) -> pd.arrays.StringArray:
         return pd.array(values[order], dtype="string")
 
-    followup_id = np.concatenate([f_id[f_open].astype(float), np.full(n_derived, np.nan)])
-    items = pd.DataFrame({
+    followup_id = np.concatenate([f.id[f.open].astype(float), np.full(n_derived, np.nan)])
+    return pd.DataFrame({
         "key": text(keys), "followup_id": pd.array(followup_id[order], dtype="Float64").astype("Int64"),
         "contact_id": cids[order], "name": text(names),
-        "company": text(p_company[p_index.get_indexer(cids)]), "kind": text(kinds),
+        "company": text(people.company[people.index.get_indexer(cids)]), "kind": text(kinds),
         "due_at": pd.DatetimeIndex(due_all[order]).tz_localize("UTC").tz_convert(tz),
         "status": text(np.array(STATUSES, dtype=object)[rank]), "days": days[order],
-        "why": text(np.concatenate([_text(fu["reason"])[f_open], derived["why"]])),
+        "why": text(np.concatenate([f.reason[f.open], rows.why])),
         "template": text(np.array([TEMPLATE_OF_KIND.get(k) for k in kinds], dtype=object)),
         "source": text(np.repeat(np.array(["stored", "derived"], dtype=object), [n_stored, n_derived])),
-        "meeting_id": pd.array(np.concatenate([f_meet[f_open], derived["meeting_id"]])[order],
+        "meeting_id": pd.array(np.concatenate([f.meet[f.open], rows.meeting_id])[order],
                                dtype="Float64").astype("Int64")})
 
-    def history() -> pd.DataFrame:
-        """Every follow-up that fell due: stored (minus those a reply closed), derived done or lapsed, derived
-        open now."""
-        closed_by_reply = np.zeros(len(fu), dtype=bool)
-        closed_by_reply[f_closed] = pd.MultiIndex.from_arrays([f_cid[f_closed], f_done[f_closed]]).isin(
-            pd.MultiIndex.from_arrays([m_cid[r_ok], m_rep[r_ok]]))
-        # answered before it was done (or while it is open): the routine was moot, not done or missed
-        answered = first_answer_after(f_cid[r_all], r_from[r_all], evidence)
-        moot = np.zeros(len(fu), dtype=bool)
-        moot[r_all] = ~np.isnat(answered) & (np.isnat(f_done[r_all]) | (answered <= f_done[r_all]))
-        counted = exists & ~((closed_by_reply | moot) & np.isin(f_kind, _ROUTINE)) & ~f_skipped
-        now_open = items["key"].str.startswith(("keep_in_touch:", "log_meeting:")).to_numpy(dtype=bool)
-        asks = ra_counted.sum()
-        u_counted = ~u_skipped
-        history = pd.DataFrame({
-            "kind": np.concatenate([f_kind[counted], np.full(asks, "referral_ask", dtype=object),
-                                    np.full(u_counted.sum(), "update", dtype=object),
-                                    items["kind"].to_numpy(dtype=object)[now_open]]),
-            "due_at": np.concatenate([f_due[counted], utc_moments(_at_hour(ra_day[ra_counted], tz)),
-                                      utc_moments(_at_hour(u_day[u_counted], tz)), utc_moments(items["due_at"][now_open])]),
-            "done_at": np.concatenate([f_done[counted], ra_done[ra_counted], u_done[u_counted],
-                                       np.full(now_open.sum(), _NAT)]),
-            "by_day": np.concatenate([np.zeros(counted.sum(), bool),
-                                      np.ones(asks + u_counted.sum() + now_open.sum(), bool)]),
-        })
-        h_due = local_days(pd.Series(history["due_at"]), tz)
-        h_done = local_days(pd.Series(history["done_at"]), tz)
-        done_ok = ~np.isnat(history["done_at"].to_numpy())
-        on_time = np.where(history["by_day"], h_done <= h_due, history["done_at"] <= history["due_at"])
-        history["due_at"] = pd.to_datetime(history["due_at"]).dt.tz_localize("UTC")
-        history["done_at"] = pd.to_datetime(history["done_at"]).dt.tz_localize("UTC")
-        history["due_day"] = h_due
-        history["outcome"] = np.select([done_ok & on_time, done_ok, h_due < today64],
-                                       ["on_time", "late", "overdue"], "open")
-        return history
 
-    def touch() -> pd.DataFrame:
-        """The rows of keep_in_touch()."""
-        touch = pd.DataFrame({
-            "contact_id": met_cid, "name": pd.array(name_of(met_cid), dtype="string"),
-            "last_touch": pd.to_datetime(met_last).tz_localize("UTC").tz_convert(tz),
-            "checkin_days": every_n, "next_due": _at_hour(monthly_day, tz).dt.tz_convert(tz).to_numpy(),
-            "next_kind": pd.array(np.where(at_rest, "rest", np.where(steps > 0, "update", "checkin")), dtype="string"),
-            "steps": steps.astype("int64"), "unanswered": met_unanswered, "at_rest": at_rest})
-        touch["next_due"] = pd.to_datetime(touch["next_due"], utc=True).dt.tz_convert(tz)
-        return touch.sort_values(["next_due", "contact_id"]).reset_index(drop=True)
+# ---------------------------------------------------------------------------- history and the clock's rows
 
-    return Plan(today=day, tz=tz, open=items, _history=history, _touch=touch)
+
+def _counted_stored(f: Followups, m: Messages, routine: _Routine) -> np.ndarray:
+    """The stored follow-ups that count in the history: not skipped, and not a no-reply routine item that a
+    reply closed or an answer made moot (answered before it was done, or while it is open)."""
+    closed_by_reply = np.zeros(len(f.id), dtype=bool)
+    closed_by_reply[f.closed] = pd.MultiIndex.from_arrays([f.cid[f.closed], f.done[f.closed]]).isin(
+        pd.MultiIndex.from_arrays([m.cid[m.replied_ok], m.replied[m.replied_ok]]))
+    r_all = routine.all
+    answered = first_answer_after(f.cid[r_all], routine.since[r_all], routine.evidence)
+    moot = np.zeros(len(f.id), dtype=bool)
+    moot[r_all] = ~np.isnat(answered) & (np.isnat(f.done[r_all]) | (answered <= f.done[r_all]))
+    return f.exists & ~((closed_by_reply | moot) & np.isin(f.kind, ROUTINE)) & ~f.skipped
+
+
+def _history(f: Followups, m: Messages, routine: _Routine, asks: _Asks, upd: _Updates, items: pd.DataFrame,
+             tz: str, today64: np.datetime64) -> pd.DataFrame:
+    """Every follow-up that fell due: stored (minus those a reply closed), derived done or lapsed, derived
+    open now; with its outcome."""
+    counted = _counted_stored(f, m, routine)
+    now_open = items["key"].str.startswith(("keep_in_touch:", "log_meeting:")).to_numpy(dtype=bool)
+    ra, u_counted = asks.counted, ~upd.skipped
+    history = pd.DataFrame({
+        "kind": np.concatenate([f.kind[counted], np.full(ra.sum(), "referral_ask", dtype=object),
+                                np.full(u_counted.sum(), "update", dtype=object),
+                                items["kind"].to_numpy(dtype=object)[now_open]]),
+        "due_at": np.concatenate([f.due[counted], utc_moments(_at_hour(asks.day[ra], tz)),
+                                  utc_moments(_at_hour(upd.day[u_counted], tz)),
+                                  utc_moments(items["due_at"][now_open])]),
+        "done_at": np.concatenate([f.done[counted], asks.done[ra], upd.done[u_counted],
+                                   np.full(now_open.sum(), NAT)]),
+        "by_day": np.concatenate([np.zeros(counted.sum(), bool),
+                                  np.ones(ra.sum() + u_counted.sum() + now_open.sum(), bool)]),
+    })
+    h_due = local_days(pd.Series(history["due_at"]), tz)
+    h_done = local_days(pd.Series(history["done_at"]), tz)
+    done_ok = ~np.isnat(history["done_at"].to_numpy())
+    on_time = np.where(history["by_day"], h_done <= h_due, history["done_at"] <= history["due_at"])
+    history["due_at"] = pd.to_datetime(history["due_at"]).dt.tz_localize("UTC")
+    history["done_at"] = pd.to_datetime(history["done_at"]).dt.tz_localize("UTC")
+    history["due_day"] = h_due
+    history["outcome"] = np.select([done_ok & on_time, done_ok, h_due < today64],
+                                   ["on_time", "late", "overdue"], "open")
+    return history
+
+
+def _touch_rows(clock: _Clock, days: _Days, people: People, tz: str) -> pd.DataFrame:
+    """The rows of ``keep_in_touch``."""
+    touch = pd.DataFrame({
+        "contact_id": clock.cid, "name": pd.array(people.name_of(clock.cid), dtype="string"),
+        "last_touch": pd.to_datetime(clock.last).tz_localize("UTC").tz_convert(tz),
+        "checkin_days": clock.every, "next_due": _at_hour(days.monthly, tz).dt.tz_convert(tz).to_numpy(),
+        "next_kind": pd.array(np.where(clock.at_rest, "rest", np.where(clock.steps > 0, "update", "checkin")),
+                              dtype="string"),
+        "steps": clock.steps.astype("int64"), "unanswered": clock.unanswered, "at_rest": clock.at_rest})
+    touch["next_due"] = pd.to_datetime(touch["next_due"], utc=True).dt.tz_convert(tz)
+    return touch.sort_values(["next_due", "contact_id"]).reset_index(drop=True)
+
+
+def _plan(t: Tables, today: dt.date | str | None) -> Plan:
+    """Apply every rule to what had happened by the end of `today`."""
+    tz, country, day, cut = context(t, today)
+    cut64 = cut.tz_convert(None).to_datetime64()
+    today64 = np.datetime64(day, "D")
+    people = people_then(t, cut64)
+    m, g = messages_then(t, cut64), meetings_then(t, cut64)
+    f = followups_then(t, cut64, people, m, g)
+    routine = _no_reply_routine(t, cut64, f, m)
+    f.open &= ~routine.settled
+    touches = _touches(m, g, f)
+    clock, intros = _clock(people, m, g, f, touches), _intros(people)
+    days = _days(clock, intros, tz, country, day)
+    asks = _referral_ask(clock, days, m, f, touches, intros, today64)
+    upd = _introducer_update(intros, days, m, f)
+    rows, log_due = _derived(people, g, f, cut64, tz, (clock, days, intros, asks, upd))
+    items = _open_items(f, rows, log_due, people, tz, today64)
+    return Plan(today=day, tz=tz, open=items,
+                _history=lambda: _history(f, m, routine, asks, upd, items, tz, today64),
+                _touch=lambda: _touch_rows(clock, days, people, tz))

@@ -2209,7 +2209,7 @@ class Workbook:
         InputFormatError
             If it is closed already (done or skipped), or `until` is not a date.
         """
-        from infoview_kit.followup.rules import DUE_HOUR
+        from infoview_kit.followup.kinds import DUE_HOUR
 
         row = self._followup_row(followup_id)
         if row[2] is not None:
