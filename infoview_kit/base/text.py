@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from infoview_kit.base.errors import InputFormatError
@@ -121,3 +122,16 @@ def markdown_text(value: object) -> str:
     of its own (a name such as ``<img src=x onerror=...>`` is shown, never run)."""
     text = html.escape(" ".join(str(value).split()), quote=False)
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)
+
+
+def week_mondays(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Return the Mondays from `first`'s week to `last`'s week."""
+    start = first - dt.timedelta(days=first.weekday())
+    end = last - dt.timedelta(days=last.weekday())
+    return list(pd.date_range(start, end, freq="7D").date) if start <= end else []
+
+
+def mondays(days: np.ndarray) -> np.ndarray:
+    """Return the Monday of each local date (datetime64[D])."""
+    weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday
+    return days - weekday.astype("timedelta64[D]")

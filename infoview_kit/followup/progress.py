@@ -7,11 +7,22 @@ import logging
 import os
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from infoview_kit.base.text import blanks_in
 from infoview_kit.followup.due import due
+from infoview_kit.outreach.drafting import (
+    TEMPLATE_KIND,
+    draft_fields,
+    export_eml,
+    mailto_for,
+    progress_items,
+    save_composed,
+    user_templates,
+)
+from infoview_kit.outreach.emails import check, fill
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -27,8 +38,6 @@ def progress_steps(wb: Workbook, contact_id: int, *, extra: Sequence[str] = ()) 
     stands, then any `extra` steps you name (applications, new skills) that the workbook does
     not record.
     """
-    from infoview_kit.outreach.drafting import progress_items
-
     spoke = (progress_items(wb, contact_id) or "").splitlines()
     lines = [line.removeprefix("- ") for line in spoke if line]
     people = wb.contacts()
@@ -75,17 +84,6 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
         (what the follow-up checks ask you to change, semicolon-separated),
         eml (path of the .eml file, or NA), mailto (a link that opens it in your mail program).
     """
-    from infoview_kit.base.text import blanks_in
-    from infoview_kit.outreach.drafting import (
-        TEMPLATE_KIND,
-        draft_fields,
-        export_eml,
-        mailto_for,
-        save_composed,
-        user_templates,
-    )
-    from infoview_kit.outreach.emails import check, fill
-
     parts = re.split(r"[;\n]", extra_steps) if isinstance(extra_steps, str) else list(extra_steps)
     extra = [x.strip() for x in parts if x and x.strip()]
 
@@ -102,33 +100,42 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
     rows = []
     for item in items.itertuples(index=False):  # one message each: a handful, not the whole workbook
         cid, template = int(item.contact_id), str(item.template)
-        kind = TEMPLATE_KIND[template]
-        existing = drafts[(drafts["contact_id"] == cid) & (drafts["kind"] == kind)]
-        if not existing.empty and not refresh:
-            mid = int(existing["id"].iloc[0])
-        elif template == "update":
-            fields = draft_fields(wb, cid)
-            steps = progress_steps(wb, cid, extra=extra)
-            fields["progress_items"] = "\n".join(f"- {step}" for step in steps) or None
-            draft = fill("update", fields, user_dir=user_templates(wb))
-            mid = wb.save_draft(cid, kind, draft.subject, draft.body, template="update", at=at)
-        else:
-            mid = save_composed(wb, cid, template, at=at)
-        msg = wb.message(mid)
-        contact = wb.contact(cid)
-        profile = wb.profile()
-        result = check((msg["subject"], msg["body"]), rules="followup", contact_name=contact.get("first_name"),
-                       signature=(profile.get("signature") or profile.get("name") or None))
-        fixes = [f.message for f in result.findings if not f.passed and f.rule != "no_blanks"]
-        rows.append({
-            "key": item.key, "contact_id": cid, "name": item.name, "kind": kind, "message_id": mid,
-            "subject": msg["subject"], "body": msg["body"],
-            "missing": ", ".join(blanks_in(msg["subject"] + "\n" + msg["body"])), "fixes": "; ".join(fixes),
-            "eml": str(export_eml(wb, mid, out_dir)) if out_dir else pd.NA, "mailto": mailto_for(wb, mid)})
+        mid = _saved_draft(wb, cid, template, drafts, extra=extra, refresh=refresh, at=at)
+        rows.append({"key": item.key, "contact_id": cid, "name": item.name, "kind": TEMPLATE_KIND[template],
+                     **_checked(wb, cid, mid, out_dir)})
     out = pd.DataFrame(rows, columns=columns)
     out["message_id"] = out["message_id"].astype("Int64")
     log.info("%d follow-up drafts", len(out))
     return out
+
+
+def _saved_draft(wb: Workbook, cid: int, template: str, drafts: pd.DataFrame, *, extra: Sequence[str],
+                 refresh: bool, at: dt.datetime | str | None) -> int:
+    """The id of the open draft for a person and template: the one there (unless `refresh`), else a new one."""
+    kind = TEMPLATE_KIND[template]
+    existing = drafts[(drafts["contact_id"] == cid) & (drafts["kind"] == kind)]
+    if not existing.empty and not refresh:
+        return int(existing["id"].iloc[0])
+    if template != "update":
+        return save_composed(wb, cid, template, at=at)
+    fields = draft_fields(wb, cid)
+    steps = progress_steps(wb, cid, extra=extra)
+    fields["progress_items"] = "\n".join(f"- {step}" for step in steps) or None
+    draft = fill("update", fields, user_dir=user_templates(wb))
+    return wb.save_draft(cid, kind, draft.subject, draft.body, template="update", at=at)
+
+
+def _checked(wb: Workbook, cid: int, mid: int, out_dir: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """A draft checked with the follow-up rules: message_id, subject, body, missing, fixes, eml, mailto."""
+    msg = wb.message(mid)
+    contact = wb.contact(cid)
+    profile = wb.profile()
+    result = check((msg["subject"], msg["body"]), rules="followup", contact_name=contact.get("first_name"),
+                   signature=(profile.get("signature") or profile.get("name") or None))
+    fixes = [f.message for f in result.findings if not f.passed and f.rule != "no_blanks"]
+    return {"message_id": mid, "subject": msg["subject"], "body": msg["body"],
+            "missing": ", ".join(blanks_in(msg["subject"] + "\n" + msg["body"])), "fixes": "; ".join(fixes),
+            "eml": str(export_eml(wb, mid, out_dir)) if out_dir else pd.NA, "mailto": mailto_for(wb, mid)}
 
 
 def draft_preview(drafts: pd.DataFrame) -> str:

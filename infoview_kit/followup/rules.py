@@ -45,7 +45,6 @@ from infoview_kit.store.readmodel import (
     InvolvedSnapshot,
     LeanSnapshot,
     Snapshot,
-    Store,
     Tables,
     context,
     is_store,
@@ -83,10 +82,9 @@ def plan_for(t: Tables, today: dt.date | str | None, *, history: bool = False) -
         return t.memo(("plan", context(t, today)[2]), lambda: _plan(t, today))
     if not is_store(t):
         return _plan(t, today)
-    store: Store = t  # type: ignore[assignment]
     if history:
-        return _plan(InvolvedSnapshot(store), today)
-    return dataclasses.replace(_plan(LeanSnapshot(store, today), today), _history=_no_history)
+        return _plan(InvolvedSnapshot(t), today)
+    return dataclasses.replace(_plan(LeanSnapshot(t, today), today), _history=_no_history)
 
 
 def _no_history() -> pd.DataFrame:

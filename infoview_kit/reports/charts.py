@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from infoview_kit.base.bizdays import business_calendar
-from infoview_kit.base.text import plural
+from infoview_kit.base.text import mondays, plural, week_mondays
 from infoview_kit.followup.due import followup_history, keep_in_touch
 from infoview_kit.followup.evidence import ANSWER_SOURCES, evidence_before, first_answer_after
 from infoview_kit.store import STAGE_OF_EVENT, STAGES
@@ -46,19 +46,6 @@ def _until(wb: Tables, events: pd.DataFrame, today: dt.date | str | None) -> pd.
         return events
     cut = context(wb, today)[3]
     return events[(events["at"] < cut).to_numpy(dtype=bool)]
-
-
-def _weeks(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Mondays from `first`'s week to `last`'s week."""
-    start = first - dt.timedelta(days=first.weekday())
-    end = last - dt.timedelta(days=last.weekday())
-    return list(pd.date_range(start, end, freq="7D").date) if start <= end else []
-
-
-def _monday(days: np.ndarray) -> np.ndarray:
-    """The Monday of each local date (datetime64[D])."""
-    weekday = (days.astype("int64") + 3) % 7
-    return days - weekday.astype("timedelta64[D]")
 
 
 # ---------------------------------------------------------------------------- data
@@ -156,10 +143,10 @@ def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
     at = events["at"]
     first, last_at = at.iloc[[0, -1]] if at.is_monotonic_increasing else (at.min(), at.max())
     counted = events[events["kind"].isin([k for kinds in ACTIVITY_KINDS.values() for k in kinds])]
-    week = pd.Series(_monday(local_days(counted["at"], tzname)), index=counted.index)
+    week = pd.Series(mondays(local_days(counted["at"], tzname)), index=counted.index)
     span = local_days(pd.Series([first, last_at]), tzname)  # from the first event, whatever its kind
     last = today or pd.Timestamp(span[1]).date()
-    out = pd.DataFrame({"week": _weeks(pd.Timestamp(span[0]).date(), last)})
+    out = pd.DataFrame({"week": week_mondays(pd.Timestamp(span[0]).date(), last)})
     key = pd.to_datetime(out["week"]).to_numpy(dtype="datetime64[ns]")
     for name, kinds in ACTIVITY_KINDS.items():
         counts = week[counted["kind"].isin(kinds)].value_counts()
@@ -252,9 +239,9 @@ def followup_health_data(wb: Tables, today: dt.date | str | None = None) -> pd.D
     cols = ["on_time", "late", "overdue"]
     if hist.empty:
         return pd.DataFrame({"week": [], **{c: pd.Series([], dtype=int) for c in cols}})
-    week = pd.to_datetime(_monday(hist["due_day"].to_numpy(dtype="datetime64[D]")))
+    week = pd.to_datetime(mondays(hist["due_day"].to_numpy(dtype="datetime64[D]")))
     table = pd.crosstab(week, hist["outcome"].to_numpy()).reindex(columns=cols, fill_value=0)
-    weeks = _weeks(week.min().date(), day)
+    weeks = week_mondays(week.min().date(), day)
     table = table.reindex(pd.to_datetime(weeks), fill_value=0)
     return pd.DataFrame({"week": weeks, **{c: table[c].astype(int).to_numpy() for c in cols}})
 
@@ -296,16 +283,16 @@ def network_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame
     cols = ["introduced", "introduced_total", "met_total", "introducers_total"]
     if people.empty:
         return pd.DataFrame({"week": [], **{c: pd.Series([], dtype=int) for c in cols}})
-    weeks = _weeks(pd.Timestamp(local_days(people["created_at"], tz).min()).date(), day)
+    weeks = week_mondays(pd.Timestamp(local_days(people["created_at"], tz).min()).date(), day)
     index = pd.to_datetime(weeks)
     intro = people[people["referred_by"].notna()]
-    added = pd.to_datetime(_monday(local_days(intro["created_at"], tz)))
+    added = pd.to_datetime(mondays(local_days(intro["created_at"], tz)))
     per_week = pd.Series(1, index=added).groupby(level=0).sum().reindex(index, fill_value=0)
     first_by = pd.Series(added, index=intro["referred_by"].to_numpy()).groupby(level=0).min()
     introducers = pd.Series(1, index=first_by.to_numpy()).groupby(level=0).sum().reindex(index, fill_value=0)
     mt = wb.meetings()
     held = mt[(mt["status"] == "held") & (mt["actual_end"] < cut) & mt["contact_id"].isin(intro["id"])]
-    met = pd.to_datetime(_monday(local_days(held.groupby("contact_id")["actual_end"].min(), tz)))
+    met = pd.to_datetime(mondays(local_days(held.groupby("contact_id")["actual_end"].min(), tz)))
     met_week = pd.Series(1, index=met).groupby(level=0).sum().reindex(index, fill_value=0)
     return pd.DataFrame({"week": weeks, "introduced": per_week.to_numpy(dtype=int),
                          "introduced_total": per_week.cumsum().to_numpy(dtype=int),
@@ -408,8 +395,6 @@ def activity_chart(data: pd.DataFrame) -> Figure:
 def response_chart(data: pd.DataFrame) -> Figure:
     """Draw :func:`response_data`: business days to a reply, and the reply rate by month against the
     20-40% band normal for cold outreach."""
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
     s = response_summary(data)
     fig, (left, right) = _figure((10, 4.2), ncols=2)
     fig.suptitle(f"Replies to first emails: {s['rate']:.0%} of the {s['decided']} decided ({s['replied']} replied)"
@@ -421,6 +406,15 @@ def response_chart(data: pd.DataFrame) -> Figure:
         _nothing_yet(left, "No first email sent yet.")
         _nothing_yet(right, "No first email sent yet.")
         return fig
+    _reply_days(left, data, s)
+    _reply_rate(right, data)
+    return fig
+
+
+def _reply_days(left: Axes, data: pd.DataFrame, s: dict[str, Any]) -> None:
+    """The left panel of :func:`response_chart`: first emails by business days to the reply."""
+    from matplotlib.ticker import MaxNLocator
+
     got = data[data["business_days"].notna()]
     top = int(max(8, got["business_days"].max() if len(got) else 0))
     counts = got.groupby(["business_days", "response"]).size()
@@ -436,8 +430,7 @@ def response_chart(data: pd.DataFrame) -> Figure:
     for cls, xpos in extra.items():
         colour, hatch = RESPONSE_STYLE[cls]
         left.bar([xpos], [s[cls]], width=0.8 * gap / 2 if gap > 2 else 0.8, color=colour, hatch=hatch,
-                 edgecolor="white",
-                 label=f"{'no reply' if cls == 'none' else cls} ({s[cls]})")
+                 edgecolor="white", label=f"{'no reply' if cls == 'none' else cls} ({s[cls]})")
     for d, text in ((2.5, "day 3"), (7.5, "day 7")):
         left.axvline(d, color="#555555", linestyle=":", linewidth=1)
         left.annotate(text, (d, 1), xycoords=("data", "axes fraction"), xytext=(2, -2), textcoords="offset points",
@@ -449,6 +442,11 @@ def response_chart(data: pd.DataFrame) -> Figure:
     left.set_ylabel("first emails")
     left.yaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_ylim(0, max(1, bottom.max(), s["none"], s["waiting"]) * 1.9)
+
+
+def _reply_rate(right: Axes, data: pd.DataFrame) -> None:
+    """The right panel of :func:`response_chart`: the reply rate by month sent, against the normal band."""
+    from matplotlib.ticker import PercentFormatter
 
     month = pd.to_datetime(data["sent_at"]).dt.strftime("%Y-%m")
     decided = data[data["response"] != "waiting"]
@@ -478,7 +476,6 @@ def response_chart(data: pd.DataFrame) -> Figure:
     right.yaxis.set_major_formatter(PercentFormatter(1.0))
     right.set_ylim(0, 1.15)
     right.legend(frameon=False, fontsize=8, loc="upper right")
-    return fig
 
 
 def followup_health_chart(data: pd.DataFrame) -> Figure:

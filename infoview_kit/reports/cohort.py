@@ -311,14 +311,17 @@ def weekly_chart(data: pd.DataFrame) -> Figure:
     return fig
 
 
-def save(out_dir: str | os.PathLike[str], **frames: pd.DataFrame) -> list[Path]:
+def save(out_dir: str | os.PathLike[str] | None, **frames: pd.DataFrame) -> list[Path]:
     """Write each table as ``cohort-data/<name>.csv`` under `out_dir`; return the paths.
 
     Aliases and file names are the participants' own text: cells a spreadsheet would run as a
-    formula get a leading apostrophe (:func:`infoview_kit.find.contacts.neutralize`).
+    formula get a leading apostrophe (:func:`infoview_kit.find.contacts.neutralize`). No `out_dir`
+    (None or empty) writes nothing and returns no path.
     """
     from infoview_kit.find.contacts import write_tables_csv
 
+    if out_dir is None or not str(out_dir).strip():
+        return []
     return write_tables_csv(Path(out_dir) / "cohort-data", frames)
 
 

@@ -225,14 +225,8 @@ def _date(value: Any, where: str, source: str) -> dt.date:
                                  path=source) from None
 
 
-def check_summary(data: Any, *, source: str = "summary") -> dict[str, Any]:
-    """Check that `data` is a progress summary of a known version; return it.
-
-    Raises
-    ------
-    SummaryFormatError
-        Naming `source` and the field that is wrong, and what was expected.
-    """
+def _check_layout(data: Any, source: str) -> None:
+    """A JSON object of a known schema version, with exactly the fields of a summary."""
     if not isinstance(data, dict):
         raise SummaryFormatError(f"{source}: expected a JSON object written by 'infoview share-progress', "
                                  f"found {type(data).__name__}", path=source)
@@ -252,18 +246,10 @@ def check_summary(data: Any, *, source: str = "summary") -> dict[str, Any]:
             ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown field {', '.join(extra)}"]
                                                                       if extra else []))
             + f"; expected exactly {', '.join(SUMMARY_FIELDS)}", path=source)
-    try:
-        alias = check_alias(data["alias"]) if isinstance(data["alias"], str) and data["alias"].strip() else None
-    except InputFormatError as exc:
-        raise SummaryFormatError(f"{source}: {exc}", path=source) from None
-    if alias is None:
-        raise SummaryFormatError(f"{source}: alias = {data['alias']!r}: expected a non-empty text", path=source)
-    _date(data["today"], "today", source)
-    if data["last_activity"] is not None:
-        _date(data["last_activity"], "last_activity", source)
-    _counts(data["stages"], STAGES, "stages", source)
-    _counts(data["totals"], METRICS, "totals", source)
-    weeks = data["weeks"]
+
+
+def _check_weeks(weeks: Any, source: str) -> None:
+    """A list of ISO weeks, in order and each once, each with one count per metric."""
     if not isinstance(weeks, list):
         raise SummaryFormatError(f"{source}: weeks: expected a list of weeks", path=source)
     previous = ""
@@ -283,6 +269,29 @@ def check_summary(data: Any, *, source: str = "summary") -> dict[str, Any]:
                                      path=source)
         previous = label
         _counts({k: v for k, v in week.items() if k != "week"}, METRICS, f"weeks[{i}]", source)
+
+
+def check_summary(data: Any, *, source: str = "summary") -> dict[str, Any]:
+    """Check that `data` is a progress summary of a known version; return it.
+
+    Raises
+    ------
+    SummaryFormatError
+        Naming `source` and the field that is wrong, and what was expected.
+    """
+    _check_layout(data, source)
+    try:
+        alias = check_alias(data["alias"]) if isinstance(data["alias"], str) and data["alias"].strip() else None
+    except InputFormatError as exc:
+        raise SummaryFormatError(f"{source}: {exc}", path=source) from None
+    if alias is None:
+        raise SummaryFormatError(f"{source}: alias = {data['alias']!r}: expected a non-empty text", path=source)
+    _date(data["today"], "today", source)
+    if data["last_activity"] is not None:
+        _date(data["last_activity"], "last_activity", source)
+    _counts(data["stages"], STAGES, "stages", source)
+    _counts(data["totals"], METRICS, "totals", source)
+    _check_weeks(data["weeks"], source)
     return data
 
 

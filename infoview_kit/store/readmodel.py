@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -150,7 +150,7 @@ def snapshot(wb: Store | Snapshot) -> Snapshot:
     return wb if isinstance(wb, Snapshot) else Snapshot(wb)
 
 
-def is_store(t: object) -> bool:
+def is_store(t: object) -> TypeGuard[Store]:
     """Tell whether `t` is the store itself (it reads the lean inputs of ``due``), not a snapshot or a stand-in."""
     return not isinstance(t, Snapshot) and callable(getattr(t, "due_inputs", None))
 
@@ -160,8 +160,7 @@ def meetings_scheduled(t: Tables) -> pd.DataFrame:
     if isinstance(t, Snapshot):
         return t.scheduled()
     if is_store(t):  # the store itself reads them by kind
-        frame: pd.DataFrame = t.events(kinds=["meeting_scheduled"])  # type: ignore[call-arg]
-        return frame
+        return t.events(kinds=["meeting_scheduled"])
     events = t.events()
     return events[(events["kind"] == "meeting_scheduled").to_numpy(dtype=bool)]
 
