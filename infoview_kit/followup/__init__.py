@@ -5,6 +5,7 @@ from infoview_kit.followup.due import due_table as due_table
 from infoview_kit.followup.due import followup_history as followup_history
 from infoview_kit.followup.due import keep_in_touch as keep_in_touch
 from infoview_kit.followup.due import mark_done as mark_done
+from infoview_kit.followup.due import next_business_day as next_business_day
 from infoview_kit.followup.due import open_followups as open_followups
 from infoview_kit.followup.due import skip as skip
 from infoview_kit.followup.due import snooze as snooze
@@ -45,6 +46,7 @@ __all__ = [
     "followup_history",
     "keep_in_touch",
     "mark_done",
+    "next_business_day",
     "open_followups",
     "progress_steps",
     "reminders",

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from infoview_kit.base.bizdays import is_business_day
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.paths import resolve_today
 from infoview_kit.base.text import as_date
 from infoview_kit.followup.kinds import DUE_COLUMNS, KIND_LABELS
 from infoview_kit.followup.rules import plan_for
-from infoview_kit.store.readmodel import Tables
+from infoview_kit.store.readmodel import Tables, context
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -213,6 +214,24 @@ def skip(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
             log.info("follow-up %s was already closed", key)
     log.info("skipped %s as follow-up %d", key, fid)
     return fid
+
+
+def next_business_day(wb: Tables, today: dt.date | str | None = None) -> dt.date:
+    """Return the first business day after `today` (weekends and the profile country's public holidays
+    skipped): where a snooze puts a follow-up unless told otherwise.
+
+    Parameters
+    ----------
+    wb
+        The workbook (its profile's country and time zone).
+    today
+        The local date; None: the real today in the profile's time zone.
+    """
+    _tz, country, day, _cut = context(wb, today)
+    day += dt.timedelta(days=1)
+    while not is_business_day(day, country=country):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _listed_day(wb: Workbook, at: dt.datetime | str | None, today: dt.date | str | None) -> dt.date:
