@@ -35,9 +35,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from infoview_kit.demo import build_demo, sample_dir
-from infoview_kit.followup.rules import snapshot
-from infoview_kit.reports import cohort
+from infoview_kit.reports import cohort, summary
 from infoview_kit.store import Workbook
+from infoview_kit.store.readmodel import snapshot
 
 TODAY = dt.date(2026, 11, 25)
 SEED = 20261125
@@ -158,7 +158,7 @@ def main() -> None:
         people, problems = cohort.load_folder(folder, TODAY)
         assert not problems, problems
         for i, p in enumerate(people):
-            cohort.write_summary(p.summary, summaries / f"participant-{i:03d}.json")
+            summary.write_summary(p.summary, summaries / f"participant-{i:03d}.json")
         t_json = best(lambda: report_data(summaries), args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     n = len(paths)

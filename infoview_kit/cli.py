@@ -214,7 +214,7 @@ def _existing_workbook(path: Path | None) -> Path:
 def _cmd_due(args: argparse.Namespace) -> int:
     import shutil
 
-    from infoview_kit.followup.rules import due, due_table
+    from infoview_kit.followup.due import due, due_table
     from infoview_kit.store import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
@@ -276,7 +276,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 def _cmd_share_progress(args: argparse.Namespace) -> int:
     from infoview_kit.base.paths import resolve_today
-    from infoview_kit.reports.cohort import check_alias, default_summary_name, progress_summary, write_summary
+    from infoview_kit.reports.summary import check_alias, default_summary_name, progress_summary, write_summary
     from infoview_kit.store import Workbook
 
     alias = check_alias(args.alias)  # a bad alias is refused before the workbook is read

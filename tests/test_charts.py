@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from infoview_kit.followup import rules as followups
+from infoview_kit import followup as followups
 from infoview_kit.reports import charts
+from infoview_kit.reports.reading import reading
+from infoview_kit.store.readmodel import Snapshot
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -124,7 +126,7 @@ def test_chart_data_reads_each_table_once_and_saves_the_same_csv_twice(demo_wb, 
                 return counted
             return attr
 
-    snap = followups.Snapshot(Counting())  # type: ignore[arg-type]
+    snap = Snapshot(Counting())  # type: ignore[arg-type]
     data = charts.chart_data(snap, TODAY)
     followups.due(snap, TODAY)
     assert list(data) == list(charts.DATA_FUNCTIONS)
@@ -179,7 +181,7 @@ def test_every_chart_says_nothing_yet_on_a_new_workbook(new_wb, name):
 
 def test_the_written_reading_of_the_demo(demo_wb):
     data = charts.chart_data(demo_wb, TODAY)
-    text = charts.reading(data, followups.due(demo_wb, TODAY))
+    text = reading(data, followups.due(demo_wb, TODAY))
     good, stuck = text.split("**Stuck or slipping**")
     assert "Replies: 69% of the 13 first emails decided got a reply (6 within two business days)" in good
     assert "Follow-ups: 8 of 12 done were on time, 4 late." in good
@@ -192,12 +194,12 @@ def test_the_written_reading_of_the_demo(demo_wb):
     # the last four weeks (those of 2, 9, 16, 23 Nov): Helen's and Victor's first emails; the four weeks
     # before: Kenji, Anika, Sam and Felix (5-8 Oct) and Sam's nudge (16 Oct), 5
     assert "2 emails in the last four weeks, fewer than the four before." in stuck
-    assert charts.reading(charts.chart_data(followups.Snapshot(demo_wb), "2026-08-31")) == (
+    assert reading(charts.chart_data(Snapshot(demo_wb), "2026-08-31")) == (
         "Nothing to read yet: the charts fill in as you contact people and meet them.")
 
 
 def test_the_reading_of_a_new_workbook_says_nothing_yet(new_wb):
-    assert charts.reading(charts.chart_data(new_wb, TODAY), followups.due(new_wb, TODAY)).startswith("Nothing")
+    assert reading(charts.chart_data(new_wb, TODAY), followups.due(new_wb, TODAY)).startswith("Nothing")
 
 
 def test_long_efforts_stay_readable_in_print(demo_wb):

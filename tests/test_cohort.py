@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.cli import main
 from infoview_kit.reports import cohort
+from infoview_kit.reports import summary as shared
 from infoview_kit.reports.run import notebooks_dir
 from infoview_kit.store import Workbook
 
@@ -26,11 +27,11 @@ COACH_NB = notebooks_dir() / "coach" / cohort.COACH_NOTEBOOK
 
 def summary(alias: str, last: str | None, stages: list[int], weeks: dict[str, dict[str, int]]) -> dict[str, object]:
     """A summary as share-progress writes it: the weeks' counts add up to the totals."""
-    rows = [{"week": w, **dict.fromkeys(cohort.METRICS, 0), **counts} for w, counts in sorted(weeks.items())]
+    rows = [{"week": w, **dict.fromkeys(shared.METRICS, 0), **counts} for w, counts in sorted(weeks.items())]
     data = {"schema_version": 1, "alias": alias, "today": "2026-11-25", "last_activity": last,
             "stages": dict(zip(cohort.STAGES, stages, strict=True)),
-            "totals": {m: sum(r[m] for r in rows) for m in cohort.METRICS}, "weeks": rows}
-    return cohort.check_summary(data)
+            "totals": {m: sum(r[m] for r in rows) for m in shared.METRICS}, "weeks": rows}
+    return shared.check_summary(data)
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def mixed(tmp_path, demo_master) -> Path:
     folder.mkdir()
     shutil.copy(demo_master, folder / "alex.sqlite")
     with Workbook.open(demo_master, read_only=True) as wb:
-        cohort.write_summary(cohort.progress_summary(wb, "2026-11-18", alias="Robin"), folder / "robin.json")
+        shared.write_summary(shared.progress_summary(wb, "2026-11-18", alias="Robin"), folder / "robin.json")
     (folder / "garbage.json").write_bytes(b"\x00\x01 not json")
     (folder / "wrong.json").write_text(json.dumps({"participants": [], "name": "Alex Rivera-Quinn"}))
     _not_a_workbook(folder / "songs.sqlite")
@@ -232,8 +233,8 @@ def test_cohort_report_names_the_broken_files_draws_the_charts_and_reads_only(mi
     _participant(mixed / "p1.sqlite", dt.datetime(2026, 11, 2, 9), people=4, met=2)
     _participant(mixed / "p2.sqlite", dt.datetime(2026, 10, 1, 9), people=2, met=0)  # quiet since early October
     with Workbook.open(mixed / "p1.sqlite", read_only=True) as wb:
-        scripted = cohort.progress_summary(wb, TODAY, alias="<script>alert('hi')</script>")
-    cohort.write_summary(scripted, mixed / "scripted.json")
+        scripted = shared.progress_summary(wb, TODAY, alias="<script>alert('hi')</script>")
+    shared.write_summary(scripted, mixed / "scripted.json")
     (mixed / "<img src=x onerror=alert(1)>.json").write_text("nope")  # a file name is text the coach did not write
     (mixed / "=cmd.json").write_text("nope")  # neutralized in the CSV, named as it is on the command line
     before = _sqlite_bytes(mixed)

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from infoview_kit import followup as followups
 from infoview_kit import outreach
 from infoview_kit.base.errors import InputFormatError, NotFoundError
-from infoview_kit.followup import rules as followups
 from infoview_kit.followup.pending import reminders_for
 from infoview_kit.outreach import drafting
 from infoview_kit.views.outreach import Composer

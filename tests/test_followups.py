@@ -16,12 +16,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from infoview_kit import followup as followups
 from infoview_kit.base import bizdays as _bizdays
+from infoview_kit.base.bizdays import business_calendar
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.cli import main
-from infoview_kit.followup import rules as followups
 from infoview_kit.interview.calendars import read_ics, uid_for
 from infoview_kit.outreach.replies import classify_reply
+from infoview_kit.store.readmodel import Snapshot
 from infoview_kit.views.followup import FollowupBoard
 
 TODAY = dt.date(2026, 11, 25)
@@ -132,10 +134,10 @@ def test_the_lean_read_of_a_workbook_gives_what_the_full_tables_give(demo_wb):
     # every table whole. Every third day of the story and after, they must agree to the row.
     for day in pd.date_range("2026-08-30", "2026-12-31", freq="3D").date:
         lean = followups.due(demo_wb, day, horizon_days=90)
-        full = followups.due(followups.Snapshot(demo_wb), day, horizon_days=90)
+        full = followups.due(Snapshot(demo_wb), day, horizon_days=90)
         pd.testing.assert_frame_equal(lean, full, obj=f"due on {day}")
         pd.testing.assert_frame_equal(followups.keep_in_touch(demo_wb, day),
-                                      followups.keep_in_touch(followups.Snapshot(demo_wb), day))
+                                      followups.keep_in_touch(Snapshot(demo_wb), day))
     assert len(followups.due(demo_wb, "2026-09-22")) == 6  # the second contacts closed later were open then
 
 
@@ -251,7 +253,7 @@ def test_lean_and_whole_reads_agree_after_snoozes_and_skips(demo_wb):
     followups.skip(demo_wb, "log_meeting:9", at=local("2026-11-25T10:00"))
     for day in ("2026-11-25", "2026-11-30", "2026-12-04", "2026-12-28"):
         pd.testing.assert_frame_equal(followups.due(demo_wb, day, horizon_days=60),
-                                      followups.due(followups.Snapshot(demo_wb), day, horizon_days=60))
+                                      followups.due(Snapshot(demo_wb), day, horizon_days=60))
 
 
 def test_skipping_closes_a_follow_up_without_counting_it_done(demo_wb):
@@ -357,7 +359,7 @@ def test_due_today_is_judged_by_the_local_date_of_the_profile(new_wb, zone, due_
 @pytest.mark.parametrize("country", ["US", "GB", "DE", "AE"])
 def test_vectorized_business_days_agree_with_bizdays(country):
     days = np.arange(np.datetime64("2026-01-01"), np.datetime64("2027-01-10"), dtype="datetime64[D]")
-    cal = followups._business_days(country, [days], dt.date(2026, 6, 1), ahead=30)
+    cal = business_calendar(country, [days], dt.date(2026, 6, 1), ahead=30)
     for n in (1, 3, 7):
         expected = [_bizdays.add_business_days(dt.datetime.combine(d, dt.time(9)), n, country=country,
                                                tz="UTC").date() for d in days.astype(object)]
@@ -674,7 +676,7 @@ def test_any_answer_after_the_first_email_settles_the_no_reply_routine(new_wb, h
         wb.add_contact("Omar", "Introduced", company="Other Co", referred_by=cid, at=at)
     for day in ("2026-03-04", "2026-03-20", "2026-06-01"):
         assert _routine(wb, cid, day) == set(), day
-        pd.testing.assert_frame_equal(followups.due(wb, day), followups.due(followups.Snapshot(wb), day))
+        pd.testing.assert_frame_equal(followups.due(wb, day), followups.due(Snapshot(wb), day))
     # before the answer the routine was open, as it was then
     assert _routine(wb, cid, "2026-03-03") == {"second_contact", "nudge"}
     # settled, not missed: the health history leaves it out

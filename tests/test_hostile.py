@@ -23,7 +23,7 @@ from icalendar import Calendar
 
 import infoview_kit as ik
 from infoview_kit import cli, interview, outreach
-from infoview_kit.followup.rules import draft_due, reminders_file
+from infoview_kit.followup import draft_due, reminders_file
 from infoview_kit.interview.calendars import meeting_ics, reminders_ics
 from infoview_kit.outreach.drafting import export_eml, mailto_for
 from infoview_kit.store import Workbook
@@ -503,11 +503,11 @@ def test_chart_reading_shows_names_as_text():
     """The written reading of the charts is Markdown: a name must not become HTML or a link there."""
     import mistune
 
-    from infoview_kit.reports import charts
+    from infoview_kit.reports.reading import reading
 
     due = pd.DataFrame({"status": ["overdue"], "due_at": [pd.Timestamp("2026-11-20", tz="UTC")],
                         "kind": [f"update{SCRIPT}"], "name": [f"{IMG} [x]({JS}) <a href='{JS}'>y</a>"]})
-    text = charts.reading({}, due)
+    text = reading({}, due)
     page = mistune.html(text)
     assert live_markup(page, "reading") == []
     assert "&lt;img src=x onerror=alert(1)&gt;" in page

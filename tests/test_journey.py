@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from infoview_kit import followup as followups
 from infoview_kit.cli import main
-from infoview_kit.followup import rules as followups
 from infoview_kit.reports import charts
 from infoview_kit.store import Workbook
 

@@ -18,11 +18,11 @@ import pytest
 from infoview_kit import store
 from infoview_kit.base.errors import InputFormatError, SummaryFormatError
 from infoview_kit.cli import main
-from infoview_kit.reports import cohort
+from infoview_kit.reports import summary as shared
 from infoview_kit.store import PROFILE_FIELDS, Workbook
 
 TODAY = dt.date(2026, 11, 25)
-ZERO = dict.fromkeys(cohort.METRICS, 0)
+ZERO = dict.fromkeys(shared.METRICS, 0)
 
 
 def week(label: str, **counts: int) -> dict[str, object]:
@@ -31,7 +31,7 @@ def week(label: str, **counts: int) -> dict[str, object]:
 
 def test_summary_of_the_demo(demo_path):
     with Workbook.open(demo_path, read_only=True) as wb:
-        s = cohort.progress_summary(wb, TODAY)
+        s = shared.progress_summary(wb, TODAY)
     assert s["schema_version"] == 1 and s["alias"] == "participant" and s["today"] == "2026-11-25"
     # the last event: Marcus Oyelaran's draft, Fri 20 Nov (Helen's meeting of 24 Nov is not logged)
     assert s["last_activity"] == "2026-11-20"
@@ -72,7 +72,7 @@ def test_summary_of_the_demo(demo_path):
 
 
 def test_summary_of_the_demo_on_an_earlier_day(demo_wb):
-    s = cohort.progress_summary(demo_wb, "2026-09-20", alias="Alex")
+    s = shared.progress_summary(demo_wb, "2026-09-20", alias="Alex")
     # by Sun 20 Sep: 12 chosen (11 on 1-2 Sep, Marcus on 14 Sep); researched: the 7 emailed and Marcus; 4 replies
     # (Mateo, Aisha, Priya, Hannah); 2 met and thanked (Mateo on time, Aisha late). Overdue: Grace's second contact
     # (day 3 after Tue 15 Sep: Fri 18 Sep); Luis's (emailed Wed 16) falls due on Mon 21.
@@ -85,9 +85,9 @@ def test_summary_of_the_demo_on_an_earlier_day(demo_wb):
 
 
 def test_a_new_workbook_has_an_empty_summary(new_wb):
-    s = cohort.progress_summary(new_wb, TODAY)
+    s = shared.progress_summary(new_wb, TODAY)
     assert s["weeks"] == [] and s["last_activity"] is None and set(s["totals"].values()) == {0}
-    assert cohort.check_summary(s) is s
+    assert shared.check_summary(s) is s
 
 
 # ---------------------------------------------------------------------------- no private data
@@ -116,7 +116,7 @@ def assert_counts_only(text: str, alias: str) -> None:
     keys: list[str] = []
     strings: list[str] = []
     _strings(json.loads(text), keys, strings)
-    assert set(keys) <= cohort.ALLOWED_KEYS, set(keys) - cohort.ALLOWED_KEYS
+    assert set(keys) <= shared.ALLOWED_KEYS, set(keys) - shared.ALLOWED_KEYS
     assert [s for s in strings if s != alias and not SAFE.match(s)] == []
 
 
@@ -185,7 +185,7 @@ def private_wb(tmp_path) -> Path:
 
 def test_the_summary_holds_counts_only(private_wb):
     with Workbook.open(private_wb, read_only=True) as wb:
-        summary = cohort.progress_summary(wb, TODAY)
+        summary = shared.progress_summary(wb, TODAY)
     t = summary["totals"]
     # the tokens were really there to leak: the summary counts the activity they came with
     assert (t["emails_sent"], t["replies"], t["meetings_held"], t["thank_yous_on_time"]) == (2, 1, 1, 1)
@@ -208,20 +208,20 @@ def test_share_progress_writes_counts_only_and_never_touches_the_workbook(privat
 
 
 def test_the_default_file_name_carries_the_alias_only_when_chosen():
-    assert cohort.default_summary_name("participant", TODAY) == "progress-2026-11-25.json"
-    assert cohort.default_summary_name("Team Río <3>", TODAY) == "progress-team-r-o-3-2026-11-25.json"
+    assert shared.default_summary_name("participant", TODAY) == "progress-2026-11-25.json"
+    assert shared.default_summary_name("Team Río <3>", TODAY) == "progress-team-r-o-3-2026-11-25.json"
 
 
 @pytest.mark.parametrize("alias, expected", [
     (None, "participant"), ("", "participant"), ("  Sam  ", "Sam"), ("x" * 40, "x" * 40)])
 def test_alias(alias, expected):
-    assert cohort.check_alias(alias) == expected
+    assert shared.check_alias(alias) == expected
 
 
 @pytest.mark.parametrize("alias, message", [("x" * 41, "at most 40"), ("a\nb", "control"), ("a\u202eb", "control")])
 def test_a_bad_alias_is_refused(alias, message, demo_path, capsys):
     with pytest.raises(InputFormatError, match=message):
-        cohort.check_alias(alias)
+        shared.check_alias(alias)
     assert main(["share-progress", "--workbook", str(demo_path), "--alias", alias]) == 2
     assert "alias" in capsys.readouterr().err
 
@@ -241,14 +241,14 @@ def test_share_progress_without_a_workbook_exits_2(tmp_path, capsys):
 
 
 def test_a_summary_reads_back_as_written(demo_wb, tmp_path):
-    summary = cohort.progress_summary(demo_wb, TODAY, alias="Robin")
-    path = cohort.write_summary(summary, tmp_path / "robin.json")
-    assert cohort.read_summary(path) == summary
+    summary = shared.progress_summary(demo_wb, TODAY, alias="Robin")
+    path = shared.write_summary(summary, tmp_path / "robin.json")
+    assert shared.read_summary(path) == summary
 
 
 def _valid() -> dict[str, object]:
     return {"schema_version": 1, "alias": "Robin", "today": "2026-11-25", "last_activity": "2026-11-20",
-            "stages": dict.fromkeys(cohort.STAGES, 1), "totals": dict(ZERO, emails_sent=2),
+            "stages": dict.fromkeys(shared.STAGES, 1), "totals": dict(ZERO, emails_sent=2),
             "weeks": [week("2026-W47", emails_sent=1), week("2026-W48", emails_sent=1)]}
 
 
@@ -290,7 +290,7 @@ def test_a_summary_of_the_wrong_shape_is_named_with_its_field(data, message, tmp
     path = tmp_path / "handed-in.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SummaryFormatError, match=message) as info:
-        cohort.read_summary(path)
+        shared.read_summary(path)
     assert str(info.value).startswith("handed-in.json")
 
 
@@ -301,7 +301,7 @@ def test_a_file_that_is_not_json_is_named(content, message, tmp_path):
     path = tmp_path / "garbage.json"
     path.write_bytes(content)
     with pytest.raises(SummaryFormatError, match=message) as info:
-        cohort.read_summary(path)
+        shared.read_summary(path)
     assert info.value.path == str(path)
     again = pickle.loads(pickle.dumps(info.value))
     assert type(again) is SummaryFormatError and again.path == str(path) and str(again) == str(info.value)
@@ -309,9 +309,9 @@ def test_a_file_that_is_not_json_is_named(content, message, tmp_path):
 
 def test_a_huge_file_is_refused_unread(tmp_path):
     path = tmp_path / "huge.json"
-    path.write_bytes(b" " * (cohort.MAX_SUMMARY_BYTES + 1))
+    path.write_bytes(b" " * (shared.MAX_SUMMARY_BYTES + 1))
     with pytest.raises(SummaryFormatError, match="a progress summary is a few kilobytes"):
-        cohort.read_summary(path)
+        shared.read_summary(path)
 
 
 def test_the_summary_is_read_only_on_an_old_schema_workbook(demo_master, tmp_path):
@@ -327,7 +327,7 @@ def test_the_summary_is_read_only_on_an_old_schema_workbook(demo_master, tmp_pat
         con.close()
     before = old.read_bytes()
     with Workbook.open(old, read_only=True) as wb:
-        s = cohort.progress_summary(wb, TODAY)
+        s = shared.progress_summary(wb, TODAY)
     assert s["weeks"] == [] and old.read_bytes() == before
 
 
@@ -351,7 +351,7 @@ def test_follow_ups_done_by_hand_count_once_as_what_they_stood_for(tmp_path):
         wb.add_followup(cid, "checkin", dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), "Check in again.")
         again = wb.save_draft(cid, "checkin", "Hello again", "Hi Nora,\nA thought.\nBest,\nAda")
         wb.mark_sent(again, at=dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC))
-        summary = cohort.progress_summary(wb, TODAY)
+        summary = shared.progress_summary(wb, TODAY)
     t = summary["totals"]
     assert (t["thank_yous_on_time"], t["thank_yous_late"], t["updates_sent"]) == (1, 0, 2)
     assert summary["stages"]["thanked"] == 1 and summary["stages"]["kept_in_touch"] == 1

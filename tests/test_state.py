@@ -230,7 +230,7 @@ def test_download_links_carry_the_file_itself_and_escape_its_name(demo_wb, tmp_p
     import base64
     import re
 
-    from infoview_kit.followup import rules as followups
+    from infoview_kit import followup as followups
     from infoview_kit.views.forms import download_link
 
     data = followups.reminders_ics_bytes(demo_wb, "2026-11-25")

@@ -15,12 +15,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infoview_kit import followup as followups
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.cli import main
-from infoview_kit.followup import rules as followups
 from infoview_kit.outreach.drafting import record_reply
 from infoview_kit.reports import charts
+from infoview_kit.reports.reading import reading
 from infoview_kit.store import STAGES, Workbook
+from infoview_kit.store.readmodel import Snapshot
 
 CHICAGO = ZoneInfo("America/Chicago")
 ROUTINE = ("second_contact", "nudge")
@@ -78,7 +80,7 @@ def test_sent_met_thanked_and_introduced_two_is_a_story_without_a_no_reply_step(
         hist = followups.followup_history(wb, "2026-11-25")
         assert not hist["kind"].isin(ROUTINE).any()  # settled by her answer: neither done nor missed
         assert hist.loc[hist["kind"] == "thank_you", "outcome"].tolist() == ["on_time"]
-        text = charts.reading(data, followups.due(wb, "2026-11-25"))
+        text = reading(data, followups.due(wb, "2026-11-25"))
         assert "Follow-ups: 1 of 1 done were on time" in text
         assert "went on to 'thanked'" not in text  # nobody met went un-thanked
 
@@ -96,14 +98,14 @@ def test_the_reading_does_not_call_a_thank_you_not_yet_due_the_narrowest_step(ne
     data = charts.chart_data(wb, "2026-11-24")  # met today: the thank-yous are due tomorrow
     funnel = data["funnel"].set_index("stage")
     assert (funnel.loc["thanked", "people"], funnel.loc["thanked", "waiting"]) == (0, 2)
-    text = charts.reading(data, followups.due(wb, "2026-11-24"))
+    text = reading(data, followups.due(wb, "2026-11-24"))
     assert "went on to 'thanked'" not in text and "only 0%" not in text
     labels = [t.get_text() for t in charts.funnel_chart(data["funnel"]).axes[0].texts]
     assert "0  (0% of previous; 2 more still within their time)" in labels  # the chart says so too
     # two days on, the thank-yous were due and not sent: now it is the narrowest step
     data = charts.chart_data(wb, "2026-11-26")
     assert data["funnel"].set_index("stage").loc["thanked", "waiting"] == 0
-    text = charts.reading(data, followups.due(wb, "2026-11-26"))
+    text = reading(data, followups.due(wb, "2026-11-26"))
     assert "only 0% of the people met went on to 'thanked' (0 of 2)" in text.split("**Stuck or slipping**")[1]
 
 
@@ -209,7 +211,7 @@ def _check_story(wb: Workbook, today: dt.date) -> None:
     # the lean read (a Workbook) and the whole tables (a Snapshot) agree
     for day in (today, today + dt.timedelta(days=3), today + dt.timedelta(days=20)):
         pd.testing.assert_frame_equal(followups.due(wb, day, horizon_days=40),
-                                      followups.due(followups.Snapshot(wb), day, horizon_days=40))
+                                      followups.due(Snapshot(wb), day, horizon_days=40))
 
     # the funnel: each stage is the people with its evidence or a later stage's
     data = charts.chart_data(wb, today)
@@ -241,7 +243,7 @@ def _check_story(wb: Workbook, today: dt.date) -> None:
     assert by_chart <= (answered & emailed)
 
     # the reading states the charts' own numbers
-    text = charts.reading(data, due)
+    text = reading(data, due)
     if m := re.search(r"Funnel: (\d+) people chosen, (\d+) met", text):
         assert (int(m[1]), int(m[2])) == (funnel["identified"], funnel["met"])
     if m := re.search(r"went on to '([a-z ]+)' \((\d+) of (\d+)(?:; (\d+) more still ha(?:s|ve) time)?\)", text):

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
 
-from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.errors import InfoviewError, InputFormatError
 from infoview_kit.base.paths import zone_named
 
 __all__ = [
     "NUDGE_SCHEDULE",
     "MAX_ATTEMPTS_PER_PERSON",
+    "BusinessCalendar",
     "add_business_days",
+    "business_calendar",
     "business_days_between",
     "is_business_day",
     "next_business_week_start",
@@ -290,3 +294,67 @@ def nudge_schedule(sent_at: datetime, *, country: str, tz: str) -> list[tuple[st
     """
     return [(step, add_business_days(sent_at, days, country=country, tz=tz))
             for step, days in NUDGE_SCHEDULE]
+
+
+# ---------------------------------------------------------------------------- many dates at once
+
+
+class BusinessCalendar:
+    """Business days of one country over a span of dates, as a running count for vectorized lookups.
+
+    Built from the same test of a working day as the functions above (weekends and public holidays
+    of the country), one call per day of each year the span touches (cached per year), so it agrees
+    with :func:`add_business_days`, :func:`next_business_week_start` and
+    :func:`business_days_between` however many dates are looked up.
+    """
+
+    def __init__(self, country: str, first: np.datetime64, last: np.datetime64) -> None:
+        cc, subdiv = _parse_country(country)
+        years = range(first.astype(object).year, last.astype(object).year + 1)
+        self.first = np.datetime64(f"{years[0]}-01-01", "D")
+        self.cum = np.cumsum(np.concatenate([_year_flags(cc, subdiv, y) for y in years]))
+
+    def _pos(self, days: np.ndarray) -> np.ndarray:
+        pos = (days - self.first).astype("int64")
+        if len(pos) and (pos.min() < 0 or pos.max() >= len(self.cum)):
+            raise InfoviewError("a date fell outside the business-day span; this is a bug in infoview_kit")
+        return pos
+
+    def add(self, days: np.ndarray, n: int | np.ndarray) -> np.ndarray:
+        """The date `n` (>= 1) business days after each date (day 1 is the first business day after it)."""
+        target = self.cum[self._pos(days)] + n
+        return self.first + np.searchsorted(self.cum, target, side="left").astype("timedelta64[D]")
+
+    def roll(self, days: np.ndarray) -> np.ndarray:
+        """Each date, or the first business day after it when it is not one."""
+        return self.add(days - np.timedelta64(1, "D"), 1)
+
+    def next_week_start(self, days: np.ndarray) -> np.ndarray:
+        """The first business day of the calendar week (Monday to Sunday) after each date's."""
+        weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday
+        return self.roll(days + (7 - weekday).astype("timedelta64[D]"))
+
+    def between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Business days after each `start` up to and including `end` (as :func:`business_days_between`)."""
+        return self.cum[self._pos(end)] - self.cum[self._pos(start)]
+
+
+@functools.lru_cache(maxsize=64)
+def _year_flags(cc: str, subdiv: str | None, year: int) -> np.ndarray:
+    """Whether each day of `year` is a business day (weekends and public holidays of the country)."""
+    days = np.arange(np.datetime64(f"{year}-01-01"), np.datetime64(f"{year + 1}-01-01"), dtype="datetime64[D]")
+    flags = np.fromiter((_is_business_day(d, cc, subdiv) for d in days.astype(object)), dtype=bool,
+                        count=len(days))
+    flags.flags.writeable = False
+    return flags
+
+
+def business_calendar(country: str, dates: Iterable[np.ndarray], today: date, ahead: int) -> BusinessCalendar:
+    """Return a :class:`BusinessCalendar` covering `dates` (datetime64[D] arrays) and `today`, `ahead` days on."""
+    known = [np.datetime64(today, "D")]
+    for d in dates:
+        d = d[~np.isnat(d)]
+        if len(d):
+            known += [d.min(), d.max()]
+    first, last = min(known), max(known)
+    return BusinessCalendar(country, first - np.timedelta64(14, "D"), last + np.timedelta64(ahead + 60, "D"))

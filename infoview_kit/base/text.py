@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from infoview_kit.base.errors import InputFormatError
@@ -108,3 +110,28 @@ def indefinite(noun: str) -> str:
     if lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ur")):
         return "a"
     return "an" if lower[:1] in "aeiou" else "a"
+
+
+def plural(count: int, noun: str) -> str:
+    """Return a count with its noun, plural unless one: '1 follow-up', '3 follow-ups'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def markdown_text(value: object) -> str:
+    """Return `value` as Markdown that shows exactly that text: no HTML, link, emphasis or line break
+    of its own (a name such as ``<img src=x onerror=...>`` is shown, never run)."""
+    text = html.escape(" ".join(str(value).split()), quote=False)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)
+
+
+def week_mondays(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Return the Mondays from `first`'s week to `last`'s week."""
+    start = first - dt.timedelta(days=first.weekday())
+    end = last - dt.timedelta(days=last.weekday())
+    return list(pd.date_range(start, end, freq="7D").date) if start <= end else []
+
+
+def mondays(days: np.ndarray) -> np.ndarray:
+    """Return the Monday of each local date (datetime64[D])."""
+    weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday
+    return days - weekday.astype("timedelta64[D]")

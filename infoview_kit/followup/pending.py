@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from infoview_kit.base.paths import resolve_today
-from infoview_kit.followup.rules import KIND_LABELS, open_followups
+from infoview_kit.followup.due import open_followups
+from infoview_kit.followup.kinds import KIND_LABELS
 from infoview_kit.outreach.messages import KIND_LABELS as MESSAGE_LABELS
 from infoview_kit.outreach.messages import message_kind, zone_of
 

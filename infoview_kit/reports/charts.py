@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from infoview_kit.followup.rules import (
-    ANSWER_SOURCES,
-    Snapshot,
-    Tables,
-    _business_days,
-    _context,
-    _evidence,
-    _first_after,
-    _local_days,
-    followup_history,
-    snapshot,
-)
+from infoview_kit.base.bizdays import business_calendar
+from infoview_kit.base.text import mondays, plural, week_mondays
+from infoview_kit.followup.due import followup_history, keep_in_touch
+from infoview_kit.followup.evidence import ANSWER_SOURCES, evidence_before, first_answer_after
 from infoview_kit.store import STAGE_OF_EVENT, STAGES
+from infoview_kit.store.readmodel import Snapshot, Tables, context, is_store, local_days, snapshot
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,33 +44,8 @@ def _until(wb: Tables, events: pd.DataFrame, today: dt.date | str | None) -> pd.
     """The events up to the end of `today` in the profile's time zone (all of them when None)."""
     if today is None:
         return events
-    cut = _context(wb, today)[3]
+    cut = context(wb, today)[3]
     return events[(events["at"] < cut).to_numpy(dtype=bool)]
-
-
-def _weeks(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Mondays from `first`'s week to `last`'s week."""
-    start = first - dt.timedelta(days=first.weekday())
-    end = last - dt.timedelta(days=last.weekday())
-    return list(pd.date_range(start, end, freq="7D").date) if start <= end else []
-
-
-def _n(count: int, noun: str) -> str:
-    """'1 follow-up', '3 follow-ups'."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def _md_text(value: object) -> str:
-    """Return `value` as Markdown that shows exactly that text: no HTML, link, emphasis or line break
-    of its own (a name such as ``<img src=x onerror=...>`` is shown, never run)."""
-    text = html.escape(" ".join(str(value).split()), quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)
-
-
-def _monday(days: np.ndarray) -> np.ndarray:
-    """The Monday of each local date (datetime64[D])."""
-    weekday = (days.astype("int64") + 3) % 7
-    return days - weekday.astype("timedelta64[D]")
 
 
 # ---------------------------------------------------------------------------- data
@@ -90,7 +56,7 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
 
     A person counts in every stage up to the furthest one they reached, so the bars never grow
     from one stage to the next. The stages come from the activity log (``STAGE_OF_EVENT``) and
-    from the answer evidence of :func:`infoview_kit.followup.rules.answer_evidence` (someone who
+    from the answer evidence of :func:`infoview_kit.followup.evidence.answer_evidence` (someone who
     introduced you to a person has replied; a thank-you marked done is thanked), so the funnel,
     the reply chart and the follow-ups tell one story.
 
@@ -105,10 +71,8 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
         a first keep-in-touch not yet due; 0 for the steps with no clock). With ``waiting=False``
         (counts only, as the cohort summary needs) the column is left out.
     """
-    from infoview_kit.store import Workbook
-
     plan_from = wb  # a Workbook's plan comes from its lean read
-    wb = snapshot(wb) if isinstance(wb, Workbook) else wb
+    wb = snapshot(wb) if is_store(wb) else wb
     events = _until(wb, wb.events(), today)
     rank = {k: STAGES.index(s) for k, s in STAGE_OF_EVENT.items()}
     staged = events[events["kind"].isin(list(STAGE_OF_EVENT))]
@@ -117,8 +81,8 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
     if forgotten.any():  # a forgotten person's events keep a random pseudonym instead of their id (Workbook.forget)
         person[forgotten] = [d.get("anonymized") if isinstance(d, dict) and isinstance(d.get("anonymized"), str)
                              else None for d in staged["detail"][forgotten]]
-    cut = _context(wb, today)[3] if today is not None else pd.Timestamp.max.tz_localize("UTC")
-    evidence = _evidence(wb, cut.tz_convert(None).to_datetime64())
+    cut = context(wb, today)[3] if today is not None else pd.Timestamp.max.tz_localize("UTC")
+    evidence = evidence_before(wb, cut.tz_convert(None).to_datetime64())
     ranks = pd.concat([pd.Series(staged["kind"].map(rank).to_numpy(), index=pd.Index(person, dtype=object)),
                        pd.Series(evidence["source"].map({k: STAGES.index(v) for k, v in ANSWER_SOURCES.items()})
                                  .to_numpy(), index=pd.Index(evidence["contact_id"].astype(object), dtype=object))])
@@ -135,9 +99,7 @@ def funnel_data(wb: Tables, today: dt.date | str | None = None, *, waiting: bool
 
 def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series, plan_from: Tables) -> list[int]:
     """Per stage, the people who reached the one before it and whose time for it is not up yet."""
-    from infoview_kit.followup.rules import _plan_for
-
-    tz, _country, day, cut = _context(wb, today)
+    tz, _country, day, cut = context(wb, today)
     today64 = np.datetime64(day, "D")
     at = {i: set(furthest.index[(furthest == i - 1).to_numpy(dtype=bool)]) for i in range(1, len(STAGES))}
     waiting = dict.fromkeys(range(len(STAGES)), 0)
@@ -149,15 +111,15 @@ def _funnel_waiting(wb: Tables, today: dt.date | str | None, furthest: pd.Series
         mt = wb.meetings()
         status = mt["status"].to_numpy(dtype=object)
         ends = mt["starts_at"] + pd.to_timedelta(mt["duration_min"].astype("int64"), unit="min")
-        ahead = np.isin(status, ("proposed", "confirmed")) & (_local_days(ends, tz) >= today64)
+        ahead = np.isin(status, ("proposed", "confirmed")) & (local_days(ends, tz) >= today64)
         waiting[STAGES.index("met")] = len(at[STAGES.index("met")] & set(mt["contact_id"].to_numpy()[ahead].tolist()))
         held = (status == "held") & (mt["actual_end"] < cut).to_numpy(dtype=bool)
-        thank_by = _local_days(mt["actual_end"] + pd.Timedelta(hours=24), tz)
+        thank_by = local_days(mt["actual_end"] + pd.Timedelta(hours=24), tz)
         last = pd.Series(thank_by[held], index=mt["contact_id"].to_numpy()[held]).groupby(level=0).max()
         waiting[STAGES.index("thanked")] = len(at[STAGES.index("thanked")] & set(last.index[last >= today64].tolist()))
     if at[STAGES.index("kept_in_touch")]:
-        touch = _plan_for(plan_from, day).touch
-        first = _local_days(touch["next_due"], tz)
+        touch = keep_in_touch(plan_from, day)
+        first = local_days(touch["next_due"], tz)
         soon = (~touch["at_rest"].to_numpy(dtype=bool)) & (first >= today64)
         waiting[STAGES.index("kept_in_touch")] = len(at[STAGES.index("kept_in_touch")]
                                                      & set(touch["contact_id"].to_numpy()[soon].tolist()))
@@ -181,10 +143,10 @@ def activity_data(wb: Tables, today: dt.date | None = None) -> pd.DataFrame:
     at = events["at"]
     first, last_at = at.iloc[[0, -1]] if at.is_monotonic_increasing else (at.min(), at.max())
     counted = events[events["kind"].isin([k for kinds in ACTIVITY_KINDS.values() for k in kinds])]
-    week = pd.Series(_monday(_local_days(counted["at"], tzname)), index=counted.index)
-    span = _local_days(pd.Series([first, last_at]), tzname)  # from the first event, whatever its kind
+    week = pd.Series(mondays(local_days(counted["at"], tzname)), index=counted.index)
+    span = local_days(pd.Series([first, last_at]), tzname)  # from the first event, whatever its kind
     last = today or pd.Timestamp(span[1]).date()
-    out = pd.DataFrame({"week": _weeks(pd.Timestamp(span[0]).date(), last)})
+    out = pd.DataFrame({"week": week_mondays(pd.Timestamp(span[0]).date(), last)})
     key = pd.to_datetime(out["week"]).to_numpy(dtype="datetime64[ns]")
     for name, kinds in ACTIVITY_KINDS.items():
         counts = week[counted["kind"].isin(kinds)].value_counts()
@@ -199,7 +161,7 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
     The classes are those of :func:`infoview_kit.outreach.replies.classify_reply` (quick: before business
     day 3; on_time: day 3 to 7; late: after day 7; none: no reply and day 7 has passed;
     waiting: no reply yet, day 7 not passed), computed for all emails at once. The reply is the
-    earliest answer after the email was sent (:func:`infoview_kit.followup.rules.answer_evidence`:
+    earliest answer after the email was sent (:func:`infoview_kit.followup.evidence.answer_evidence`:
     a reply recorded, a meeting scheduled or held, a thank-you, an introduction), so a person
     met without a reply recorded is not "waiting".
 
@@ -211,28 +173,22 @@ def response_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFram
         days_to_reply (calendar days, float), business_days (to the reply, Int64), response
         (quick, on_time, late, none, waiting).
     """
-    tz, country, day, cut = _context(wb, today)
-    from infoview_kit.store import Workbook
-
-    snap: Tables = snapshot(wb) if isinstance(wb, Workbook) else wb  # messages are read twice otherwise
+    tz, country, day, cut = context(wb, today)
+    snap: Tables = snapshot(wb) if is_store(wb) else wb  # messages are read twice otherwise
     if isinstance(snap, Snapshot):  # the funnel's waiting reads it too: computed once per snapshot and day
-        key = ("responses", day)
-        if key not in snap._cache:
-            snap._cache[key] = _response_data(snap, tz, country, day, cut)
-        cached: pd.DataFrame = snap._cache[key]
-        return cached.copy()
+        return snap.memo(("responses", day), lambda: _response_data(snap, tz, country, day, cut)).copy()
     return _response_data(snap, tz, country, day, cut)
 
 
 def _response_data(snap: Tables, tz: str, country: str, day: dt.date, cut: pd.Timestamp) -> pd.DataFrame:
     msgs = snap.messages()
     first = msgs[(msgs["kind"] == "outreach") & (msgs["sent_at"] < cut)].sort_values(["sent_at", "id"])
-    evidence = _evidence(snap, cut.tz_convert(None).to_datetime64())
-    answered = _first_after(first["contact_id"].to_numpy(), first["sent_at"].dt.tz_convert(None).to_numpy(
+    evidence = evidence_before(snap, cut.tz_convert(None).to_datetime64())
+    answered = first_answer_after(first["contact_id"].to_numpy(), first["sent_at"].dt.tz_convert(None).to_numpy(
         dtype="datetime64[ns]"), evidence)
     replied = pd.Series(pd.DatetimeIndex(answered).tz_localize("UTC"), index=first.index)
-    sent_day, reply_day = _local_days(first["sent_at"], tz), _local_days(replied, tz)
-    cal = _business_days(country, [sent_day, reply_day], day, ahead=30)
+    sent_day, reply_day = local_days(first["sent_at"], tz), local_days(replied, tz)
+    cal = business_calendar(country, [sent_day, reply_day], day, ahead=30)
     day3, day7 = cal.add(sent_day, 3), cal.add(sent_day, 7)
     has = ~np.isnat(reply_day)
     response = np.select(
@@ -270,22 +226,22 @@ def followup_health_data(wb: Tables, today: dt.date | str | None = None) -> pd.D
     """Return follow-up health per week: how many follow-ups that fell due were done on time, late, or not.
 
     Counted by the week (Monday, local) each fell due, from the first such week to `today`'s;
-    see :func:`infoview_kit.followup.rules.followup_history` for what counts.
+    see :func:`infoview_kit.followup.due.followup_history` for what counts.
 
     Returns
     -------
     pandas.DataFrame
         Columns: week, on_time, late, overdue (not done, and its due day has passed).
     """
-    _tz, _country, day, _cut = _context(wb, today)
+    _tz, _country, day, _cut = context(wb, today)
     hist = followup_history(wb, day)
     hist = hist[hist["outcome"] != "open"]
     cols = ["on_time", "late", "overdue"]
     if hist.empty:
         return pd.DataFrame({"week": [], **{c: pd.Series([], dtype=int) for c in cols}})
-    week = pd.to_datetime(_monday(hist["due_day"].to_numpy(dtype="datetime64[D]")))
+    week = pd.to_datetime(mondays(hist["due_day"].to_numpy(dtype="datetime64[D]")))
     table = pd.crosstab(week, hist["outcome"].to_numpy()).reindex(columns=cols, fill_value=0)
-    weeks = _weeks(week.min().date(), day)
+    weeks = week_mondays(week.min().date(), day)
     table = table.reindex(pd.to_datetime(weeks), fill_value=0)
     return pd.DataFrame({"week": weeks, **{c: table[c].astype(int).to_numpy() for c in cols}})
 
@@ -299,7 +255,7 @@ def meeting_minutes_data(wb: Tables, today: dt.date | str | None = None) -> pd.D
         One row per meeting held, oldest first. Columns: meeting_id, contact_id, name, date
         (local), planned_min, actual_min, over_min (actual minus planned; negative when short).
     """
-    tz, _country, _day, cut = _context(wb, today)
+    tz, _country, _day, cut = context(wb, today)
     mt = wb.meetings()
     held = mt[(mt["status"] == "held") & (mt["actual_end"] < cut) & mt["actual_start"].notna()]
     held = held.sort_values(["actual_start", "id"])
@@ -321,22 +277,22 @@ def network_data(wb: Tables, today: dt.date | str | None = None) -> pd.DataFrame
         introduced_total, met_total (of those introduced, how many you had met by then),
         introducers_total (different people who had introduced you to someone).
     """
-    tz, _country, day, cut = _context(wb, today)
+    tz, _country, day, cut = context(wb, today)
     people = wb.contacts()
     people = people[people["created_at"] < cut]
     cols = ["introduced", "introduced_total", "met_total", "introducers_total"]
     if people.empty:
         return pd.DataFrame({"week": [], **{c: pd.Series([], dtype=int) for c in cols}})
-    weeks = _weeks(pd.Timestamp(_local_days(people["created_at"], tz).min()).date(), day)
+    weeks = week_mondays(pd.Timestamp(local_days(people["created_at"], tz).min()).date(), day)
     index = pd.to_datetime(weeks)
     intro = people[people["referred_by"].notna()]
-    added = pd.to_datetime(_monday(_local_days(intro["created_at"], tz)))
+    added = pd.to_datetime(mondays(local_days(intro["created_at"], tz)))
     per_week = pd.Series(1, index=added).groupby(level=0).sum().reindex(index, fill_value=0)
     first_by = pd.Series(added, index=intro["referred_by"].to_numpy()).groupby(level=0).min()
     introducers = pd.Series(1, index=first_by.to_numpy()).groupby(level=0).sum().reindex(index, fill_value=0)
     mt = wb.meetings()
     held = mt[(mt["status"] == "held") & (mt["actual_end"] < cut) & mt["contact_id"].isin(intro["id"])]
-    met = pd.to_datetime(_monday(_local_days(held.groupby("contact_id")["actual_end"].min(), tz)))
+    met = pd.to_datetime(mondays(local_days(held.groupby("contact_id")["actual_end"].min(), tz)))
     met_week = pd.Series(1, index=met).groupby(level=0).sum().reindex(index, fill_value=0)
     return pd.DataFrame({"week": weeks, "introduced": per_week.to_numpy(dtype=int),
                          "introduced_total": per_week.cumsum().to_numpy(dtype=int),
@@ -355,7 +311,7 @@ def chart_data(wb: Workbook | Snapshot, today: dt.date | str | None = None) -> d
     from infoview_kit.base.paths import resolve_today
 
     snap = snapshot(wb)
-    day = _context(snap, today)[2] if today is None or isinstance(today, str) else resolve_today(today)
+    day = context(snap, today)[2] if today is None or isinstance(today, str) else resolve_today(today)
     return {name: fn(snap, day) for name, fn in DATA_FUNCTIONS.items()}
 
 
@@ -439,18 +395,26 @@ def activity_chart(data: pd.DataFrame) -> Figure:
 def response_chart(data: pd.DataFrame) -> Figure:
     """Draw :func:`response_data`: business days to a reply, and the reply rate by month against the
     20-40% band normal for cold outreach."""
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
     s = response_summary(data)
     fig, (left, right) = _figure((10, 4.2), ncols=2)
     fig.suptitle(f"Replies to first emails: {s['rate']:.0%} of the {s['decided']} decided ({s['replied']} replied)"
-                 if s["decided"] else f"Replies to first emails: {_n(s['sent'], 'first email')} sent, none decided yet")
+                 if s["decided"] else
+                 f"Replies to first emails: {plural(s['sent'], 'first email')} sent, none decided yet")
     left.set_title("Business days to a reply", fontsize=10)
     right.set_title("Reply rate by month sent", fontsize=10)
     if data.empty:
         _nothing_yet(left, "No first email sent yet.")
         _nothing_yet(right, "No first email sent yet.")
         return fig
+    _reply_days(left, data, s)
+    _reply_rate(right, data)
+    return fig
+
+
+def _reply_days(left: Axes, data: pd.DataFrame, s: dict[str, Any]) -> None:
+    """The left panel of :func:`response_chart`: first emails by business days to the reply."""
+    from matplotlib.ticker import MaxNLocator
+
     got = data[data["business_days"].notna()]
     top = int(max(8, got["business_days"].max() if len(got) else 0))
     counts = got.groupby(["business_days", "response"]).size()
@@ -466,8 +430,7 @@ def response_chart(data: pd.DataFrame) -> Figure:
     for cls, xpos in extra.items():
         colour, hatch = RESPONSE_STYLE[cls]
         left.bar([xpos], [s[cls]], width=0.8 * gap / 2 if gap > 2 else 0.8, color=colour, hatch=hatch,
-                 edgecolor="white",
-                 label=f"{'no reply' if cls == 'none' else cls} ({s[cls]})")
+                 edgecolor="white", label=f"{'no reply' if cls == 'none' else cls} ({s[cls]})")
     for d, text in ((2.5, "day 3"), (7.5, "day 7")):
         left.axvline(d, color="#555555", linestyle=":", linewidth=1)
         left.annotate(text, (d, 1), xycoords=("data", "axes fraction"), xytext=(2, -2), textcoords="offset points",
@@ -479,6 +442,11 @@ def response_chart(data: pd.DataFrame) -> Figure:
     left.set_ylabel("first emails")
     left.yaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_ylim(0, max(1, bottom.max(), s["none"], s["waiting"]) * 1.9)
+
+
+def _reply_rate(right: Axes, data: pd.DataFrame) -> None:
+    """The right panel of :func:`response_chart`: the reply rate by month sent, against the normal band."""
+    from matplotlib.ticker import PercentFormatter
 
     month = pd.to_datetime(data["sent_at"]).dt.strftime("%Y-%m")
     decided = data[data["response"] != "waiting"]
@@ -508,7 +476,6 @@ def response_chart(data: pd.DataFrame) -> Figure:
     right.yaxis.set_major_formatter(PercentFormatter(1.0))
     right.set_ylim(0, 1.15)
     right.legend(frameon=False, fontsize=8, loc="upper right")
-    return fig
 
 
 def followup_health_chart(data: pd.DataFrame) -> Figure:
@@ -605,120 +572,17 @@ CHARTS: dict[str, Callable[[pd.DataFrame], Figure]] = {
     "followup_health": followup_health_chart, "meeting_minutes": meeting_minutes_chart, "network": network_chart}
 
 
-# ---------------------------------------------------------------------------- reading them
-
-
-def reading(data: Mapping[str, pd.DataFrame], due: pd.DataFrame | None = None) -> str:
-    """Return a short written reading of the charts: what is going well, and what is stuck (Markdown).
-
-    Parameters
-    ----------
-    data
-        The chart data by name, as :func:`chart_data` returns it (missing ones are skipped).
-    due
-        What is due now (:func:`infoview_kit.followup.rules.due`), for the overdue count.
-    """
-    good: list[str] = []
-    stuck: list[str] = []
-    funnel = data.get("funnel")
-    if funnel is not None and funnel["people"].iloc[0] > 0:
-        line = f"Funnel: {int(funnel['people'].iloc[0])} people chosen, {int(funnel['people'].iloc[4])} met"
-        # a step is judged on the people whose time for it is up: someone met yesterday whose thank-you
-        # is not due yet is not a missed thank-you
-        waiting = funnel["waiting"] if "waiting" in funnel else pd.Series(0, index=funnel.index)
-        decided = funnel["people"].shift(1) - waiting
-        rate = (funnel["people"] / decided).where(decided > 0).iloc[1:]
-        if rate.notna().any():
-            i = int(rate.idxmin())
-            row, prev = funnel.loc[i], int(funnel["people"].loc[i - 1])
-            stage = str(row["stage"]).replace("_", " ")
-            before = str(funnel["stage"].loc[i - 1]).replace("_", " ")
-            late = int(waiting.loc[i])
-            low = bool(rate.loc[i] < 0.6)
-            step = (f"{'only ' if low else ''}{row['conversion']:.0%} of the people {before} went on to '{stage}' "
-                    f"({int(row['people'])} of {prev}"
-                    + (f"; {late} more still {'has' if late == 1 else 'have'} time" if late else "") + ")")
-            (stuck if low else good).append(f"{line}; the narrowest step: {step}.")
-        else:
-            good.append(f"{line}; every step so far is still within its time.")
-    resp = data.get("responses")
-    if resp is not None and len(resp):
-        s = response_summary(resp)
-        low, high = s["band"]
-        if s["decided"]:
-            line = (f"Replies: {s['rate']:.0%} of the {s['decided']} first emails decided got a reply "
-                    f"({s['quick']} within two business days); {low:.0%}-{high:.0%} is normal for cold outreach.")
-            (good if s["rate"] >= low else stuck).append(line)
-        if s["none"]:
-            stuck.append(f"{_n(s['none'], 'first email')} never got a reply: write to a second person at those "
-                         "employers rather than a third time to the same person.")
-        if s["waiting"]:
-            good.append(f"{_n(s['waiting'], 'first email')} still within seven business days: give it time.")
-    health = data.get("followup_health")
-    if health is not None and len(health):
-        on_time, late, overdue = (int(health[c].sum()) for c in ("on_time", "late", "overdue"))
-        done = on_time + late
-        if done:
-            (good if on_time >= late else stuck).append(
-                f"Follow-ups: {on_time} of {done} done were on time, {late} late.")
-        if overdue:
-            stuck.append(f"Over the whole effort, {_n(overdue, 'follow-up')} that fell due were never done "
-                         "(referral asks that lapsed unasked included).")
-    if due is not None and len(due):
-        overdue_now = due[due["status"] == "overdue"]
-        if len(overdue_now):
-            oldest = overdue_now.sort_values("due_at").iloc[0]
-            stuck.append(f"{len(overdue_now)} overdue today, the oldest since {oldest['due_at']:%a %d %b} "
-                         f"({_md_text(str(oldest['kind']).replace('_', ' '))}, {_md_text(oldest['name'])}): "
-                         "do it or mark it done.")
-        today_n = int((due["status"] == "due").sum())
-        if today_n:
-            good.append(f"{_n(today_n, 'follow-up')} due today: on time if done today.")
-    minutes = data.get("meeting_minutes")
-    if minutes is not None and len(minutes):
-        planned, actual = int(minutes["planned_min"].sum()), int(minutes["actual_min"].sum())
-        over = int((minutes["over_min"] > 2).sum())
-        line = (f"Meetings: {_n(len(minutes), 'meeting')} held, {actual} minutes taken of {planned} asked for"
-                + (f"; {over} ran more than 2 minutes over." if over else "."))
-        (good if actual <= planned * 1.1 else stuck).append(line + (" You keep to the time you ask for."
-                                                                    if actual <= planned * 1.1 else
-                                                                    " Keep to the time you asked for."))
-    activity = data.get("activity")
-    if activity is not None and len(activity) >= 2:
-        recent, before = activity.iloc[-4:], activity.iloc[-8:-4]
-        sent_recent = int(recent["emails"].sum())
-        if sent_recent == 0:
-            stuck.append("No first email or nudge in the last four weeks: choose the next people to contact (step 1).")
-        elif len(before) and sent_recent >= int(before["emails"].sum()):
-            good.append(f"{sent_recent} emails in the last four weeks, as many as or more than the four before.")
-        else:
-            stuck.append(f"{sent_recent} emails in the last four weeks, fewer than the four before.")
-    network = data.get("network")
-    if network is not None and len(network):
-        total, met = int(network["introduced_total"].iloc[-1]), int(network["met_total"].iloc[-1])
-        if total:
-            good.append(f"Introductions: {total} {'person' if total == 1 else 'people'} introduced to you, "
-                        f"{met} of them met.")
-        else:
-            stuck.append("No introduction yet: ask the people you meet whom else you should talk to.")
-    if not good and not stuck:
-        return "Nothing to read yet: the charts fill in as you contact people and meet them."
-    parts = []
-    if good:
-        parts.append("**Going well**\n\n" + "\n".join(f"- {g}" for g in good))
-    if stuck:
-        parts.append("**Stuck or slipping**\n\n" + "\n".join(f"- {s}" for s in stuck))
-    return "\n\n".join(parts)
-
-
-def save_data(out_dir: str | os.PathLike[str], **frames: pd.DataFrame) -> list[Path]:
+def save_data(out_dir: str | os.PathLike[str] | None, **frames: pd.DataFrame) -> list[Path]:
     """Write each chart's data as ``chart-data/<name>.csv`` under `out_dir`; return the paths.
 
     Text cells that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-``,
     ``@``...) get a leading apostrophe, as in :func:`infoview_kit.find.contacts.neutralize`.
+    No `out_dir` (None or empty) writes nothing and returns no path.
     """
     from infoview_kit.find.contacts import write_tables_csv
 
+    if out_dir is None or not str(out_dir).strip():
+        return []
     return write_tables_csv(Path(out_dir) / "chart-data", frames)
 
 

@@ -1123,13 +1123,13 @@ class Workbook:
 
     def due(self, today: dt.date | str | None = None, *, horizon_days: int = 7) -> pd.DataFrame:
         """Return every follow-up that is overdue, due, or coming up within `horizon_days`, with why;
-        see :func:`infoview_kit.followup.rules.due` for the rules and columns."""
-        from infoview_kit.followup.rules import due
+        see :func:`infoview_kit.followup.due.due` for the rules and columns."""
+        from infoview_kit.followup.due import due
 
         return due(self, today, horizon_days=horizon_days)
 
     def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]:
-        """Return the rows and columns :func:`infoview_kit.followup.rules.due` works from, and only those.
+        """Return the rows and columns :func:`infoview_kit.followup.due.due` works from, and only those.
 
         A lean read for speed on a large workbook (see ``benchmarks/report_bench.py``): what is
         due needs neither the stage of every connection nor the text of every message.
@@ -1149,7 +1149,7 @@ class Workbook:
             ``meetings``: id, contact_id, status, starts_at, duration_min, actual_end.
             ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id,
             snoozed_until, skipped (bool). ``scheduled``: the ``meeting_scheduled`` events before
-            `closed_since` (contact_id, at), for :func:`infoview_kit.followup.rules.answer_evidence`.
+            `closed_since` (contact_id, at), for :func:`infoview_kit.followup.evidence.answer_evidence`.
             Moments are UTC datetime64, ids that may be missing are Int64.
         """
         routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
@@ -2209,7 +2209,7 @@ class Workbook:
         InputFormatError
             If it is closed already (done or skipped), or `until` is not a date.
         """
-        from infoview_kit.followup.rules import DUE_HOUR
+        from infoview_kit.followup.kinds import DUE_HOUR
 
         row = self._followup_row(followup_id)
         if row[2] is not None:

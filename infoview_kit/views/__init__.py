@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from infoview_kit.views.followup import FollowupBoard as FollowupBoard
     from infoview_kit.views.forms import take_away as take_away
     from infoview_kit.views.interview import MeetingPicker as MeetingPicker
     from infoview_kit.views.interview import QuestionPlanEditor as QuestionPlanEditor
@@ -25,6 +26,7 @@ _LAZY = {
     "MeetingLogForm": "meeting", "MeetingTimer": "meeting", "ThankYouPanel": "meeting",
     "Composer": "outreach",
     "take_away": "forms",
+    "FollowupBoard": "followup",
 }
 
 __all__ = sorted(_LAZY)

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 import pandas as pd
 
+from infoview_kit import followup as followups
 from infoview_kit.base.errors import InfoviewError, InputFormatError
-from infoview_kit.followup import rules as followups
 from infoview_kit.followup.pending import open_items
 from infoview_kit.outreach import drafting
 from infoview_kit.outreach.messages import KIND_LABELS, NO_REPLY_KINDS, person_name, reply_line
@@ -30,31 +30,6 @@ _STATUS_COLOUR = {"overdue": "#b00020", "due": "#8a5a00", "upcoming": "#00703c"}
 def _css(key: str) -> str:
     """A CSS class name for a follow-up key, e.g. 'followup:11' -> 'infoview-key-followup-11'."""
     return "infoview-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
-
-
-def next_business_day(wb: Workbook, today: dt.date | str | None = None) -> dt.date:
-    """Return the first business day after `today` (weekends and the profile country's public holidays
-    skipped): where the board's Snooze puts a follow-up unless told otherwise.
-
-    Parameters
-    ----------
-    wb
-        The workbook (its profile's country and time zone).
-    today
-        The local date; None: the real today in the profile's time zone.
-    """
-    from infoview_kit.base.bizdays import is_business_day
-    from infoview_kit.base.paths import resolve_today
-
-    profile = wb.profile()
-    if today is None or (isinstance(today, str) and not today.strip()):
-        day = dt.datetime.now(ZoneInfo(profile.get("timezone") or "UTC")).date()
-    else:
-        day = resolve_today(today)
-    day += dt.timedelta(days=1)
-    while not is_business_day(day, country=profile.get("country") or "US"):
-        day += dt.timedelta(days=1)
-    return day
 
 
 def _day(stamp: Any, zone: ZoneInfo) -> str:
@@ -110,8 +85,8 @@ class FollowupBoard:
         self._title = w.HTML()
         self._reply_on = w.DatePicker(description="They replied on", value=day, style=_STYLE,
                                       layout={"width": "20rem"})
-        self._snooze_to = w.DatePicker(description="Snooze until", value=next_business_day(wb, day), style=_STYLE,
-                                       layout={"width": "20rem"})
+        self._snooze_to = w.DatePicker(description="Snooze until", value=followups.next_business_day(wb, day),
+                                       style=_STYLE, layout={"width": "20rem"})
         self._rows = w.VBox()
         self._more = w.HTML()
         self._refresh = w.Button(description="Refresh", icon="refresh", tooltip="Read the workbook again")
