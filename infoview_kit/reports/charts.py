@@ -715,9 +715,9 @@ def save_data(out_dir: str | os.PathLike[str], **frames: pd.DataFrame) -> list[P
     """Write each chart's data as ``chart-data/<name>.csv`` under `out_dir`; return the paths.
 
     Text cells that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-``,
-    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.find.contacts.neutralize`.
+    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.find.write.neutralize`.
     """
-    from infoview_kit.find.contacts import write_tables_csv
+    from infoview_kit.find.write import write_tables_csv
 
     return write_tables_csv(Path(out_dir) / "chart-data", frames)
 
