@@ -286,17 +286,7 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
                                       errors="coerce").astype("datetime64[ns]")
     slash = matches(r"\d{1,2}/\d{1,2}/\d{2,4}(?:$|\s)")
     if slash.any():
-        day = s[slash].str.split(" ").str[0].astype(object)
-        long_year = (day.str.len() >= 8).to_numpy(dtype=bool)
-        md = pd.Series(pd.NaT, index=day.index, dtype="datetime64[ns]")
-        dm = md.copy()
-        for sel, fmt_md, fmt_dm in ((long_year, "%m/%d/%Y", "%d/%m/%Y"),
-                                    (~long_year, "%m/%d/%y", "%d/%m/%y")):
-            if sel.any():
-                md[sel] = pd.to_datetime(day[sel], format=fmt_md, errors="coerce").astype("datetime64[ns]")
-                dm[sel] = pd.to_datetime(day[sel], format=fmt_dm, errors="coerce").astype("datetime64[ns]")
-        day_first = bool((dm.notna() & md.isna()).any()) and not bool((md.notna() & dm.isna()).any())
-        out[slash] = dm.fillna(md) if day_first else md.fillna(dm)
+        out[slash] = _parse_slash_dates(s[slash])
     for fmt in _DATE_FORMATS:
         if not todo().any():
             break
@@ -308,6 +298,22 @@ def _parse_date_values(s: pd.Series) -> pd.Series:
         excel = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce")  # Excel day numbers
         out[serial] = excel.astype("datetime64[ns]")
     return out.dt.normalize()
+
+
+def _parse_slash_dates(s: pd.Series) -> pd.Series:
+    """Parse slash dates (a time after a space is dropped): month first, unless a value only makes sense
+    day first (``25/03/2024``) and none only month first; then the whole column is read day first."""
+    day = s.str.split(" ").str[0].astype(object)
+    long_year = (day.str.len() >= 8).to_numpy(dtype=bool)
+    md = pd.Series(pd.NaT, index=day.index, dtype="datetime64[ns]")
+    dm = md.copy()
+    for sel, fmt_md, fmt_dm in ((long_year, "%m/%d/%Y", "%d/%m/%Y"),
+                                (~long_year, "%m/%d/%y", "%d/%m/%y")):
+        if sel.any():
+            md[sel] = pd.to_datetime(day[sel], format=fmt_md, errors="coerce").astype("datetime64[ns]")
+            dm[sel] = pd.to_datetime(day[sel], format=fmt_dm, errors="coerce").astype("datetime64[ns]")
+    day_first = bool((dm.notna() & md.isna()).any()) and not bool((md.notna() & dm.isna()).any())
+    return dm.fillna(md) if day_first else md.fillna(dm)
 
 
 def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report, field: str) -> pd.Series:

@@ -101,49 +101,44 @@ def _line_of(data: bytes, pos: int, unit: int = 1) -> int:
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
 
 
-def _decode(data: bytes, path: str, name: str) -> tuple[str, str, bytes | None]:
-    """Decode file bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else Windows-1252.
-
-    Returns the text with line ends normalized to "\\n", the encoding, and the UTF-8 bytes
-    of that text when they are simply the file's own bytes (so they need not be re-encoded).
-    """
+def _encodings(data: bytes, path: str, name: str) -> list[str]:
+    """The encodings to try, in order: from the BOM, from where the NUL bytes are, else UTF-8 then cp1252."""
     if data.startswith(codecs.BOM_UTF8):
-        encodings = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encodings = ["utf-32"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    elif b"\x00" in data:
-        # UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
-        half = max(len(data) // 2, 1)
-        if data[1::2].count(0) > 0.8 * half and data[0::2].count(0) == 0:
-            encodings = ["utf-16-le"]
-        elif data[0::2].count(0) > 0.8 * half and data[1::2].count(0) == 0:
-            encodings = ["utf-16-be"]
-        else:
-            line = _line_of(data, data.index(b"\x00"))
-            raise InputFormatError(
-                f"{name}, line {line}: binary data (NUL bytes); {_EXPECTED}", path=path, line=line)
-    else:
-        encodings = ["utf-8", "cp1252"]
-    text: str | None = None
+        return ["utf-8-sig"]
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return ["utf-32"]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    if b"\x00" not in data:
+        return ["utf-8", "cp1252"]
+    # UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
+    half = max(len(data) // 2, 1)
+    if data[1::2].count(0) > 0.8 * half and data[0::2].count(0) == 0:
+        return ["utf-16-le"]
+    if data[0::2].count(0) > 0.8 * half and data[1::2].count(0) == 0:
+        return ["utf-16-be"]
+    line = _line_of(data, data.index(b"\x00"))
+    raise InputFormatError(f"{name}, line {line}: binary data (NUL bytes); {_EXPECTED}", path=path, line=line)
+
+
+def _decode_as(data: bytes, encodings: list[str], path: str, name: str) -> tuple[str, str]:
+    """Decode with the first of ``encodings`` that works; return the text (BOM removed) and that encoding."""
     error: UnicodeDecodeError | None = None
     for enc in encodings:
         try:
-            text = data.decode(enc)
+            return data.decode(enc).lstrip("\ufeff"), enc
         except UnicodeDecodeError as exc:
             error = exc if error is None else error
-            continue
-        encoding = enc
-        break
-    if text is None:
-        assert error is not None
-        unit = 2 if encodings[0].startswith("utf-16") else 1
-        line = _line_of(data, error.start, unit)
-        raise InputFormatError(
-            f"{name}, line {line}: not readable as text (undecodable bytes for {encodings[-1]}); {_EXPECTED}",
-            path=path, line=line)
-    text = text.lstrip("\ufeff")
+    assert error is not None
+    unit = 2 if encodings[0].startswith("utf-16") else 1
+    line = _line_of(data, error.start, unit)
+    raise InputFormatError(
+        f"{name}, line {line}: not readable as text (undecodable bytes for {encodings[-1]}); {_EXPECTED}",
+        path=path, line=line)
+
+
+def _refuse_binary(text: str, data: bytes, encoding: str, path: str, name: str) -> None:
+    """Raise when decoded text holds NUL characters or many control characters (a binary file)."""
     if (b"\x00" in data if encoding in ("utf-8", "utf-8-sig", "cp1252") else "\x00" in text):
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputFormatError(f"{name}, line {line}: binary data (NUL characters); {_EXPECTED}",
@@ -154,6 +149,16 @@ def _decode(data: bytes, path: str, name: str) -> tuple[str, str, bytes | None]:
         line = sample[: sample.index(controls[0])].count("\n") + 1
         raise InputFormatError(f"{name}, line {line}: binary data (control characters); {_EXPECTED}",
                                path=path, line=line)
+
+
+def _decode(data: bytes, path: str, name: str) -> tuple[str, str, bytes | None]:
+    """Decode file bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else Windows-1252.
+
+    Returns the text with line ends normalized to "\\n", the encoding, and the UTF-8 bytes
+    of that text when they are simply the file's own bytes (so they need not be re-encoded).
+    """
+    text, encoding = _decode_as(data, _encodings(data, path, name), path, name)
+    _refuse_binary(text, data, encoding, path, name)
     utf8: bytes | None = None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -225,33 +230,47 @@ def _find_header(text: str, name: str, path: str, fmt: str | None,
                 if len(names) > len(first_names):
                     # the likeliest header (most fields, earliest): where an error message points
                     first_line, first_names, first_raw = start, names, [f.strip() for f in record]
-                layout = _detect_layout(names)
-                if fmt in _LAYOUTS and layout != fmt or fmt == "csv":
-                    layout = None
-                if layout is None and not (wanted and wanted <= set(names)):
-                    if fmt in (None, "csv") and not wanted and _plain_targets(names):
-                        pass  # a plain CSV whose header already uses our column names
-                    else:
-                        continue
+                kind = _header_kind(names, fmt, wanted)
+                if kind is None:
+                    continue
                 if best is None or start < best.line:
-                    best = _Header(start, end, delim, names, layout)
+                    best = _Header(start, end, delim, names, None if kind == "csv" else kind)
                 break
     if best is not None:
         return best
-    line = first_line or 1
+    raise _no_header(name, path, fmt, mapping, first_line or 1, first_names, first_raw)
+
+
+def _header_kind(names: list[str], fmt: str | None, wanted: set[str]) -> str | None:
+    """What header a record (normalized names) is: a known layout, "csv" (generic), or None (not a header)."""
+    layout = _detect_layout(names)
+    if fmt in _LAYOUTS and layout != fmt or fmt == "csv":
+        layout = None
+    if layout is not None:
+        return layout
+    if wanted and wanted <= set(names):
+        return "csv"
+    if fmt in (None, "csv") and not wanted and _plain_targets(names):
+        return "csv"  # a plain CSV whose header already uses our column names
+    return None
+
+
+def _no_header(name: str, path: str, fmt: str | None, mapping: Mapping[str, str] | None, line: int,
+               first_names: list[str], first_raw: list[str]) -> InputFormatError:
+    """The error for a file with no header: what was expected, and what the likeliest header line holds."""
     found = ", ".join(repr(n) for n in first_raw[:6] if n) or "nothing"
     if fmt in _LAYOUTS:
         what = {"linkedin": "LinkedIn header (First Name, Last Name, Connected On)",
                 "google": "Google Contacts header (First Name, Last Name, E-mail 1 - Value)",
                 "outlook": "Outlook header (First Name, Last Name, E-mail Address)"}[fmt]
         msg = f"{name}, line {line}: no {what} in the first {_HEAD_LINES} lines (found {found})"
-    elif wanted:
-        missing = ", ".join(repr(k) for k in mapping or {} if _norm_col(k) not in first_names)
+    elif mapping:
+        missing = ", ".join(repr(k) for k in mapping if _norm_col(k) not in first_names)
         msg = (f"{name}, line {line}: no column {missing} named in mapping= (found {found}); "
                f"check the mapping keys against the file's header")
     else:
         msg = f"{name}, line {line}: no 'First Name' column (found {found}); {_EXPECTED}"
-    raise InputFormatError(msg, path=path, line=line)
+    return InputFormatError(msg, path=path, line=line)
 
 
 def _plain_targets(names: list[str]) -> dict[str, int]:
