@@ -57,17 +57,9 @@ import report_bench  # noqa: E402
 from infoview_kit.find.targets import rank_people  # noqa: E402
 from infoview_kit.interview import planning  # noqa: E402
 from infoview_kit.store import Workbook  # noqa: E402
+from infoview_kit.views.find import ContactForm, EmployerRater, ImportForm, MergeReview, TargetPicker  # noqa: E402
 from infoview_kit.views.followup import FollowupBoard  # noqa: E402
-from infoview_kit.views.forms import (  # noqa: E402
-    ContactForm,
-    EmployerRater,
-    ImportForm,
-    MergeReview,
-    ProfileForm,
-    ResearchForm,
-    ResearchSummary,
-    TargetPicker,
-)
+from infoview_kit.views.forms import ProfileForm  # noqa: E402
 from infoview_kit.views.interview import (  # noqa: E402
     MeetingLogForm,
     MeetingPicker,
@@ -77,6 +69,7 @@ from infoview_kit.views.interview import (  # noqa: E402
     ThankYouPanel,
 )
 from infoview_kit.views.outreach import Composer  # noqa: E402
+from infoview_kit.views.research import ResearchForm, ResearchSummary  # noqa: E402
 
 BUDGET = 0.300
 MERGE = ROOT / "tests" / "fixtures" / "merge"

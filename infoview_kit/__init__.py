@@ -48,7 +48,12 @@ _LAZY = {
 }
 
 
+_PACKAGES = {"find", "research", "outreach", "interview", "followup", "views", "reports", "store", "base"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _PACKAGES:  # ik.find, ik.views, ...: the step packages and the widgets, imported on first use
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'infoview_kit' has no attribute {name!r}")

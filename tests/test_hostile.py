@@ -31,9 +31,11 @@ from infoview_kit.outreach import emails
 from infoview_kit.outreach.drafting import export_eml, mailto_for
 from infoview_kit.store import Workbook
 from infoview_kit.views import outreach as composer
+from infoview_kit.views.find import ContactForm, EmployerRater, TargetPicker
 from infoview_kit.views.followup import FollowupBoard
-from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker, WidgetCheck
+from infoview_kit.views.forms import ProfileForm, WidgetCheck
 from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.views.research import ResearchForm
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

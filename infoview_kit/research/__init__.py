@@ -1,1 +1,19 @@
 """Step 2, research each person (notebook 02): facts, common ground, readiness."""
+
+from infoview_kit.research.facts import (
+    COMMON_GROUND_COLUMNS,
+    READINESS_COLUMNS,
+    common_ground,
+    online_facts,
+    readiness,
+    record_fact,
+)
+
+__all__ = [
+    "COMMON_GROUND_COLUMNS",
+    "READINESS_COLUMNS",
+    "common_ground",
+    "online_facts",
+    "readiness",
+    "record_fact",
+]
