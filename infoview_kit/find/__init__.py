@@ -1,7 +1,7 @@
 """Step 1, find contacts (notebook 01): contact readers, import, LAMP targets and ranking."""
 
 from infoview_kit.find.contacts import COLUMNS, FORMATS, is_recruiter, read_contacts
-from infoview_kit.find.headless import import_file, import_upload, undo_merge
+from infoview_kit.find.headless import import_file, import_upload, report_lines, undo_merge
 from infoview_kit.find.targets import (
     ACTIVE_EMPLOYERS,
     LAMP_COLUMNS,
@@ -39,6 +39,7 @@ __all__ = [
     "rank_everyone",
     "rank_people",
     "read_contacts",
+    "report_lines",
     "starter_contacts",
     "undo_merge",
     "unneutralize",

@@ -1,4 +1,4 @@
-"""What notebook 01's Import and Undo buttons do: an uploaded file, or a headless run's parameters."""
+"""Notebook 01's import and merge actions, for its buttons and a headless run's parameters: upload, file, undo, report."""
 
 from __future__ import annotations
 
@@ -49,3 +49,13 @@ def import_upload(wb: Workbook, name: str, content: bytes, *,
         return wb.import_contacts(path, at=at)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """Return what an import skipped, merged and warned about, one line each: "line 4: skipped: ..."."""
+    rows = [f"line {s.get('line', '?')}: skipped: {s.get('reason', '')}" for s in report.skipped]
+    rows += [f"line {m.get('line', '?')}: merged into contact {m.get('contact_id') or 'new'} "
+             f"(same {str(m.get('matched_by', '')).removeprefix('same ')})" for m in report.merges]
+    rows += [f"line {x.get('line', '?')}: {x.get('field', '')}: {x.get('message', '')}".replace(": : ", ": ")
+             for x in report.warnings]
+    return rows

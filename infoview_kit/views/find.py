@@ -12,7 +12,7 @@ import pandas as pd
 
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.base.text import HOW_KNOWN, clean_contact_fields, is_missing
-from infoview_kit.find.headless import import_upload
+from infoview_kit.find.headless import import_upload, report_lines
 from infoview_kit.find.targets import employers_to_rate, matching, rank_everyone
 from infoview_kit.views.forms import (
     _LAYOUT,
@@ -28,11 +28,7 @@ from infoview_kit.views.forms import (
 )
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
-
-
-def _everyone(df: pd.DataFrame) -> Any:
-    return df["id"] >= 0
+    from infoview_kit.store import ImportReport, Workbook
 
 
 class ContactForm(_Form):
@@ -86,7 +82,7 @@ class ContactForm(_Form):
         """Whom to edit: a :class:`PersonPicker` over everyone (excluded people too)."""
         if self._picker_w is None:
             self._picker_w = PersonPicker(self._wb, self._wb.current()["contact_id"], description="Whom to edit",
-                                          where=_everyone, follow_current=False)
+                                          where=lambda df: df["id"] >= 0, follow_current=False)
             self._picker_w.observe(self._picked, names="value")
             self._picker_box.children = (self._picker_w,)
         return self._picker_w
@@ -272,11 +268,13 @@ class ImportForm(_Form):
     An upload (CSV from LinkedIn, Google or Outlook, vCard, XLSX) is written to a private
     temporary folder under its own name (so the report and the sources name the file), imported,
     and removed. The report shows the counts read back: added, merged, skipped with line numbers.
+    `report`, if given, is an import done before the form was drawn (a headless run's file), shown
+    as if just done.
     """
 
     ACCEPT = ".csv,.vcf,.xlsx"
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, report: ImportReport | None = None) -> None:
         self._wb = wb
         self.report: Any = None
         self._upload = w.FileUpload(accept=self.ACCEPT, multiple=False, description="Choose file",
@@ -287,6 +285,8 @@ class ImportForm(_Form):
                        layout={"width": "9.5rem"})
         super().__init__("Import your contacts", [w.HBox([label, self._upload]), self._path], "Import")
         self._root.children = (*self._root.children, self._details)
+        if report is not None:  # an import done before the form was drawn (a headless run's file)
+            self._run(lambda: self._shown(report))
 
     def submit(self) -> str:
         """Import the uploaded file, else the file at the path; show the report."""
@@ -298,6 +298,10 @@ class ImportForm(_Form):
             report = self._wb.import_contacts(os.path.expanduser(self._path.value.strip()))
         else:
             raise InfoviewError("choose a file to upload, or type its path")
+        return self._shown(report)
+
+    def _shown(self, report: ImportReport) -> str:
+        """Show `report`'s skipped lines, warnings and merges; return its summary for the status line."""
         self.report = report
         total = len(self._wb.directory()) if report.added or report.merged else None
         self._details.value = _report_html(report)
@@ -306,13 +310,9 @@ class ImportForm(_Form):
                 + (f"; your workbook now holds {total} contacts." if total is not None else "."))
 
 
-def _report_html(report: Any) -> str:
+def _report_html(report: ImportReport) -> str:
     """The skipped lines, warnings and merges of an import as an escaped HTML list."""
-    rows = [f"line {s.get('line', '?')}: skipped: {s.get('reason', '')}" for s in report.skipped]
-    rows += [f"line {m.get('line', '?')}: merged into contact {m.get('contact_id') or 'new'} "
-             f"(same {str(m.get('matched_by', '')).removeprefix('same ')})" for m in report.merges]
-    rows += [f"line {x.get('line', '?')}: {x.get('field', '')}: {x.get('message', '')}".replace(": : ", ": ")
-             for x in report.warnings]
+    rows = report_lines(report)
     if not rows:
         return ""
     shown = "".join(f"<li>{html.escape(r)}</li>" for r in rows[:30])
