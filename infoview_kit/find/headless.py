@@ -1,4 +1,4 @@
-"""Notebook 01's import and merge actions, for its buttons and a headless run's parameters: upload, file, undo, report."""
+"""Notebook 01's import and merge actions, for its buttons and a headless run's parameters."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from infoview_kit.research.facts import (
     online_facts,
     readiness,
     record_fact,
+    standing,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "online_facts",
     "readiness",
     "record_fact",
+    "standing",
 ]

@@ -191,6 +191,24 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=READINESS_COLUMNS)
 
 
+
+def standing(wb: Workbook, contact_id: int) -> dict[str, Any]:
+    """Return where you stand with a contact: the furthest funnel stage they reached and your newest
+    message sent to them.
+
+    Returns
+    -------
+    dict
+        stage (int: the index in STAGES, -1 when not chosen yet) and last_sent (the newest message not
+        a draft, as a row of :meth:`Workbook.messages`, or None when nothing was sent).
+    """
+    msgs = wb.messages(contact_id)
+    sent = msgs[msgs["status"] != "draft"].sort_values(["sent_at", "id"])
+    people = wb.directory()  # kept up to date: cheap on any workbook
+    reached = people.loc[people["id"] == contact_id, "stage"]
+    return {"stage": int(reached.iloc[0]) if len(reached) else -1,
+            "last_sent": None if sent.empty else sent.iloc[-1]}
+
 def _stage(wb: Workbook, contact_id: int) -> Any:
     """The furthest funnel stage `contact_id` reached (as :meth:`Workbook.contacts` says it), or NA."""
     from infoview_kit.store import STAGE_OF_EVENT, STAGES

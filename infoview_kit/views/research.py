@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,8 @@ import ipywidgets as w
 
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.base.text import is_missing
+from infoview_kit.outreach.drafting import record_reply
+from infoview_kit.research.facts import online_facts, readiness, standing
 from infoview_kit.store import RESEARCH_KINDS
 from infoview_kit.views.forms import (
     _LAYOUT,
@@ -252,8 +255,6 @@ class ResearchSummary(w.VBox):
 
     def __init__(self, wb: Workbook, contact_id: int | None = None, *,
                  now: Callable[[], Any] | None = None) -> None:
-        import datetime as dt
-
         self._wb = wb
         self._fixed = contact_id
         self._now = now
@@ -273,8 +274,6 @@ class ResearchSummary(w.VBox):
     def replied(self) -> str:
         """Record that the person shown answered your newest message, on the day chosen:
         :func:`drafting.record_reply`; the message is read back from the workbook."""
-        from infoview_kit.outreach.drafting import record_reply
-
         cid = self.contact_id
         if cid is None:
             raise InfoviewError("choose a person first")
@@ -285,17 +284,14 @@ class ResearchSummary(w.VBox):
                 f"on {str(msg['replied_at'])[:10]}.")
 
     def _show_standing(self, cid: int) -> None:
-        msgs = self._wb.messages(cid)
-        sent = msgs[msgs["status"] != "draft"].sort_values(["sent_at", "id"])
-        people = self._wb.directory()  # kept up to date: cheap on any workbook
-        reached = people.loc[people["id"] == cid, "stage"]
-        stage = _STAGE_LABELS[int(reached.iloc[0])] if len(reached) and int(reached.iloc[0]) >= 0 else None
-        if sent.empty:
+        where = standing(self._wb, cid)
+        stage = _STAGE_LABELS[where["stage"]] if where["stage"] >= 0 else None
+        last = where["last_sent"]
+        if last is None:
             self._standing.value = ("<i>Nothing sent to them yet: write to them in notebook 03 once you are "
                                     "ready.</i>")
             self._reply_row.layout.display = "none"
             return
-        last = sent.iloc[-1]
         state = "they replied" if last["status"] == "replied" else "no reply recorded yet"
         self._standing.value = (f"<b>Where you stand</b>: {html.escape(str(stage or ''))}; your last message, "
                                 f"“{html.escape(str(last['subject']))}”, sent {last['sent_at']:%a %d %b}: "
@@ -309,8 +305,6 @@ class ResearchSummary(w.VBox):
 
     def reload(self) -> None:
         """Re-read the person's research, common ground and readiness."""
-        from infoview_kit.research.facts import online_facts, readiness
-
         cid = self.contact_id
         if cid is None:
             self._html.value = "<i>Choose a person above (or in notebook 01) to see your common ground.</i>"
