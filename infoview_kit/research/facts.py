@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from infoview_kit.base.keys import company_key
+from infoview_kit.store import STAGE_OF_EVENT, STAGES
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -70,6 +71,19 @@ def common_ground(profile: Mapping[str, Any], contact: Mapping[str, Any], resear
     df = df.drop_duplicates(subset=["kind", "evidence"])
     return df.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
 
+
+
+def common_ground_with(wb: Workbook, contact_id: int | None) -> pd.DataFrame:
+    """Return :func:`common_ground` between the user and a contact of the workbook, read from it:
+    the profile, the contact, their research and whoever referred them.
+
+    Nobody chosen (`contact_id` None) gives an empty frame with the same columns.
+    """
+    if contact_id is None:
+        return pd.DataFrame(columns=COMMON_GROUND_COLUMNS)
+    contact = wb.contact(contact_id)
+    referrer = wb.contact(contact["referred_by"]) if contact.get("referred_by") else None
+    return common_ground(wb.profile(), contact, wb.research(contact_id), referrer=referrer)
 
 def _ground(kind: str, evidence: str, clause: str, source_url: Any = None) -> dict[str, Any]:
     """One row of :func:`common_ground`: its score from the kind, its sentence from the clause."""
@@ -180,7 +194,7 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
         c = people.loc[cid]
         done = {"accomplishment": bool(((research["contact_id"] == cid)
                                         & (research["kind"] == "accomplishment")).any()),
-                "common_ground": not wb.common_ground(int(cid)).empty,
+                "common_ground": not common_ground_with(wb, int(cid)).empty,
                 "reachable": bool(pd.notna(c["email"]) or pd.notna(c["profile_url"]))}
         todo = {"accomplishment": "find what they have attained", "common_ground": "find common ground",
                 "reachable": "find an email address or profile link"}
@@ -211,8 +225,6 @@ def standing(wb: Workbook, contact_id: int) -> dict[str, Any]:
 
 def _stage(wb: Workbook, contact_id: int) -> Any:
     """The furthest funnel stage `contact_id` reached (as :meth:`Workbook.contacts` says it), or NA."""
-    from infoview_kit.store import STAGE_OF_EVENT, STAGES
-
     events = wb.events(contact_id=contact_id, kinds=list(STAGE_OF_EVENT))
     reached = [STAGES.index(STAGE_OF_EVENT[k]) for k in events["kind"]]
     return STAGES[max(reached)] if reached else pd.NA

@@ -12,7 +12,7 @@ import ipywidgets as w
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.base.text import is_missing
 from infoview_kit.outreach.drafting import record_reply
-from infoview_kit.research.facts import online_facts, readiness, standing
+from infoview_kit.research.facts import common_ground_with, online_facts, readiness, standing
 from infoview_kit.store import RESEARCH_KINDS
 from infoview_kit.views.forms import (
     _LAYOUT,
@@ -313,7 +313,7 @@ class ResearchSummary(w.VBox):
             return
         self._show_standing(cid)
         who = html.escape(person_line(self._wb, cid))
-        ground = self._wb.common_ground(cid)
+        ground = common_ground_with(self._wb, cid)
         parts = [f"<h4 style='margin:0.3rem 0'>Common ground with {who}</h4>"]
         if ground.empty:
             parts.append("<i>None found yet: record where they studied or worked, and their interests.</i>")
