@@ -2,6 +2,7 @@
 
 from infoview_kit.find.contacts import COLUMNS, FORMATS, is_recruiter, read_contacts
 from infoview_kit.find.headless import import_file, import_upload, report_lines, undo_merge
+from infoview_kit.find.people import matching, most_relevant_first, searchable
 from infoview_kit.find.targets import (
     ACTIVE_EMPLOYERS,
     LAMP_COLUMNS,
@@ -11,7 +12,6 @@ from infoview_kit.find.targets import (
     choose_targets,
     employers_to_rate,
     lamp_list,
-    matching,
     pick_contact,
     rank_everyone,
     rank_people,
@@ -34,12 +34,14 @@ __all__ = [
     "is_recruiter",
     "lamp_list",
     "matching",
+    "most_relevant_first",
     "neutralize",
     "pick_contact",
     "rank_everyone",
     "rank_people",
     "read_contacts",
     "report_lines",
+    "searchable",
     "starter_contacts",
     "undo_merge",
     "unneutralize",

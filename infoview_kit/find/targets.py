@@ -288,10 +288,3 @@ def employers_to_rate(wb: Workbook) -> pd.DataFrame:
     return df.sort_values(["pinned", "rated", "motivation", "posting", "contacts", "name_key"],
                           ascending=[False, False, False, False, False, True], na_position="last",
                           kind="stable").set_index("id", drop=False)
-
-
-def matching(frame: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Return the rows of `frame` whose ``hay`` column (lower-case text) holds every word typed in `text`."""
-    for token in text.lower().split():
-        frame = frame[frame["hay"].str.contains(token, regex=False)]
-    return frame

@@ -13,7 +13,8 @@ import pandas as pd
 from infoview_kit.base.errors import InfoviewError
 from infoview_kit.base.text import HOW_KNOWN, clean_contact_fields, is_missing
 from infoview_kit.find.headless import import_upload, report_lines
-from infoview_kit.find.targets import employers_to_rate, matching, rank_everyone
+from infoview_kit.find.people import matching
+from infoview_kit.find.targets import employers_to_rate, rank_everyone
 from infoview_kit.views.forms import (
     _LAYOUT,
     _STYLE,

@@ -12,7 +12,7 @@ import ipywidgets as w
 import traitlets
 
 from infoview_kit.base.errors import InfoviewError
-from infoview_kit.find.targets import matching
+from infoview_kit.find.people import matching, most_relevant_first, searchable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -325,28 +325,14 @@ class PersonPicker(w.VBox):
         # name) is made once per change to the contacts and shared by the pickers of a page
         static = shared.get("static") if self._where is None else None
         if static is None or static[0] != seen[0] or None in seen or len(static[1]) != len(df):
-            def text(col: str) -> np.ndarray:
-                values = df[col].astype(object).to_numpy()
-                return np.where(pd.isna(values), "", values).astype(object)
-
-            names, companies = text("name"), text("company")
-            base = np.where(names == "", "?", names) + np.where(companies == "", "", " · " + companies)
-            hay = pd.Series(names + " " + companies + " " + text("position") + " " + text("email")).str.lower()
-            name_rank = np.unique(np.char.lower(names.astype(str)), return_inverse=True)[1].reshape(-1)
-            static = (seen[0], df["id"].to_numpy(), base, hay.to_numpy(dtype=object), name_rank)
+            static = (seen[0], df["id"].to_numpy(), *searchable(df))
             if self._where is None:
                 shared["static"] = static
         _, ids, base, hay_all, name_rank = static
         stages = df["stage"].to_numpy(dtype=np.int64)
         suffix = np.array(["", *(f" · {label}" for label in _STAGE_LABELS)], dtype=object)
         labels = base + suffix[stages + 1]
-        active = df["last_event"].astype(object).to_numpy()
-        active = np.where(pd.isna(active), "", active).astype(str)
-        active_rank = np.unique(active, return_inverse=True)[1].reshape(-1)
-        due = df["open_followups"].to_numpy() > 0
-        pinned = df["pinned"].to_numpy(dtype=bool)
-        # most relevant first: something due, pinned, on the outreach list, latest activity, then by name
-        idx = np.lexsort((name_rank, -active_rank, ~(stages >= 0), ~pinned, ~due))
+        idx = most_relevant_first(df, name_rank)
         self._people = pd.DataFrame({"id": ids[idx], "label": labels[idx],
                                      "hay": pd.Series(hay_all[idx], dtype=object)})
         if self._where is None:

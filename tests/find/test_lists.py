@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from infoview_kit.find.targets import employers_to_rate, matching, rank_everyone, rank_people
+from infoview_kit.find.people import matching
+from infoview_kit.find.targets import employers_to_rate, rank_everyone, rank_people
 
 
 def test_rank_everyone_is_rank_people_over_the_workbook(demo_wb):
