@@ -163,15 +163,10 @@ class ContactForm(_Form):
         self._picker.choose(contact_id)
         return f"Still editing {self._wb._name_of(contact_id)}: nothing saved yet."
 
-    def _open(self, contact_id: int, *, keep_typed: bool = False) -> None:
-        """Show the stored record of `contact_id`; with `keep_typed`, what was typed (non-empty) stays on top."""
-        typed = {k: v for k, v in self._values().items() if isinstance(v, str) and v.strip()}
+    def _open(self, contact_id: int) -> None:
+        """Show the stored record of `contact_id`."""
         self._fill(self._wb.contact(contact_id))
         self._record = contact_id
-        if keep_typed:
-            for k, v in typed.items():
-                if k != "how_known":
-                    self._controls[k].value = v
 
     def reload(self) -> None:
         """Re-read the record being edited, unless something typed is not saved yet."""
