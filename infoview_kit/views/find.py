@@ -45,6 +45,7 @@ class ContactForm(_Form):
     _FIELDS = ("first_name", "last_name", "company", "position", "email", "how_known", "where_found",
                "profile_url", "notes")
     ADD, EDIT = "Add a new person", "Edit someone"
+    _BLANK: dict[str, Any] = {"how_known": "friend of a friend"}  # what an empty form shows
 
     def __init__(self, wb: Workbook, *, mode: str = ADD) -> None:
         self._wb = wb
@@ -135,10 +136,7 @@ class ContactForm(_Form):
             self._open(target)
         else:
             self._record = None
-            self._fill(self._blank())
-
-    def _blank(self) -> dict[str, Any]:
-        return {"how_known": "friend of a friend"}
+            self._fill(self._BLANK)
 
     def _picked(self, change: dict[str, Any]) -> None:
         new = change["new"]
@@ -176,7 +174,7 @@ class ContactForm(_Form):
         try:
             self._open(cid)
         except InfoviewError:  # deleted elsewhere
-            self._fill(self._blank())
+            self._fill(self._BLANK)
 
     # ------------------------------------------------------------ actions
     def submit(self) -> str:
@@ -201,7 +199,7 @@ class ContactForm(_Form):
                 f["first_name"] or "", f["last_name"] or "", company=f["company"], position=f["position"],
                 email=f["email"], how_known=f["how_known"], where_found=f["where_found"],
                 profile_url=f["profile_url"], notes=f["notes"])
-            self._fill(self._blank())
+            self._fill(self._BLANK)
             return f"Added {person_line(self._wb, self.last_id)}."
         changed = self._wb.update_contact(cid, **f)
         self.last_id = cid
@@ -236,7 +234,7 @@ class ContactForm(_Form):
         if cid is not None:
             self._open(cid)
             return "Back to what is stored."
-        self._fill(self._blank())
+        self._fill(self._BLANK)
         return "Cleared."
 
     def ask_delete(self) -> str:
@@ -252,7 +250,7 @@ class ContactForm(_Form):
     def delete(self, contact_id: int) -> str:
         """Delete the person for good (:meth:`Workbook.forget`)."""
         done = self._wb.forget(contact_id)
-        self._fill(self._blank())
+        self._fill(self._BLANK)
         self._record = None
         self._picker.choose(None)
         return str(done).splitlines()[0]
@@ -304,6 +302,12 @@ class ImportForm(_Form):
         return (f"Imported {report.file}: {report.added} added, {report.merged} merged, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
                 + (f"; your workbook now holds {total} contacts." if total is not None else "."))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        if isinstance(data, dict) and self.report is not None:  # a static copy for reports (a headless import)
+            data = {**data, "text/html": self._status.value + self._details.value}
+        return data
 
 
 def _report_html(report: ImportReport) -> str:
