@@ -57,20 +57,13 @@ import report_bench  # noqa: E402
 from infoview_kit.find.targets import rank_people  # noqa: E402
 from infoview_kit.interview.schedule import arrange_meeting  # noqa: E402
 from infoview_kit.store import Workbook  # noqa: E402
+from infoview_kit.views.find import ContactForm, EmployerRater, ImportForm, MergeReview, TargetPicker  # noqa: E402  # noqa: E402
 from infoview_kit.views.followup import FollowupBoard  # noqa: E402
-from infoview_kit.views.forms import (  # noqa: E402
-    ContactForm,
-    EmployerRater,
-    ImportForm,
-    MergeReview,
-    ProfileForm,
-    ResearchForm,
-    ResearchSummary,
-    TargetPicker,
-)
+from infoview_kit.views.forms import ProfileForm  # noqa: E402
 from infoview_kit.views.interview import MeetingPicker, QuestionPlanEditor, ScheduleForm  # noqa: E402
 from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer, ThankYouPanel  # noqa: E402
 from infoview_kit.views.outreach import Composer  # noqa: E402
+from infoview_kit.views.research import ResearchForm, ResearchSummary  # noqa: E402  # noqa: E402
 
 BUDGET = 0.300
 MERGE = ROOT / "tests" / "fixtures" / "merge"

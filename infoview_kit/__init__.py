@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from infoview_kit.find.targets import pick_contact as pick_contact
     from infoview_kit.find.targets import rank_people as rank_people
     from infoview_kit.find.targets import starter_contacts as starter_contacts
+    from infoview_kit.onboarding import check_setup as check_setup
     from infoview_kit.outreach.drafting import compose as compose
     from infoview_kit.outreach.drafting import save_composed as save_composed
     from infoview_kit.reports.charts import activity_chart as activity_chart
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from infoview_kit.research.facts import readiness as readiness
     from infoview_kit.workbook import Workbook as Workbook
     from infoview_kit.workbook import setup as setup
+    from infoview_kit.workspace import where_this_runs as where_this_runs
 
 # Public names and the module each lives in: imported on first use (PEP 562), so that
 # `infoview --help` and `import infoview_kit` do not pay for pandas and matplotlib up front.
@@ -51,7 +53,7 @@ _LAZY = {
     "funnel_data": "reports.charts",
     "read_contacts": "find.contacts", "compose": "outreach.drafting", "save_composed": "outreach.drafting",
     "common_ground": "research.facts", "online_facts": "research.facts", "readiness": "research.facts",
-    "Workbook": "workbook", "setup": "workbook",
+    "Workbook": "workbook", "setup": "workbook", "check_setup": "onboarding", "where_this_runs": "workspace",
     "choose_targets": "find.targets", "pick_contact": "find.targets", "rank_people": "find.targets",
     "apply_ratings": "find.targets", "lamp_list": "find.targets", "starter_contacts": "find.targets",
 }

@@ -12,7 +12,8 @@ import pytest
 from infoview_kit.base import validate as _checks
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.find.targets import pick_contact, rank_people
-from infoview_kit.views.forms import ContactForm, EmployerRater, ImportForm, MergeReview, ResearchForm, TargetPicker
+from infoview_kit.views.find import ContactForm, EmployerRater, ImportForm, MergeReview, TargetPicker
+from infoview_kit.views.research import ResearchForm
 
 from .conftest import ROOT
 from .conftest import failed as _failed
@@ -396,7 +397,7 @@ def test_switching_between_add_and_edit_keeps_each_ones_unsaved_text_apart(new_w
 def test_the_persons_page_records_their_reply_by_a_click(new_wb):
     import datetime as dt
 
-    from infoview_kit.views.forms import ResearchSummary
+    from infoview_kit.views.research import ResearchSummary
 
     new_wb.set_profile(timezone="Europe/London", country="GB")
     cid = new_wb.add_contact("Ada", "Byron", email="ada@example.org")

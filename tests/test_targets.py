@@ -75,7 +75,7 @@ def test_recruiters_are_flagged_and_ranked_for_the_market(demo_wb):
 
 def test_the_target_picker_ranks_from_the_lean_directory_as_rank_people_does_from_contacts(demo_wb):
     from infoview_kit.find.targets import rank_people
-    from infoview_kit.views.forms import TargetPicker
+    from infoview_kit.views.find import TargetPicker
 
     picker = TargetPicker(demo_wb, top=12)
     ranked = rank_people(demo_wb.contacts(), demo_wb.profile(), top=12)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from infoview_kit.find.targets import rank_people
-from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker
+from infoview_kit.views.find import ContactForm, EmployerRater, TargetPicker
+from infoview_kit.views.forms import ProfileForm
+from infoview_kit.views.research import ResearchForm
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -10,7 +10,7 @@ Every entry point checks with these: the forms, ``infoview init``, the CLI and t
 - **Date** (of a researched fact: a role, a degree, an article): ``YYYY``, ``YYYY-MM`` or
   ``YYYY-MM-DD`` (ISO 8601), or a month and year as ``Mar 2021`` / ``March 2021`` (kept as
   ``2021-03``); a year from 1900 to 2100.
-- **Time zone**: an IANA name such as ``America/Chicago`` (:func:`._paths.zone_named`).
+- **Time zone**: an IANA name such as ``America/Chicago`` (:func:`infoview_kit.base.paths.zone_named`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{4})")
 
 
 def _blank(value: Any) -> bool:
+    """True for a missing value (None, NA, NaN) or text of whitespace only: nothing was typed."""
     if value is None:
         return True
     try:
@@ -104,7 +105,7 @@ def fact_date(value: Any, field: str = "date") -> str | None:
 
 
 def time_zone(value: str, field: str = "time zone") -> ZoneInfo:
-    """Return the IANA time zone `value` (see :func:`._paths.zone_named`)."""
+    """Return the IANA time zone `value` (see :func:`infoview_kit.base.paths.zone_named`)."""
     from infoview_kit.base.paths import zone_named
 
     return zone_named(value)

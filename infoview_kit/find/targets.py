@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from infoview_kit.base.errors import InputFormatError, NotFoundError
+from infoview_kit.base.keys import company_key
+from infoview_kit.store import STAGES
 
 log = logging.getLogger("infoview_kit")
 
@@ -42,8 +45,6 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
     pandas.DataFrame
         Columns: id, name, company, position, score, why, is_recruiter, stage.
     """
-    from infoview_kit.base.keys import company_key
-
     words = {w.lower() for role in profile.get("target_roles") or [] for w in role.split() if len(w) > 3}
     if industry := profile.get("target_industry"):
         words |= {w.lower() for w in str(industry).split() if len(w) > 3}
@@ -162,8 +163,6 @@ def lamp_list(wb: Workbook) -> pd.DataFrame:
         Columns: rank, id, name, motivation, posting, advocacy (bool), why_advocacy, contacts,
         pinned, origin, active (bool).
     """
-    from infoview_kit.base.keys import company_key
-
     employers = wb.employers()
     employers = employers[~employers["excluded"]].copy()
     people = wb.contacts()
@@ -221,8 +220,6 @@ def starter_contacts(wb: Workbook, employers: pd.DataFrame | None = None, *, per
     pandas.DataFrame
         Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage.
     """
-    from infoview_kit.base.keys import company_key
-
     lamp = lamp_list(wb) if employers is None else employers
     active = lamp[lamp["active"]]
     ranked = rank_people(wb.contacts(), wb.profile(), top=None)
@@ -247,8 +244,6 @@ def apply_ratings(wb: Workbook, ratings: str) -> int:
     InputFormatError
         Naming the part that is not ``name: motivation/posting``.
     """
-    import re
-
     parsed = []
     for part in re.split(r"[;\n]", ratings or ""):
         if not part.strip():
@@ -262,3 +257,34 @@ def apply_ratings(wb: Workbook, ratings: str) -> int:
         for name, motivation, posting in parsed:
             wb.add_employer(name, motivation=motivation, posting=posting)
     return len(parsed)
+
+
+def rank_everyone(wb: Workbook, *, top: int | None = 15) -> pd.DataFrame:
+    """Return :func:`rank_people` over everyone in the workbook, as the target picker lists them.
+
+    Reads :meth:`Workbook.directory` (kept up to date, so cheap on any workbook); the columns are those of
+    :func:`rank_people`.
+    """
+    people = wb.directory()
+    stages = np.array([*STAGES, None], dtype=object)  # index -1 (no stage yet) reads as missing
+    people["stage"] = pd.array(stages[people["stage"].to_numpy()], dtype="string")
+    return rank_people(people, wb.profile(), top=top)
+
+
+def employers_to_rate(wb: Workbook) -> pd.DataFrame:
+    """Return the employers not excluded in the order to rate them: pinned, rated (best first), most
+    contacts, then by name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :meth:`Workbook.employers`, plus rated (bool) and hay (the name lower-cased, for
+        :func:`matching`); indexed by id.
+    """
+    df = wb.employers()
+    df = df[~df["excluded"]]
+    rated = df["motivation"].notna() | df["posting"].notna()
+    df = df.assign(rated=rated, hay=df["name"].str.lower().astype(object))
+    return df.sort_values(["pinned", "rated", "motivation", "posting", "contacts", "name_key"],
+                          ascending=[False, False, False, False, False, True], na_position="last",
+                          kind="stable").set_index("id", drop=False)

@@ -576,10 +576,10 @@ def save_data(out_dir: str | os.PathLike[str] | None, **frames: pd.DataFrame) ->
     """Write each chart's data as ``chart-data/<name>.csv`` under `out_dir`; return the paths.
 
     Text cells that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-``,
-    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.find.contacts.neutralize`.
+    ``@``...) get a leading apostrophe, as in :func:`infoview_kit.find.write.neutralize`.
     No `out_dir` (None or empty) writes nothing and returns no path.
     """
-    from infoview_kit.find.contacts import write_tables_csv
+    from infoview_kit.find.write import write_tables_csv
 
     if out_dir is None or not str(out_dir).strip():
         return []

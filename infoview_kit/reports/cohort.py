@@ -315,10 +315,10 @@ def save(out_dir: str | os.PathLike[str] | None, **frames: pd.DataFrame) -> list
     """Write each table as ``cohort-data/<name>.csv`` under `out_dir`; return the paths.
 
     Aliases and file names are the participants' own text: cells a spreadsheet would run as a
-    formula get a leading apostrophe (:func:`infoview_kit.find.contacts.neutralize`). No `out_dir`
+    formula get a leading apostrophe (:func:`infoview_kit.find.write.neutralize`). No `out_dir`
     (None or empty) writes nothing and returns no path.
     """
-    from infoview_kit.find.contacts import write_tables_csv
+    from infoview_kit.find.write import write_tables_csv
 
     if out_dir is None or not str(out_dir).strip():
         return []
@@ -358,7 +358,7 @@ def run_report(folder: str | os.PathLike[str], today: dt.date | str | None, out_
                            extra={COACH_NOTEBOOK: {"folder": str(src)}}, progress=progress,
                            title=f"Cohort report, {day.isoformat()}")
     listed = Path(result.out_dir) / "files" / "cohort-data" / "problems.csv"
-    from infoview_kit.find.contacts import unneutralize
+    from infoview_kit.find.write import unneutralize
 
     rows = pd.read_csv(listed, dtype=str, keep_default_na=False).itertuples() if listed.exists() else []
     problems = [Problem(unneutralize(r.file), unneutralize(r.problem)) for r in rows]

@@ -55,7 +55,7 @@ def export_workbook(wb: Workbook, out: str | os.PathLike[str] | None = None, *,
     Values are written as stored: times as ISO 8601 text (UTC), missing values as empty cells or
     ``null``. In CSV and XLSX, text a spreadsheet would run as a formula (starting with ``=``,
     ``+``, ``-``, ``@``, a tab or a CR) gets a leading apostrophe
-    (:func:`infoview_kit.find.contacts.neutralize`). Every file is created readable by its owner only.
+    (:func:`infoview_kit.find.write.neutralize`). Every file is created readable by its owner only.
 
     Raises
     ------
@@ -98,7 +98,7 @@ def _target(wb: Workbook, out: str | os.PathLike[str] | None, fmt: str | None) -
 
 def _cells(df: pd.DataFrame) -> Iterator[list[Any]]:
     """Rows of `df` with text neutralized for spreadsheets and None for missing values."""
-    from infoview_kit.find.contacts import neutralize
+    from infoview_kit.find.write import neutralize
 
     for row in df.itertuples(index=False, name=None):
         yield [neutralize(v) for v in row]

@@ -1100,7 +1100,7 @@ class Workbook:
         :func:`read_contacts` first, then how_known, where_found, notes, is_recruiter, stage and
         sources; formula-like cells are neutralized, and ``read_contacts`` reads the file back.
         """
-        from infoview_kit.find.contacts import write_contacts
+        from infoview_kit.find.write import write_contacts
 
         people = self.contacts()
         cols = ["first_name", "last_name", "email", "company", "position", "profile_url", "connected_on",

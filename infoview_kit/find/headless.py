@@ -1,0 +1,61 @@
+"""Notebook 01's import and merge actions, for its buttons and a headless run's parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from infoview_kit.store import ImportReport, Workbook
+
+
+def import_file(wb: Workbook, path: str | os.PathLike[str], *,
+                at: dt.datetime | str | None = None) -> ImportReport | None:
+    """Import a contacts export into the workbook, as the Import form does (:meth:`Workbook.import_contacts`).
+
+    An empty `path` imports nothing and returns None, so a notebook's parameter may be left empty.
+    """
+    if not os.fspath(path):
+        return None
+    return wb.import_contacts(path, at=at)
+
+
+def undo_merge(wb: Workbook, merge_id: int | None, *, at: dt.datetime | str | None = None) -> int | None:
+    """Undo merge `merge_id`, as the Undo button of the merge review does (:meth:`Workbook.undo_merge`).
+
+    No merge (0 or None) undoes nothing and returns None.
+    """
+    if not merge_id:
+        return None
+    return wb.undo_merge(int(merge_id), at=at)
+
+
+def import_upload(wb: Workbook, name: str, content: bytes, *,
+                  at: dt.datetime | str | None = None) -> ImportReport:
+    """Import an uploaded contacts export, given its file name and bytes, as the Import form does.
+
+    The bytes are written to a private temporary folder (readable by you only) under the file's own
+    name, so the report and the sources name the file; imported; and removed.
+    """
+    name = os.path.basename(name) or "upload.csv"
+    folder = tempfile.mkdtemp(prefix="infoview-upload-")  # readable by you only (0700)
+    try:
+        path = os.path.join(folder, name)
+        with open(path, "wb") as fh:
+            fh.write(content)
+        return wb.import_contacts(path, at=at)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """Return what an import skipped, merged and warned about, one line each: "line 4: skipped: ..."."""
+    rows = [f"line {s.get('line', '?')}: skipped: {s.get('reason', '')}" for s in report.skipped]
+    rows += [f"line {m.get('line', '?')}: merged into contact {m.get('contact_id') or 'new'} "
+             f"(same {str(m.get('matched_by', '')).removeprefix('same ')})" for m in report.merges]
+    rows += [f"line {x.get('line', '?')}: {x.get('field', '')}: {x.get('message', '')}".replace(": : ", ": ")
+             for x in report.warnings]
+    return rows
