@@ -56,7 +56,7 @@ import report_bench  # noqa: E402
 
 from infoview_kit.find.targets import rank_people  # noqa: E402
 from infoview_kit.interview import planning  # noqa: E402
-from infoview_kit.store import Workbook  # noqa: E402
+from infoview_kit.store.employers import sync_employers  # noqa: E402
 from infoview_kit.views.followup import FollowupBoard  # noqa: E402
 from infoview_kit.views.forms import (  # noqa: E402
     ContactForm,
@@ -77,6 +77,7 @@ from infoview_kit.views.interview import (  # noqa: E402
     ThankYouPanel,
 )
 from infoview_kit.views.outreach import Composer  # noqa: E402
+from infoview_kit.workbook import Workbook  # noqa: E402
 
 BUDGET = 0.300
 MERGE = ROOT / "tests" / "fixtures" / "merge"
@@ -196,7 +197,7 @@ def prepare(source: Path, work: Path) -> None:
     shutil.copy(source, work)
     with Workbook.open(work) as wb:
         with wb.transaction() as c:  # report_bench writes contacts directly: list their companies as an import does
-            wb._sync_employers(c)
+            sync_employers(c)
         for name in ("linkedin_three_people.csv", "google_same_people.csv", "vcard_same_email.vcf"):
             wb.import_contacts(MERGE / name)
         print(f"{len(wb.directory()):,} contacts, {len(wb.employers()):,} employers, {len(wb.merges())} merges, "

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.base.paths import demo_workbook, project_root
 from infoview_kit.outreach.drafting import TEMPLATE_KIND, save_composed
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 log = logging.getLogger("infoview_kit")
 

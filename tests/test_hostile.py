@@ -29,11 +29,11 @@ from infoview_kit.interview import questions as interviews
 from infoview_kit.interview.calendars import meeting_ics, reminders_ics
 from infoview_kit.outreach import emails
 from infoview_kit.outreach.drafting import export_eml, mailto_for
-from infoview_kit.store import Workbook
 from infoview_kit.views import outreach as composer
 from infoview_kit.views.followup import FollowupBoard
 from infoview_kit.views.forms import ContactForm, EmployerRater, ProfileForm, ResearchForm, TargetPicker, WidgetCheck
 from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
+from infoview_kit.workbook import Workbook
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -20,7 +20,8 @@ from infoview_kit.cli import main
 from infoview_kit.followup import rules as followups
 from infoview_kit.outreach.drafting import record_reply
 from infoview_kit.reports import charts
-from infoview_kit.store import STAGES, Workbook
+from infoview_kit.store import STAGES
+from infoview_kit.workbook import Workbook
 
 CHICAGO = ZoneInfo("America/Chicago")
 ROUTINE = ("second_contact", "nudge")

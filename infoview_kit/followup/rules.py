@@ -19,6 +19,7 @@ import pandas as pd
 
 from infoview_kit.base import bizdays as _bizdays
 from infoview_kit.base.errors import InfoviewError, InputFormatError, NotFoundError
+from infoview_kit.store.schema import DUE_HOUR
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -35,8 +36,6 @@ DEFAULT_CHECKIN_DAYS = 30
 REFERRER_UPDATE_DAYS = 14
 #: Keep-in-touch messages (check-ins and updates) in a row without an answer before a person is left to rest.
 MAX_UNANSWERED = 2
-#: Local hour at which a derived follow-up falls due on its day.
-DUE_HOUR = 9
 #: The template that drafts each kind of follow-up (second contacts and meeting logs have none).
 TEMPLATE_OF_KIND = {"thank_you": "thank_you", "nudge": "nudge", "referral_ask": "referral_ask",
                     "update": "update", "checkin": "checkin"}

@@ -18,7 +18,8 @@ import pandas as pd
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.text import aware as _aware
 from infoview_kit.base.text import utc as _utc
-from infoview_kit.research.facts import online_facts
+from infoview_kit.find.importing import add_contact
+from infoview_kit.research.facts import common_ground_with, online_facts
 
 if TYPE_CHECKING:
     from infoview_kit.store import Workbook
@@ -526,7 +527,7 @@ def brief_html(wb: Workbook, meeting_id: int) -> str:
     accomplishments = [f"{t}, {o}" if isinstance(o, str) and o else str(t)
                        for t, o in zip(done["title"], done["organization"].astype(object), strict=True)]
     ground = [{"point": str(g["sentence"]).rstrip("."), "evidence": g["evidence"], "url": g["source_url"]}
-              for g in wb.common_ground(cid).to_dict("records")]
+              for g in common_ground_with(wb, cid).to_dict("records")]
     plan = wb.questions(meeting_id)
     if plan.empty:
         with contextlib.suppress(InputFormatError):  # under 10 minutes: no plan
@@ -712,15 +713,15 @@ def add_referrals(wb: Workbook, meeting_id: int, referrals: str | Iterable[str |
             continue
         if known is not None:
             # their own identifying fields, so the store finds the same person and fills referred_by if empty
-            cid = wb.add_contact(known.get("first_name") or "", known.get("last_name") or "",
-                                 email=known.get("email"), company=known.get("company"),
-                                 profile_url=known.get("profile_url"), position=p.get("position"),
-                                 referred_by=m["contact_id"], source="referral", at=at)
+            cid = add_contact(wb, known.get("first_name") or "", known.get("last_name") or "",
+                              email=known.get("email"), company=known.get("company"),
+                              profile_url=known.get("profile_url"), position=p.get("position"),
+                              referred_by=m["contact_id"], source="referral", at=at)
         else:
-            cid = wb.add_contact(p.get("first_name") or "", p.get("last_name") or "", email=p.get("email"),
-                                 company=p.get("company"), position=p.get("position"), how_known="referral",
-                                 where_found=f"suggested by {_name(referrer)} on {day}",
-                                 referred_by=m["contact_id"], source="referral", at=at)
+            cid = add_contact(wb, p.get("first_name") or "", p.get("last_name") or "", email=p.get("email"),
+                              company=p.get("company"), position=p.get("position"), how_known="referral",
+                              where_found=f"suggested by {_name(referrer)} on {day}",
+                              referred_by=m["contact_id"], source="referral", at=at)
             new.append(full)
         if cid not in ids:
             ids.append(cid)

@@ -98,6 +98,14 @@ def common_ground(profile: Mapping[str, Any], contact: Mapping[str, Any], resear
     return df.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def common_ground_with(wb: Workbook, contact_id: int) -> pd.DataFrame:
+    """Return what the user and a contact of `wb` have in common, strongest first, with evidence:
+    :func:`common_ground` of the profile, the contact, their research and whoever referred them."""
+    contact = wb.contact(contact_id)
+    referrer = wb.contact(contact["referred_by"]) if contact.get("referred_by") else None
+    return common_ground(wb.profile(), contact, wb.research(contact_id), referrer=referrer)
+
+
 def online_facts(research: pd.DataFrame) -> list[str]:
     """Return the facts research found online (past positions, organizations, dates, education):
     the interview step does not ask about them."""
@@ -151,7 +159,7 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
         c = people.loc[cid]
         done = {"accomplishment": bool(((research["contact_id"] == cid)
                                         & (research["kind"] == "accomplishment")).any()),
-                "common_ground": not wb.common_ground(int(cid)).empty,
+                "common_ground": not common_ground_with(wb, int(cid)).empty,
                 "reachable": bool(pd.notna(c["email"]) or pd.notna(c["profile_url"]))}
         todo = {"accomplishment": "find what they have attained", "common_ground": "find common ground",
                 "reachable": "find an email address or profile link"}

@@ -19,7 +19,7 @@ from infoview_kit.store import RESEARCH_KINDS
 if TYPE_CHECKING:
     import pandas as pd
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 log = logging.getLogger("infoview_kit")
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from IPython.display import HTML
 
     from infoview_kit.interview.questions import MeetingClock
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 __all__ = ["MeetingLogForm", "MeetingPicker", "MeetingTimer", "QuestionPlanEditor", "ScheduleForm", "ThankYouPanel",
            "brief_frame"]

@@ -25,7 +25,7 @@ from infoview_kit.outreach import drafting, emails
 from infoview_kit.views.forms import _ERROR, _OK, _STYLE, PersonPicker, _Form, run_with_status
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 __all__ = [
     "KIND_LABELS",
