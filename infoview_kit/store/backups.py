@@ -23,7 +23,7 @@ log = logging.getLogger("infoview_kit")
 class Backups(StoreCore):
     """Backups of the open workbook, and restoring one (a mixin of :class:`~infoview_kit.store.store.Store`)."""
 
-    #: How many backups to keep; set by ``Workbook.open(..., keep_backups=n)``, None means KEEP_BACKUPS.
+    #: How many backups to keep; set by ``Store.open(..., keep_backups=n)``, None means KEEP_BACKUPS.
     _keep_backups: int | None = None
 
     @property

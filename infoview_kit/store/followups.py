@@ -55,7 +55,7 @@ class Followups(People):
     def snooze_followup(self, followup_id: int, until: dt.date | str, *,
                         at: dt.datetime | str | None = None) -> bool:
         """Put an open follow-up off until `until` (a date, or ISO date text): it is not due before
-        ``followups.DUE_HOUR``:00 local time on that day. Log ``followup_snoozed``; True if it changed.
+        ``DUE_HOUR``:00 local time on that day. Log ``followup_snoozed``; True if it changed.
 
         Raises
         ------

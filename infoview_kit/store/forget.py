@@ -21,7 +21,7 @@ log = logging.getLogger("infoview_kit")
 
 @dataclass
 class ForgetSummary:
-    """What :meth:`Workbook.forget` removes (or, on a dry run, would remove)."""
+    """What :meth:`Store.forget` removes (or, on a dry run, would remove)."""
 
     contact_id: int
     name: str

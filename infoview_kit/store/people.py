@@ -85,7 +85,7 @@ class People(StoreCore):
             WITH st AS (SELECT contact_id, max(stage) AS stage FROM (
                             SELECT contact_id, CASE kind {case} END AS stage FROM events
                             WHERE kind IN ({kinds}) AND contact_id IS NOT NULL
-                            -- answer evidence beyond the log (followups.answer_evidence): an introduction,
+                            -- answer evidence beyond the log (followup.rules.answer_evidence): an introduction,
                             -- a thank-you follow-up marked done
                             UNION ALL SELECT referred_by, {STAGES.index("replied")} FROM contacts
                             WHERE referred_by IS NOT NULL

@@ -33,7 +33,8 @@ class Research(People):
             Where the fact was found; keep one for every fact.
 
         start, end
-            When: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``Mar 2021`` (see ``_checks.fact_date``).
+            When: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``Mar 2021``
+            (see :func:`~infoview_kit.base.validate.fact_date`).
 
         Recording the same fact again (same kind, title and organization) updates it.
 
