@@ -229,8 +229,9 @@ class Backups(StoreCore):
         return before
 
     def safety_backup(self, reason: str) -> Path | None:
-        """Back up before a change that is hard to take back, if there is anything to lose: only a
-        file on disk, outside a transaction, that holds at least one row."""
+        """Back up before a change that is hard to take back (an import, a migration, an undone merge)
+        if there is anything to lose: only a file on disk, outside a transaction, that holds at least
+        one row, and only when automatic backups are on. Return the backup's path, or None."""
         if not self._file_backed() or self._conn.in_transaction or self._keep_backups == 0:
             return None
         if self._conn.execute("PRAGMA query_only").fetchone()[0]:
