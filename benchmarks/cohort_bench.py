@@ -36,8 +36,8 @@ from pathlib import Path
 
 from infoview_kit.demo import build_demo, sample_dir
 from infoview_kit.reports import cohort, summary
-from infoview_kit.store import Workbook
 from infoview_kit.store.readmodel import snapshot
+from infoview_kit.workbook import Workbook
 
 TODAY = dt.date(2026, 11, 25)
 SEED = 20261125

@@ -102,7 +102,7 @@ def bench_import(path: Path) -> float:
     """Time ``Workbook.import_contacts(path)`` into a fresh workbook, and again into the populated
     one (every row matched against the people already there: the merge path), best of 3 each.
     Prints both and returns the fresh-import time in seconds."""
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     fresh, again = [], []
     with tempfile.TemporaryDirectory() as tmp:

@@ -33,8 +33,9 @@ import pandas as pd
 from infoview_kit.base.bizdays import nudge_schedule
 from infoview_kit.followup import due
 from infoview_kit.reports.charts import DATA_FUNCTIONS, chart_data
-from infoview_kit.store import Workbook, utc_iso
+from infoview_kit.store import utc_iso
 from infoview_kit.store.readmodel import Snapshot
+from infoview_kit.workbook import Workbook
 
 CONTACTS = 30_000
 TODAY = dt.date(2026, 11, 25)

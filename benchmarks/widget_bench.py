@@ -56,14 +56,15 @@ import report_bench  # noqa: E402
 
 from infoview_kit.find.targets import rank_people  # noqa: E402
 from infoview_kit.interview.schedule import arrange_meeting  # noqa: E402
-from infoview_kit.store import Workbook  # noqa: E402
-from infoview_kit.views.find import ContactForm, EmployerRater, ImportForm, MergeReview, TargetPicker  # noqa: E402  # noqa: E402
+from infoview_kit.store.employers import sync_employers  # noqa: E402
+from infoview_kit.views.find import ContactForm, EmployerRater, ImportForm, MergeReview, TargetPicker  # noqa: E402
 from infoview_kit.views.followup import FollowupBoard  # noqa: E402
 from infoview_kit.views.forms import ProfileForm  # noqa: E402
 from infoview_kit.views.interview import MeetingPicker, QuestionPlanEditor, ScheduleForm  # noqa: E402
 from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer, ThankYouPanel  # noqa: E402
 from infoview_kit.views.outreach import Composer  # noqa: E402
-from infoview_kit.views.research import ResearchForm, ResearchSummary  # noqa: E402  # noqa: E402
+from infoview_kit.views.research import ResearchForm, ResearchSummary  # noqa: E402
+from infoview_kit.workbook import Workbook  # noqa: E402
 
 BUDGET = 0.300
 MERGE = ROOT / "tests" / "fixtures" / "merge"
@@ -183,7 +184,7 @@ def prepare(source: Path, work: Path) -> None:
     shutil.copy(source, work)
     with Workbook.open(work) as wb:
         with wb.transaction() as c:  # report_bench writes contacts directly: list their companies as an import does
-            wb._sync_employers(c)
+            sync_employers(c)
         for name in ("linkedin_three_people.csv", "google_same_people.csv", "vcard_same_email.vcf"):
             wb.import_contacts(MERGE / name)
         print(f"{len(wb.directory()):,} contacts, {len(wb.employers()):,} employers, {len(wb.merges())} merges, "

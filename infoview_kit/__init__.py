@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from infoview_kit.base.errors import InfoviewError as InfoviewError
@@ -11,6 +10,7 @@ from infoview_kit.base.errors import InputFormatError as InputFormatError
 from infoview_kit.base.errors import NotFoundError as NotFoundError
 from infoview_kit.base.errors import WorkbookBusyError as WorkbookBusyError
 from infoview_kit.base.errors import WorkbookError as WorkbookError
+from infoview_kit.base.version import __version__ as __version__
 
 if TYPE_CHECKING:
     from infoview_kit import base as base
@@ -78,9 +78,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_LAZY, *PACKAGES])
-
-
-try:
-    __version__ = version("infoview_kit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(message)s")
     if args.version:
-        from infoview_kit import __version__
+        from infoview_kit.base.version import __version__
 
         print(f"infoview_kit {__version__}")
         return 0
@@ -190,7 +190,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     with Workbook.open(args.workbook) as wb:
         report = wb.import_contacts(args.file, progress=sys.stderr.isatty())
@@ -215,7 +215,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
     import shutil
 
     from infoview_kit.followup.due import due, due_table
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         items = due(wb, args.today, horizon_days=args.days)
@@ -277,7 +277,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 def _cmd_share_progress(args: argparse.Namespace) -> int:
     from infoview_kit.base.paths import resolve_today
     from infoview_kit.reports.summary import check_alias, default_summary_name, progress_summary, write_summary
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     alias = check_alias(args.alias)  # a bad alias is refused before the workbook is read
     with Workbook.open(_existing_workbook(args.workbook), read_only=True) as wb:
@@ -327,7 +327,7 @@ def _print_backups(frame: object, folder: Path) -> None:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         if not args.list:
@@ -339,7 +339,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from infoview_kit.base.errors import NotFoundError
     from infoview_kit.base.paths import resolve_workbook
-    from infoview_kit.store import Workbook, backup_dir
+    from infoview_kit.store import backup_dir
+    from infoview_kit.workbook import Workbook
 
     workbook = resolve_workbook(args.workbook)
     if args.backup is None:
@@ -369,7 +370,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from infoview_kit.reports.export import export_workbook
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False, read_only=True) as wb:
         print(f"exported every table of {wb.path} to {export_workbook(wb, args.out, fmt=args.fmt)}")
@@ -377,7 +378,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
         text = args.contact.strip()

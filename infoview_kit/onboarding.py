@@ -22,7 +22,7 @@ from infoview_kit.base.paths import default_workbook, resolve_workbook
 if TYPE_CHECKING:
     import pandas as pd
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
     from infoview_kit.workspace import Workspace
 
 log = logging.getLogger("infoview_kit")
@@ -281,7 +281,7 @@ def current_profile(path: str | os.PathLike[str] | None = None) -> dict[str, Any
     WorkbookError
         If the file exists but is not a workbook (it is left untouched).
     """
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     p = resolve_workbook(path)
     if not p.exists():
@@ -325,7 +325,7 @@ def init_workbook(path: str | os.PathLike[str] | None, profile: Mapping[str, Any
     InputFormatError
         If a value is refused by :meth:`Workbook.set_profile`.
     """
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     p = resolve_workbook(path)
     created = not p.exists()
@@ -445,8 +445,8 @@ def check_setup(wb: Workbook) -> pd.DataFrame:
 
     import pandas as pd
 
-    from infoview_kit import __version__
     from infoview_kit.base.errors import WorkbookError
+    from infoview_kit.base.version import __version__
 
     rows: list[tuple[str, str, bool, str]] = []
     py_ok = sys.version_info >= (3, 11)

@@ -1,11 +1,77 @@
-"""The workbook a person holds, and the one setup call every notebook starts with."""
+"""The workbook a person holds (the store plus the steps' everyday verbs), and the one setup call every notebook
+starts with."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from infoview_kit.base.paths import moment, resolve_today
-from infoview_kit.store import Workbook
+from infoview_kit.find import importing
+from infoview_kit.find.importing import ImportReport
+from infoview_kit.followup.due import due as due_items
+from infoview_kit.outreach import routine
+from infoview_kit.research import facts
+from infoview_kit.store import Store
+
+
+class Workbook(Store):
+    """A person's workbook: the data of :class:`~infoview_kit.store.Store` and the everyday verbs of
+    the steps, each a delegation to the step function that holds its rules.
+
+    Open it with ``Workbook.open(path)`` (``ik.Workbook.open``): see :meth:`Store.open`.
+    """
+
+    # ---------------------------------------------------------------- step 1: find
+    def import_contacts(self, path: str | os.PathLike[str], *, fmt: str | None = None,
+                        mapping: Mapping[str, str] | None = None, at: dt.datetime | str | None = None,
+                        progress: bool = False) -> ImportReport:
+        """Read a contacts export and store it; see :func:`infoview_kit.find.importing.import_contacts`."""
+        return importing.import_contacts(self, path, fmt=fmt, mapping=mapping, at=at, progress=progress)
+
+    def add_contact(self, first_name: str, last_name: str = "", *, email: str | None = None,
+                    company: str | None = None, position: str | None = None,
+                    profile_url: str | None = None, how_known: str | None = None,
+                    where_found: str | None = None, notes: str | None = None,
+                    referred_by: int | None = None, source: str = "manual",
+                    at: dt.datetime | str | None = None) -> int:
+        """Add a person; return their contact id. See :func:`infoview_kit.find.importing.add_contact`."""
+        return importing.add_contact(self, first_name, last_name, email=email, company=company, position=position,
+                                     profile_url=profile_url, how_known=how_known, where_found=where_found,
+                                     notes=notes, referred_by=referred_by, source=source, at=at)
+
+    def update_contact(self, contact_id: int, *, at: dt.datetime | str | None = None, **fields: Any) -> list[str]:
+        """Edit a contact; return the fields that changed. See :func:`infoview_kit.find.importing.update_contact`."""
+        return importing.update_contact(self, contact_id, at=at, **fields)
+
+    def undo_merge(self, merge_id: int, *, at: dt.datetime | str | None = None) -> int | None:
+        """Split a merged record back into a contact of its own; see :func:`infoview_kit.find.importing.undo_merge`."""
+        return importing.undo_merge(self, merge_id, at=at)
+
+    def export_contacts(self, path: str | os.PathLike[str]) -> Path:
+        """Write every contact to ``.csv`` or ``.xlsx``; see :func:`infoview_kit.find.importing.export_contacts`."""
+        return importing.export_contacts(self, path)
+
+    # ---------------------------------------------------------------- step 2: research
+    def common_ground(self, contact_id: int) -> pd.DataFrame:
+        """Return what you and a contact have in common; see :func:`infoview_kit.research.facts.common_ground`."""
+        return facts.common_ground_with(self, contact_id)
+
+    # ---------------------------------------------------------------- step 3: outreach
+    def mark_sent(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Mark a draft as sent; True if it was a draft. See :func:`infoview_kit.outreach.routine.mark_sent`."""
+        return routine.mark_sent(self, message_id, at=at)
+
+    # ---------------------------------------------------------------- step 5: follow up
+    def due(self, today: dt.date | str | None = None, *, horizon_days: int = 7) -> pd.DataFrame:
+        """Return every follow-up overdue, due, or coming up within `horizon_days`, with why;
+        see :func:`infoview_kit.followup.due.due` for the rules and columns."""
+        return due_items(self, today, horizon_days=horizon_days)
 
 
 def setup(workbook: str = "", today: str | dt.date = "") -> tuple[Workbook, dt.date, dt.datetime]:

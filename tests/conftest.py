@@ -22,7 +22,7 @@ import pytest
 
 from infoview_kit.demo import build_demo
 from infoview_kit.reports.run import notebooks_dir
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_REPORT_TODAY = dt.date(2026, 11, 25)

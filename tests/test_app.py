@@ -16,7 +16,7 @@ import pytest
 from infoview_kit.app import plan_app, serve
 from infoview_kit.base.errors import InputFormatError, NotFoundError, PortInUseError
 from infoview_kit.cli import main
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 from infoview_kit.workspace import shipped_notebooks
 
 from .conftest import ROOT, need_browser, start_infoview, stop_server

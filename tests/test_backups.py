@@ -13,7 +13,8 @@ import pytest
 from infoview_kit import store
 from infoview_kit.base.errors import InputFormatError, NotFoundError, WorkbookBusyError, WorkbookError
 from infoview_kit.cli import main
-from infoview_kit.store import Workbook
+from infoview_kit.store import schema
+from infoview_kit.workbook import Workbook
 
 from .conftest import ROOT
 
@@ -33,8 +34,8 @@ def _raw(path, sql):
 def _old_workbook(path, monkeypatch, version=2):
     """A workbook written by the code of schema `version`, with a person in it."""
     with monkeypatch.context() as m:
-        m.setattr(store, "SCHEMA_VERSION", version)
-        m.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:version])
+        m.setattr(schema, "SCHEMA_VERSION", version)
+        m.setattr(schema, "_MIGRATIONS", schema._MIGRATIONS[:version])
         with Workbook.open(path) as wb:
             wb.add_contact("Dana", "Whitfield", company="Bluefin Analytics")
     return path
@@ -50,7 +51,7 @@ def test_backup_is_a_private_consistent_copy_named_by_time_and_reason(demo_wb, d
     assert not list(path.parent.glob("*-wal")) and not list(path.parent.glob(".*tmp"))  # one file, no leftovers
     assert _raw(path, "PRAGMA journal_mode") == [("delete",)]
     info = Workbook.check_backup(path)
-    assert info["integrity"] == "ok" and info["schema_version"] == store.SCHEMA_VERSION
+    assert info["integrity"] == "ok" and info["schema_version"] == schema.SCHEMA_VERSION
     assert info["tables"] == counts
     listed = demo_wb.backups()
     assert list(listed.columns) == ["path", "name", "taken_at", "reason", "size"]
@@ -134,7 +135,7 @@ def test_undo_merge_backs_up_first(new_wb):
 def test_opening_an_old_schema_file_leaves_a_backup_that_opens_as_the_old_version(tmp_path, monkeypatch):
     path = _old_workbook(tmp_path / "workbook.sqlite", monkeypatch, version=2)
     with Workbook.open(path) as wb:
-        assert wb.schema_version == store.SCHEMA_VERSION == 4
+        assert wb.schema_version == schema.SCHEMA_VERSION == 4
         (b,) = wb.backups().itertuples()
     assert b.reason == "before-migration-v2-to-v4"
     assert _raw(tmp_path / "workbook.backups" / b.name, "PRAGMA user_version") == [(2,)]
@@ -251,7 +252,7 @@ def test_restore_of_an_older_schema_backup_upgrades_it(tmp_path, monkeypatch):
     with Workbook.open(tmp_path / "workbook.sqlite") as wb:
         wb.add_contact("Someone", "Else")
         wb.restore(old)
-        assert wb.schema_version == store.SCHEMA_VERSION
+        assert wb.schema_version == schema.SCHEMA_VERSION
         assert wb.contacts()["last_name"].tolist() == ["Whitfield"]
         assert wb.merges().empty  # the v2 table is there
     assert _raw(old, "PRAGMA user_version") == [(1,)]  # the backup itself is not touched
@@ -269,7 +270,7 @@ def test_restore_refuses_the_workbook_itself_and_a_newer_backup(demo_wb, tmp_pat
 
 
 def test_restore_while_another_program_holds_the_lock_reports_busy_and_changes_nothing(demo_path, monkeypatch):
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 200)
     wb, holder = Workbook.open(demo_path), Workbook.open(demo_path)
     saved = wb.backup()
     wb.add_contact("After", "Backup")

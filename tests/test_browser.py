@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 from .conftest import ROOT, run_all_cells
 

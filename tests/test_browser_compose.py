@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 from .conftest import run_all_cells
 

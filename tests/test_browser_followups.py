@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 from .conftest import run_all_cells
 

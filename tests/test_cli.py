@@ -13,7 +13,7 @@ import time
 import pytest
 
 from infoview_kit.cli import main
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 
 def test_help_and_version(capsys):

@@ -19,7 +19,7 @@ from infoview_kit.cli import main
 from infoview_kit.reports import cohort
 from infoview_kit.reports import summary as shared
 from infoview_kit.reports.run import notebooks_dir
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 TODAY = dt.date(2026, 11, 25)
 COACH_NB = notebooks_dir() / "coach" / cohort.COACH_NOTEBOOK

@@ -12,7 +12,7 @@ import pytest
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.demo import build_demo
 from infoview_kit.reports.charts import activity_data, funnel_data
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from infoview_kit import store
 from infoview_kit.base.errors import WorkbookBusyError
 from infoview_kit.cli import main
-from infoview_kit.store import Workbook
+from infoview_kit.store import schema
+from infoview_kit.workbook import Workbook
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")]
 
@@ -135,16 +135,16 @@ def test_sigkill_at_many_points_of_an_import_leaves_all_or_nothing(demo_path, tm
 def test_sigkill_at_many_points_of_a_migration_leaves_the_old_or_the_new_schema(tmp_path, monkeypatch):
     old = tmp_path / "base.sqlite"
     with monkeypatch.context() as m:  # a version-2 workbook with 12,000 people
-        m.setattr(store, "SCHEMA_VERSION", 2)
-        m.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:2])
+        m.setattr(schema, "SCHEMA_VERSION", 2)
+        m.setattr(schema, "_MIGRATIONS", schema._MIGRATIONS[:2])
         with Workbook.open(old) as wb:
             wb.import_contacts(_linkedin(tmp_path / "Connections.csv", 12_000))
     _checkpointed_copy(old, tmp_path / "b.sqlite").replace(old)
     before = _state(old)
     # the real migrations from v3 on, then a heavy last one that rewrites every contact: all in one transaction
-    monkeypatch.setattr(store, "_MIGRATIONS", [*store._MIGRATIONS, "UPDATE contacts SET notes = 'migrated';"])
-    newest = len(store._MIGRATIONS)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", newest)
+    monkeypatch.setattr(schema, "_MIGRATIONS", [*schema._MIGRATIONS, "UPDATE contacts SET notes = 'migrated';"])
+    newest = len(schema._MIGRATIONS)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", newest)
 
     def work(path: Path) -> Callable[[], object]:
         return lambda: Workbook.open(path).close()
@@ -218,7 +218,7 @@ def test_two_processes_importing_at_once_both_succeed_and_nothing_is_lost(demo_p
 
 def test_a_writer_kept_waiting_too_long_is_told_it_was_busy_and_nothing_is_lost(demo_path, tmp_path, monkeypatch,
                                                                                capsys):
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)  # the children inherit it
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 300)  # the children inherit it
     big = _linkedin(tmp_path / "Connections.csv", 2_000)
     ready_r, ready_w = os.pipe()
 

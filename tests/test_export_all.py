@@ -12,7 +12,7 @@ import pytest
 from infoview_kit.base.errors import InputFormatError, WorkbookError
 from infoview_kit.cli import main
 from infoview_kit.reports.export import default_export_path, export_workbook
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 TABLES = ["profile", "employers", "contacts", "contact_sources", "merges", "research", "messages", "meetings",
           "questions", "followups", "events", "state", "contact_changes"]

@@ -8,11 +8,11 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from infoview_kit import store
 from infoview_kit.base.errors import NotFoundError
 from infoview_kit.cli import main
 from infoview_kit.reports import charts
-from infoview_kit.store import Workbook
+from infoview_kit.store import schema
+from infoview_kit.workbook import Workbook
 
 TODAY = "2026-11-25"
 PERSON_TABLES = ["contacts", "contact_sources", "research", "messages", "meetings", "questions", "followups",
@@ -198,8 +198,8 @@ def test_backups_that_hold_them_are_listed_and_can_be_dropped(demo_wb):
 def test_forget_on_a_migrated_version_2_workbook(tmp_path, monkeypatch):
     path = tmp_path / "workbook.sqlite"
     with monkeypatch.context() as m:
-        m.setattr(store, "SCHEMA_VERSION", 2)
-        m.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:2])
+        m.setattr(schema, "SCHEMA_VERSION", 2)
+        m.setattr(schema, "_MIGRATIONS", schema._MIGRATIONS[:2])
         with Workbook.open(path) as wb:
             cid = wb.add_contact("Dana", "Whitfield")
             wb.set_target(cid)

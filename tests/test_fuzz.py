@@ -18,7 +18,8 @@ from infoview_kit.base.errors import InfoviewError
 from infoview_kit.find import contacts
 from infoview_kit.interview import calendars
 from infoview_kit.research import facts as research
-from infoview_kit.store import PROFILE_FIELDS, Workbook, utc_iso
+from infoview_kit.store import PROFILE_FIELDS, utc_iso
+from infoview_kit.workbook import Workbook
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # any text a person can type or paste, and control characters a file can hold (not lone surrogates,

@@ -119,7 +119,7 @@ def test_a_whole_session_leaves_git_clean_and_nothing_personal_in_tracked_files(
 
     from infoview_kit.app import plan_app, plan_lab
     from infoview_kit.cli import main
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, capture_output=True)

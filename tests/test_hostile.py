@@ -26,7 +26,6 @@ from infoview_kit import cli, interview, outreach
 from infoview_kit.followup import draft_due, reminders_file
 from infoview_kit.interview.calendars import meeting_ics, reminders_ics
 from infoview_kit.outreach.drafting import export_eml, mailto_for
-from infoview_kit.store import Workbook
 from infoview_kit.views.find import ContactForm, EmployerRater, TargetPicker
 from infoview_kit.views.followup import FollowupBoard
 from infoview_kit.views.forms import ProfileForm, WidgetCheck
@@ -34,6 +33,7 @@ from infoview_kit.views.interview import QuestionPlanEditor, ScheduleForm, brief
 from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer
 from infoview_kit.views.outreach import Composer
 from infoview_kit.views.research import ResearchForm
+from infoview_kit.workbook import Workbook
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

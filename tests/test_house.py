@@ -12,6 +12,7 @@ from pathlib import Path
 import grimp
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 from .conftest import ROOT
 
@@ -97,6 +98,11 @@ def test_there_are_no_import_cycles_between_modules_counting_imports_inside_func
     assert _cycles(edges) == []
 
 
+def _python(source: str) -> ast.Module:
+    """A cell's code as Python, IPython's magics (``%matplotlib inline``) turned into calls as IPython does."""
+    return ast.parse(TransformerManager().transform_cell(source))
+
+
 def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
     nb = nbformat.read(path, as_version=4)
     return [c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
@@ -107,7 +113,7 @@ def test_a_notebook_starts_with_the_one_setup_call_and_imports_only_the_package(
     cells = _code_cells(path)
     assert any(SETUP_LINE in c.source.splitlines() for c in cells), f"{path.name}: no `{SETUP_LINE}`"
     for cell in cells:
-        for node in ast.walk(ast.parse(cell.source)):
+        for node in ast.walk(_python(cell.source)):
             if isinstance(node, ast.Import):
                 assert [(a.name, a.asname) for a in node.names] == [("infoview_kit", "ik")], ast.unparse(node)
             elif isinstance(node, ast.ImportFrom):
@@ -119,7 +125,7 @@ def test_notebook_cells_are_short_and_hold_no_logic(path):
     for cell in _code_cells(path):
         lines = [line for line in cell.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         assert len(lines) <= MAX_CELL_LINES, f"{path.name}: a cell of {len(lines)} lines:\n{cell.source}"
-        tree = ast.parse(cell.source)
+        tree = _python(cell.source)
         for node in tree.body:
             assert not isinstance(node, ast.If | ast.For | ast.While | ast.Try | ast.With), \
                 f"{path.name}: top-level {type(node).__name__} belongs in the package:\n{cell.source}"

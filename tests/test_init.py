@@ -15,7 +15,8 @@ import pytest
 from infoview_kit import onboarding
 from infoview_kit.base.errors import InputFormatError, ProfileExistsError
 from infoview_kit.cli import main
-from infoview_kit.store import PROFILE_FIELDS, Workbook
+from infoview_kit.store import PROFILE_FIELDS
+from infoview_kit.workbook import Workbook
 
 from .conftest import ROOT, failed, ok
 

@@ -24,7 +24,7 @@ import pytest
 from infoview_kit import followup as followups
 from infoview_kit.cli import main
 from infoview_kit.reports import charts
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 from .conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
 

@@ -14,7 +14,7 @@ import pytest
 from infoview_kit.base.errors import NotebookRunError
 from infoview_kit.demo import demo_parameters
 from infoview_kit.reports.run import NOTEBOOKS, notebooks_dir, run_notebooks
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from infoview_kit import interview
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.interview.calendars import read_ics
-from infoview_kit.store import Workbook
+from infoview_kit.workbook import Workbook
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=CHICAGO)

@@ -16,8 +16,8 @@ import pytest
 
 from infoview_kit import cli
 from infoview_kit.base.errors import InputFormatError, WorkbookError
-from infoview_kit.reports.redact import MARKER, Pseudonyms, check_output_folder
-from infoview_kit.store import Workbook
+from infoview_kit.reports.redact import MARKER, Pseudonyms, check_output_folder, redacted_copy
+from infoview_kit.workbook import Workbook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "redact" / "Qwxfile_Connections.csv"
 MARK = "qwx"  # every personal value in the test workbook holds it; no placeholder does
@@ -176,7 +176,7 @@ def test_redacted_copy_holds_no_marked_value_and_keeps_the_story(marked, tmp_pat
     before = _sha(marked)
     with Workbook.open(marked, read_only=True) as wb:
         counts = wb.table_counts()
-        copy = wb.redacted_copy(tmp_path / "copy.sqlite")
+        copy = redacted_copy(wb, tmp_path / "copy.sqlite")
     assert _sha(marked) == before  # the workbook itself is only read
     assert MARK.encode() not in copy.read_bytes().lower()  # not even in free pages
     assert copy.stat().st_mode & 0o077 == 0
@@ -192,7 +192,7 @@ def test_redacted_copy_holds_no_marked_value_and_keeps_the_story(marked, tmp_pat
 
 def test_the_same_value_gets_the_same_placeholder(marked, tmp_path):
     with Workbook.open(marked, read_only=True) as wb:
-        copy = wb.redacted_copy(tmp_path / "copy.sqlite")
+        copy = redacted_copy(wb, tmp_path / "copy.sqlite")
     with Workbook.open(copy) as red:
         people = red.contacts().set_index("id")
         helio = people.loc[[1, 4, 5], "company"]  # Rita (added) and two imported people at "Qwxhelio Labs"
@@ -216,7 +216,7 @@ def test_people_forgotten_before_stay_one_person_each_in_a_redacted_funnel(demo_
         for name in ("Dana Whitfield", "Jordan Pike", "Helen Whitaker"):
             wb.forget(wb.find_contact(name))
         real = charts.funnel_data(wb, dt.date(2026, 11, 25))
-        copy = wb.redacted_copy(tmp_path / "copy.sqlite")
+        copy = redacted_copy(wb, tmp_path / "copy.sqlite")
     with Workbook.open(copy, read_only=True) as redacted:
         assert charts.funnel_data(redacted, dt.date(2026, 11, 25)).equals(real)
         assert {d["anonymized"] for d in redacted.events()["detail"] if "anonymized" in d} >= {
@@ -226,7 +226,7 @@ def test_people_forgotten_before_stay_one_person_each_in_a_redacted_funnel(demo_
 def test_redacted_copy_refuses_an_existing_file(marked, tmp_path):
     (tmp_path / "taken.sqlite").write_bytes(b"keep me")
     with Workbook.open(marked, read_only=True) as wb, pytest.raises(WorkbookError, match="exists already"):
-        wb.redacted_copy(tmp_path / "taken.sqlite")
+        redacted_copy(wb, tmp_path / "taken.sqlite")
     assert (tmp_path / "taken.sqlite").read_bytes() == b"keep me"
 
 
@@ -245,7 +245,7 @@ def test_unknown_tables_and_columns_and_guards_are_handled(marked, tmp_path):
     conn.commit()
     conn.close()
     with Workbook.open(future) as wb:
-        copy = wb.redacted_copy(tmp_path / "copy.sqlite")
+        copy = redacted_copy(wb, tmp_path / "copy.sqlite")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             wb._conn.execute("DELETE FROM events")
     assert MARK.encode() not in copy.read_bytes().lower()

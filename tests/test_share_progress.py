@@ -19,7 +19,8 @@ from infoview_kit import store
 from infoview_kit.base.errors import InputFormatError, SummaryFormatError
 from infoview_kit.cli import main
 from infoview_kit.reports import summary as shared
-from infoview_kit.store import PROFILE_FIELDS, Workbook
+from infoview_kit.store import PROFILE_FIELDS, schema
+from infoview_kit.workbook import Workbook
 
 TODAY = dt.date(2026, 11, 25)
 ZERO = dict.fromkeys(shared.METRICS, 0)
@@ -320,7 +321,7 @@ def test_the_summary_is_read_only_on_an_old_schema_workbook(demo_master, tmp_pat
     con = sqlite3.connect(old)
     try:
         con.execute(f"PRAGMA application_id = {store.APPLICATION_ID}")
-        con.executescript(store._MIGRATIONS[0])
+        con.executescript(schema._MIGRATIONS[0])
         con.execute("PRAGMA user_version = 1")
         con.commit()
     finally:

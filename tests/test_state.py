@@ -11,7 +11,7 @@ from infoview_kit.base.errors import NotFoundError
 
 
 def test_current_person_and_meeting_are_remembered_across_opens(new_wb):
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     assert new_wb.current() == {"contact_id": None, "meeting_id": None}
     a = new_wb.add_contact("Ada", "Byron", company="Analytical")

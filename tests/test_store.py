@@ -22,7 +22,9 @@ from infoview_kit.base.errors import (
     WorkbookBusyError,
     WorkbookError,
 )
-from infoview_kit.store import Workbook
+from infoview_kit.find import importing
+from infoview_kit.store import schema
+from infoview_kit.workbook import Workbook
 
 SAMPLE = "data/sample/Connections.csv"
 
@@ -30,7 +32,7 @@ SAMPLE = "data/sample/Connections.csv"
 def test_open_creates_file_and_folder_owner_only(tmp_path):
     path = tmp_path / "a" / "b" / "workbook.sqlite"
     with Workbook.open(path) as wb:
-        assert wb.schema_version == store.SCHEMA_VERSION
+        assert wb.schema_version == schema.SCHEMA_VERSION
         assert wb._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert wb._conn.execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -93,17 +95,17 @@ def test_a_failing_migration_changes_nothing_and_a_good_one_upgrades_in_place(tm
     with Workbook.open(path) as wb:
         wb.add_contact("Ada", "Byron")
     before = _checkpointed(path)
-    now = store.SCHEMA_VERSION
+    now = schema.SCHEMA_VERSION
     # a next migration that fails halfway: the file stays at the current version, as it was
-    monkeypatch.setattr(store, "_MIGRATIONS", [*store._MIGRATIONS,
+    monkeypatch.setattr(schema, "_MIGRATIONS", [*schema._MIGRATIONS,
                                                "ALTER TABLE contacts ADD COLUMN pronouns TEXT; SELECT nope();"])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
     with pytest.raises(WorkbookError):
         Workbook.open(path)
     assert _checkpointed(path) == before
     # and a good one upgrades the file in place, keeping the data
-    monkeypatch.setattr(store, "_MIGRATIONS",
-                        [*store._MIGRATIONS[:now], "ALTER TABLE contacts ADD COLUMN pronouns TEXT;"])
+    monkeypatch.setattr(schema, "_MIGRATIONS",
+                        [*schema._MIGRATIONS[:now], "ALTER TABLE contacts ADD COLUMN pronouns TEXT;"])
     with Workbook.open(path) as wb:
         assert wb.schema_version == now + 1
         assert wb._conn.execute("SELECT first_name, pronouns FROM contacts").fetchall() == [("Ada", None)]
@@ -111,13 +113,13 @@ def test_a_failing_migration_changes_nothing_and_a_good_one_upgrades_in_place(tm
 
 def test_a_version_1_workbook_is_migrated_on_open(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite"
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
-    monkeypatch.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:1])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(schema, "_MIGRATIONS", schema._MIGRATIONS[:1])
     with Workbook.open(path) as wb:
         wb.add_contact("Dana", "Whitfield", company="Bluefin Analytics")
     monkeypatch.undo()
     with Workbook.open(path) as wb:
-        assert wb.schema_version == store.SCHEMA_VERSION >= 2
+        assert wb.schema_version == schema.SCHEMA_VERSION >= 2
         assert wb.merges().empty  # the v2 table exists
         report = wb.import_contacts(SAMPLE)
         # Dana (hand-entered in v1) and her LinkedIn row are one person: same name, same company
@@ -138,14 +140,14 @@ def test_read_only_reads_and_never_writes_even_an_older_schema(tmp_path, demo_pa
         with Workbook.open(demo_path, read_only=True) as wb:
             assert "Byron" in set(wb.contacts()["last_name"])
     old = tmp_path / "old.sqlite"
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
-    monkeypatch.setattr(store, "_MIGRATIONS", store._MIGRATIONS[:1])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(schema, "_MIGRATIONS", schema._MIGRATIONS[:1])
     with Workbook.open(old) as wb:
         wb.add_contact("Dana", "Whitfield", company="Bluefin Analytics")
     monkeypatch.undo()
     old_bytes = _checkpointed(old)
     with Workbook.open(old, read_only=True) as wb:
-        assert wb.schema_version == store.SCHEMA_VERSION  # upgraded in memory
+        assert wb.schema_version == schema.SCHEMA_VERSION  # upgraded in memory
         assert wb.merges().empty and list(wb.contacts()["last_name"]) == ["Whitfield"]
     assert old.read_bytes() == old_bytes
     with pytest.raises(NotFoundError):
@@ -160,7 +162,7 @@ def test_failed_multi_row_change_rolls_back(new_wb, monkeypatch):
         raise RuntimeError("disk on fire")
 
     before = new_wb.table_counts()
-    monkeypatch.setattr(Workbook, "_flag_recruiters", staticmethod(boom))
+    monkeypatch.setattr(importing, "flag_recruiters", boom)
     with pytest.raises(RuntimeError):
         new_wb.import_contacts(SAMPLE)
     assert new_wb.table_counts() == before
@@ -281,7 +283,7 @@ def test_reader_sees_a_consistent_snapshot_while_a_writer_works(demo_path):
 
 
 def test_second_writer_waits_then_reports_busy(demo_path, monkeypatch):
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 200)
     holder = Workbook.open(demo_path)
     other = Workbook.open(demo_path)
     with holder.transaction(), pytest.raises(WorkbookBusyError, match="busy"):
@@ -292,7 +294,7 @@ def test_second_writer_waits_then_reports_busy(demo_path, monkeypatch):
 
 
 def test_two_processes_writing_at_once_both_succeed(demo_path):
-    code = ("import sys; from infoview_kit.store import Workbook\n"
+    code = ("import sys; from infoview_kit.workbook import Workbook\n"
             "wb = Workbook.open(sys.argv[1])\n"
             "for i in range(30): wb.add_contact(f'P{sys.argv[2]}', f'N{i}')\n")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(demo_path), str(n)]) for n in (1, 2)]

@@ -21,8 +21,9 @@ from infoview_kit.cli import main
 from infoview_kit.outreach.drafting import record_reply
 from infoview_kit.reports import charts
 from infoview_kit.reports.reading import reading
-from infoview_kit.store import STAGES, Workbook
+from infoview_kit.store import STAGES
 from infoview_kit.store.readmodel import Snapshot
+from infoview_kit.workbook import Workbook
 
 CHICAGO = ZoneInfo("America/Chicago")
 ROUTINE = ("second_contact", "nudge")

@@ -382,7 +382,7 @@ def test_a_copy_run_as_plain_jupyter_would_uses_its_workbook(tmp_path, monkeypat
     """No INFOVIEW_WORKBOOK, an empty parameter: the kernel's folder (the copy's, as JupyterLab starts it) is enough."""
     import papermill as pm
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     workbook = tmp_path / "me" / "workbook.sqlite"
     Workbook.open(workbook).close()

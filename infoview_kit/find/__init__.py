@@ -1,7 +1,16 @@
 """Step 1, find contacts (notebook 01): contact readers, import, LAMP targets and ranking."""
 
 from infoview_kit.find.contacts import COLUMNS, FORMATS, is_recruiter, read_contacts
-from infoview_kit.find.headless import import_file, import_upload, report_lines, undo_merge
+from infoview_kit.find.headless import import_file, import_upload, report_lines
+from infoview_kit.find.importing import (
+    ImportReport,
+    add_contact,
+    export_contacts,
+    flag_recruiters,
+    import_contacts,
+    undo_merge,
+    update_contact,
+)
 from infoview_kit.find.people import matching, most_relevant_first, searchable
 from infoview_kit.find.targets import (
     ACTIVE_EMPLOYERS,
@@ -23,12 +32,17 @@ __all__ = [
     "ACTIVE_EMPLOYERS",
     "COLUMNS",
     "FORMATS",
+    "ImportReport",
     "LAMP_COLUMNS",
     "LIST_TARGET",
     "RANK_COLUMNS",
+    "add_contact",
     "apply_ratings",
     "choose_targets",
     "employers_to_rate",
+    "export_contacts",
+    "flag_recruiters",
+    "import_contacts",
     "import_file",
     "import_upload",
     "is_recruiter",
@@ -45,6 +59,7 @@ __all__ = [
     "starter_contacts",
     "undo_merge",
     "unneutralize",
+    "update_contact",
     "write_contacts",
     "write_tables_csv",
 ]

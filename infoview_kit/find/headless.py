@@ -8,32 +8,24 @@ import shutil
 import tempfile
 from typing import TYPE_CHECKING
 
+from infoview_kit.find.importing import ImportReport, import_contacts
+
 if TYPE_CHECKING:
-    from infoview_kit.store import ImportReport, Workbook
+    from infoview_kit.store import Store
 
 
-def import_file(wb: Workbook, path: str | os.PathLike[str], *,
+def import_file(wb: Store, path: str | os.PathLike[str], *,
                 at: dt.datetime | str | None = None) -> ImportReport | None:
-    """Import a contacts export into the workbook, as the Import form does (:meth:`Workbook.import_contacts`).
+    """Import a contacts export into the workbook, as the Import form does (:func:`.importing.import_contacts`).
 
     An empty `path` imports nothing and returns None, so a notebook's parameter may be left empty.
     """
     if not os.fspath(path):
         return None
-    return wb.import_contacts(path, at=at)
+    return import_contacts(wb, path, at=at)
 
 
-def undo_merge(wb: Workbook, merge_id: int | None, *, at: dt.datetime | str | None = None) -> int | None:
-    """Undo merge `merge_id`, as the Undo button of the merge review does (:meth:`Workbook.undo_merge`).
-
-    No merge (0 or None) undoes nothing and returns None.
-    """
-    if not merge_id:
-        return None
-    return wb.undo_merge(int(merge_id), at=at)
-
-
-def import_upload(wb: Workbook, name: str, content: bytes, *,
+def import_upload(wb: Store, name: str, content: bytes, *,
                   at: dt.datetime | str | None = None) -> ImportReport:
     """Import an uploaded contacts export, given its file name and bytes, as the Import form does.
 
@@ -46,7 +38,7 @@ def import_upload(wb: Workbook, name: str, content: bytes, *,
         path = os.path.join(folder, name)
         with open(path, "wb") as fh:
             fh.write(content)
-        return wb.import_contacts(path, at=at)
+        return import_contacts(wb, path, at=at)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

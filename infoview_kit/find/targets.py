@@ -18,7 +18,7 @@ from infoview_kit.store import STAGES
 log = logging.getLogger("infoview_kit")
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 RANK_COLUMNS = ["id", "name", "company", "position", "score", "why", "is_recruiter", "stage"]
 
@@ -96,7 +96,7 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
     return df.reset_index(drop=True)
 
 
-def choose_targets(wb: Workbook, names: str | list[str], *, at: dt.datetime | str | None = None) -> list[int]:
+def choose_targets(wb: Store, names: str | list[str], *, at: dt.datetime | str | None = None) -> list[int]:
     """Add people, by full name, to the outreach list (the headless path of the picker widget);
     return the ids newly added. `names` is a list or a comma-separated string."""
     if isinstance(names, str):
@@ -105,7 +105,7 @@ def choose_targets(wb: Workbook, names: str | list[str], *, at: dt.datetime | st
     return [cid for cid in ids if wb.set_target(cid, at=at)]
 
 
-def pick_contact(wb: Workbook, name: str = "", *, stage: str = "identified", required: bool = True) -> int | None:
+def pick_contact(wb: Store, name: str = "", *, stage: str = "identified", required: bool = True) -> int | None:
     """Return the contact a notebook works on: `name` if given (who then becomes the workbook's
     current person, :meth:`Workbook.set_current`), else the current person, else the
     earliest-chosen person whose furthest funnel stage is `stage`, else the earliest-chosen
@@ -148,7 +148,7 @@ ACTIVE_EMPLOYERS = 5
 LIST_TARGET = 40
 
 
-def lamp_list(wb: Workbook) -> pd.DataFrame:
+def lamp_list(wb: Store) -> pd.DataFrame:
     """Return the target employers, ranked the LAMP way career centres teach.
 
     List (from your contacts' companies plus those you added), Advocacy (yes when someone there
@@ -211,7 +211,7 @@ def lamp_list(wb: Workbook) -> pd.DataFrame:
     return employers[LAMP_COLUMNS].reset_index(drop=True)
 
 
-def starter_contacts(wb: Workbook, employers: pd.DataFrame | None = None, *, per_employer: int = 2) -> pd.DataFrame:
+def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_employer: int = 2) -> pd.DataFrame:
     """Return up to `per_employer` people to contact first at each active employer, best first,
     ranked as :func:`rank_people` does (target role, shared history or warm tie, recruiter).
 
@@ -233,7 +233,7 @@ def starter_contacts(wb: Workbook, employers: pd.DataFrame | None = None, *, per
                    "stage"]].reset_index(drop=True)
 
 
-def apply_ratings(wb: Workbook, ratings: str) -> int:
+def apply_ratings(wb: Store, ratings: str) -> int:
     """Rate employers from text, the headless path of the rating widget; return how many.
 
     Format: ``"Bluefin Analytics: 3/2; Cobalt Health: 2/1"`` (employer: motivation/posting), one
@@ -259,7 +259,7 @@ def apply_ratings(wb: Workbook, ratings: str) -> int:
     return len(parsed)
 
 
-def rank_everyone(wb: Workbook, *, top: int | None = 15) -> pd.DataFrame:
+def rank_everyone(wb: Store, *, top: int | None = 15) -> pd.DataFrame:
     """Return :func:`rank_people` over everyone in the workbook, as the target picker lists them.
 
     Reads :meth:`Workbook.directory` (kept up to date, so cheap on any workbook); the columns are those of
@@ -271,7 +271,7 @@ def rank_everyone(wb: Workbook, *, top: int | None = 15) -> pd.DataFrame:
     return rank_people(people, wb.profile(), top=top)
 
 
-def employers_to_rate(wb: Workbook) -> pd.DataFrame:
+def employers_to_rate(wb: Store) -> pd.DataFrame:
     """Return the employers not excluded in the order to rate them: pinned, rated (best first), most
     contacts, then by name.
 

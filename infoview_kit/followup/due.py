@@ -18,7 +18,7 @@ from infoview_kit.followup.rules import plan_for
 from infoview_kit.store.readmodel import Tables, context
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 log = logging.getLogger("infoview_kit")
 
@@ -128,7 +128,7 @@ def followup_history(wb: Tables, today: dt.date | str | None = None) -> pd.DataF
     return plan.history[["kind", "due_at", "done_at", "due_day", "outcome"]]
 
 
-def mark_done(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
+def mark_done(wb: Store, key: str, *, at: dt.datetime | str | None = None,
               today: dt.date | str | None = None) -> int:
     """Mark a follow-up of :func:`due` done and record it in the events log; return its follow-up id.
 
@@ -159,7 +159,7 @@ def mark_done(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
     return fid
 
 
-def snooze(wb: Workbook, key: str, until: dt.date | str, *, at: dt.datetime | str | None = None,
+def snooze(wb: Store, key: str, until: dt.date | str, *, at: dt.datetime | str | None = None,
            today: dt.date | str | None = None) -> int:
     """Put a follow-up of :func:`due` off until `until`; return its follow-up id.
 
@@ -196,7 +196,7 @@ def snooze(wb: Workbook, key: str, until: dt.date | str, *, at: dt.datetime | st
     return fid
 
 
-def skip(wb: Workbook, key: str, *, at: dt.datetime | str | None = None,
+def skip(wb: Store, key: str, *, at: dt.datetime | str | None = None,
          today: dt.date | str | None = None) -> int:
     """Skip a follow-up of :func:`due` on purpose; return its follow-up id.
 
@@ -234,7 +234,7 @@ def next_business_day(wb: Tables, today: dt.date | str | None = None) -> dt.date
     return day
 
 
-def _listed_day(wb: Workbook, at: dt.datetime | str | None, today: dt.date | str | None) -> dt.date:
+def _listed_day(wb: Store, at: dt.datetime | str | None, today: dt.date | str | None) -> dt.date:
     """The date a key was listed for: `today`, else the local date of `at` (else of now)."""
     if today is not None and not (isinstance(today, str) and not today.strip()):
         return resolve_today(today)
@@ -245,7 +245,7 @@ def _listed_day(wb: Workbook, at: dt.datetime | str | None, today: dt.date | str
     return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(tzname)).date()
 
 
-def _stored(wb: Workbook, key: str, at: dt.datetime | str | None, today: dt.date | str | None) -> int:
+def _stored(wb: Store, key: str, at: dt.datetime | str | None, today: dt.date | str | None) -> int:
     """The follow-up id behind a key of :func:`due`: a stored one's own, or a derived one stored now
     (with its due time and why; call it inside the transaction that acts on it)."""
     if key.startswith("followup:"):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The local hour a follow-up falls due on its day: one number, kept with the follow-ups table it stamps.
+from infoview_kit.store.schema import DUE_HOUR as DUE_HOUR
+
 #: Status of a follow-up in :func:`infoview_kit.followup.due.due`, in the order the list is sorted.
 STATUSES = ("overdue", "due", "upcoming")
 #: Follow-ups that keep a relationship going (as opposed to the no-reply routine).
@@ -14,8 +17,6 @@ DEFAULT_CHECKIN_DAYS = 30
 REFERRER_UPDATE_DAYS = 14
 #: Keep-in-touch messages (check-ins and updates) in a row without an answer before a person is left to rest.
 MAX_UNANSWERED = 2
-#: Local hour at which a derived follow-up falls due on its day.
-DUE_HOUR = 9
 #: The template that drafts each kind of follow-up (second contacts and meeting logs have none).
 TEMPLATE_OF_KIND = {"thank_you": "thank_you", "nudge": "nudge", "referral_ask": "referral_ask",
                     "update": "update", "checkin": "checkin"}

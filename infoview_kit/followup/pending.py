@@ -17,15 +17,15 @@ from infoview_kit.outreach.messages import KIND_LABELS as MESSAGE_LABELS
 from infoview_kit.outreach.messages import message_kind, zone_of
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = ["next_html", "next_step", "open_items", "reminder_line", "reminders_for", "step_of", "write_next_label"]
 
-_PLANS: weakref.WeakKeyDictionary[Workbook, tuple[tuple[Any, ...], dt.date, pd.DataFrame]] = \
+_PLANS: weakref.WeakKeyDictionary[Store, tuple[tuple[Any, ...], dt.date, pd.DataFrame]] = \
     weakref.WeakKeyDictionary()
 
 
-def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool = False) -> pd.DataFrame:
+def open_items(wb: Store, today: dt.date | str | None = None, *, fresh: bool = False) -> pd.DataFrame:
     """Return :func:`rules.open_followups`, computed again only when a contact, a follow-up or the
     activity log changed (:meth:`Workbook.changes`) or the day did, so the board and every composer
     share one reading, and writes that change none of it (who is current, a question plan, a draft's
@@ -51,7 +51,7 @@ def open_items(wb: Workbook, today: dt.date | str | None = None, *, fresh: bool 
     return items
 
 
-def reminders_for(wb: Workbook, contact_id: int | None, today: dt.date | str | None = None) -> pd.DataFrame:
+def reminders_for(wb: Store, contact_id: int | None, today: dt.date | str | None = None) -> pd.DataFrame:
     """Return a person's open follow-ups, as the follow-up board lists them (the 3- and 7-business-day
     routine once a first email is sent, the thank-you, updates, check-ins; a reply settles the routine).
 
@@ -96,7 +96,7 @@ def step_of(items: pd.DataFrame) -> dict[str, Any] | None:
             "days": int(item["days"]), "why": str(item["why"])}
 
 
-def next_step(wb: Workbook, contact_id: int, today: dt.date | str | None = None) -> dict[str, Any] | None:
+def next_step(wb: Store, contact_id: int, today: dt.date | str | None = None) -> dict[str, Any] | None:
     """Return the next follow-up open for a person (:func:`rules.open_followups`), or None (see
     :func:`step_of`)."""
     items = open_followups(wb, today)

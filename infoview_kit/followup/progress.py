@@ -26,12 +26,12 @@ from infoview_kit.outreach.drafting import (
 from infoview_kit.outreach.templates import fill
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 log = logging.getLogger("infoview_kit")
 
 
-def progress_steps(wb: Workbook, contact_id: int, *, extra: Sequence[str] = ()) -> list[str]:
+def progress_steps(wb: Store, contact_id: int, *, extra: Sequence[str] = ()) -> list[str]:
     """Return the steps you took since you last wrote to a contact, as lines for a progress update.
 
     The meetings you have had since (``drafting.progress_items``: by role and employer, never
@@ -55,7 +55,7 @@ def progress_steps(wb: Workbook, contact_id: int, *, extra: Sequence[str] = ()) 
     return lines
 
 
-def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | os.PathLike[str] | None = None, *,
+def draft_due(wb: Store, today: dt.date | str | None = None, out_dir: str | os.PathLike[str] | None = None, *,
               kinds: Sequence[str] = ("update", "checkin", "referral_ask"), keys: Sequence[str] | None = None,
               extra_steps: str | Sequence[str] = (), refresh: bool = False,
               at: dt.datetime | str | None = None) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def draft_due(wb: Workbook, today: dt.date | str | None = None, out_dir: str | o
     return out
 
 
-def _saved_draft(wb: Workbook, cid: int, template: str, drafts: pd.DataFrame, *, extra: Sequence[str],
+def _saved_draft(wb: Store, cid: int, template: str, drafts: pd.DataFrame, *, extra: Sequence[str],
                  refresh: bool, at: dt.datetime | str | None) -> int:
     """The id of the open draft for a person and template: the one there (unless `refresh`), else a new one."""
     kind = TEMPLATE_KIND[template]
@@ -126,7 +126,7 @@ def _saved_draft(wb: Workbook, cid: int, template: str, drafts: pd.DataFrame, *,
     return wb.save_draft(cid, kind, draft.subject, draft.body, template="update", at=at)
 
 
-def _checked(wb: Workbook, cid: int, mid: int, out_dir: str | os.PathLike[str] | None) -> dict[str, Any]:
+def _checked(wb: Store, cid: int, mid: int, out_dir: str | os.PathLike[str] | None) -> dict[str, Any]:
     """A draft checked with the follow-up rules: message_id, subject, body, missing, fixes, eml, mailto."""
     msg = wb.message(mid)
     contact = wb.contact(cid)

@@ -21,9 +21,10 @@ from infoview_kit.interview.plan import plan_for_meeting
 from infoview_kit.interview.questions import printable
 from infoview_kit.interview.schedule import contact_name, is_link, local_time
 from infoview_kit.outreach.mail import safe_filename
+from infoview_kit.research.facts import common_ground_with
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = ["DEFAULT_CHECKLIST", "brief_filename", "brief_html", "render_brief", "write_brief"]
 
@@ -259,7 +260,7 @@ def _plan_rows(plan: pd.DataFrame) -> list[tuple[str, int]]:
 # ------------------------------------------------------------------------ a meeting's brief
 
 
-def brief_html(wb: Workbook, meeting_id: int | None) -> str:
+def brief_html(wb: Store, meeting_id: int | None) -> str:
     """Return the one-page HTML brief for a meeting (see :func:`render_brief`): who they
     are, what they attained, common ground, the saved question plan (else the suggested one) with
     its minutes, and the preparation checklist; "" when `meeting_id` is None (none chosen yet)."""
@@ -273,7 +274,7 @@ def brief_html(wb: Workbook, meeting_id: int | None) -> str:
     accomplishments = [f"{t}, {o}" if isinstance(o, str) and o else str(t)
                        for t, o in zip(done["title"], done["organization"].astype(object), strict=True)]
     ground = [{"point": str(g["sentence"]).rstrip("."), "evidence": g["evidence"], "url": g["source_url"]}
-              for g in wb.common_ground(cid).to_dict("records")]
+              for g in common_ground_with(wb, cid).to_dict("records")]
     plan = wb.questions(meeting_id)
     if plan.empty:
         with contextlib.suppress(InputFormatError):  # under 10 minutes: no plan
@@ -287,13 +288,13 @@ def brief_html(wb: Workbook, meeting_id: int | None) -> str:
         common_ground=ground, accomplishments=accomplishments, plan=plan)
 
 
-def brief_filename(wb: Workbook, meeting_id: int) -> str:
+def brief_filename(wb: Store, meeting_id: int) -> str:
     """Return the file name of a meeting's brief."""
     m = wb.meeting(meeting_id)
     return safe_filename(f"{int(meeting_id):04d}-brief-{contact_name(wb.contact(m['contact_id']))}") + ".html"
 
 
-def write_brief(wb: Workbook, meeting_id: int, out_dir: str | os.PathLike[str]) -> Path:
+def write_brief(wb: Store, meeting_id: int, out_dir: str | os.PathLike[str]) -> Path:
     """Write a meeting's one-page brief (:func:`brief_html`) into `out_dir`; return its path."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from infoview_kit.outreach.checks import check
 from infoview_kit.outreach.drafting import compose
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = [
     "REFERRAL_ASK_HOUR", "Closing", "after_meeting", "close_the_loop", "closing_note", "meeting_followups",
@@ -55,7 +55,7 @@ def referral_ask_due(meeting_end: dt.datetime, *, country: str = "US", tz: str =
     return dt.datetime.combine(day, dt.time(REFERRAL_ASK_HOUR), tzinfo=zone)
 
 
-def close_the_loop(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | None = None) -> Closing:
+def close_the_loop(wb: Store, meeting_id: int, *, at: dt.datetime | str | None = None) -> Closing:
     """After a held meeting: draft the thank-you from the log (due 24 hours after the end, as
     the follow-up the store added), and plan the referral ask for the next business week with
     its draft, unless they already suggested people.
@@ -103,7 +103,7 @@ def close_the_loop(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | Non
     return result
 
 
-def meeting_followups(wb: Workbook, meeting_id: int | None) -> pd.DataFrame:
+def meeting_followups(wb: Store, meeting_id: int | None) -> pd.DataFrame:
     """Return the follow-ups of a meeting (thank-you, referral ask), due times in its time zone.
 
     Returns
@@ -121,13 +121,13 @@ def meeting_followups(wb: Workbook, meeting_id: int | None) -> pd.DataFrame:
     return mine.assign(due_at=mine["due_at"].dt.tz_convert(tz), done_at=mine["done_at"].dt.tz_convert(tz))
 
 
-def _sent_since(wb: Workbook, contact_id: int, kind: str, since: dt.datetime) -> bool:
+def _sent_since(wb: Store, contact_id: int, kind: str, since: dt.datetime) -> bool:
     msgs = wb.messages(contact_id)
     sent = msgs[(msgs["kind"] == kind) & msgs["sent_at"].notna()]
     return bool((sent["sent_at"] >= pd.Timestamp(utc(since))).any())
 
 
-def meeting_thank_you(wb: Workbook, meeting_id: int) -> dict[str, Any] | None:
+def meeting_thank_you(wb: Store, meeting_id: int) -> dict[str, Any] | None:
     """Return the meeting's newest thank-you (a draft, or sent) as :meth:`Workbook.message` gives it,
     or None. A thank-you without a meeting counts once the meeting ended; one sent before the end
     thanked an earlier meeting."""
@@ -145,7 +145,7 @@ def meeting_thank_you(wb: Workbook, meeting_id: int) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------ the notebook's path
 
 
-def after_meeting(wb: Workbook, meeting_id: int | None, *, at: dt.datetime | str | None = None) -> Closing | None:
+def after_meeting(wb: Store, meeting_id: int | None, *, at: dt.datetime | str | None = None) -> Closing | None:
     """Close the loop (:func:`close_the_loop`) when the meeting is held; None when it is not held
     yet or `meeting_id` is None (none chosen yet)."""
     if meeting_id is None or wb.meeting(meeting_id)["status"] != "held":
@@ -153,7 +153,7 @@ def after_meeting(wb: Workbook, meeting_id: int | None, *, at: dt.datetime | str
     return close_the_loop(wb, meeting_id, at=at)
 
 
-def closing_note(wb: Workbook, meeting_id: int | None, closing: Closing | None) -> str:
+def closing_note(wb: Store, meeting_id: int | None, closing: Closing | None) -> str:
     """Say what :func:`after_meeting` gave: the thank-you draft's text, that it was already sent, or
     that the meeting is not held yet; "" when `meeting_id` is None."""
     if closing is not None:
@@ -163,7 +163,7 @@ def closing_note(wb: Workbook, meeting_id: int | None, closing: Closing | None) 
     return "Not held yet: stop the timer, or log the end time, and the thank-you is drafted below."
 
 
-def thank_you_check(wb: Workbook, closing: Closing | None) -> str:
+def thank_you_check(wb: Store, closing: Closing | None) -> str:
     """Return the check of the thank-you draft (:func:`outreach.checks.check` with the follow-up
     rules): its score out of 100, then each fix on a line; "" when nothing was drafted."""
     if closing is None or not closing.thank_you:

@@ -17,12 +17,12 @@ from infoview_kit.interview.schedule import meeting_calendar
 from infoview_kit.outreach.drafting import export_eml, mailto_for
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = ["export_meeting_files", "take_away_files"]
 
 
-def export_meeting_files(wb: Workbook, out_dir: str | os.PathLike[str], *, now: dt.datetime,
+def export_meeting_files(wb: Store, out_dir: str | os.PathLike[str], *, now: dt.datetime,
                          meeting_id: int | None = None) -> list[Path]:
     """Write the files a person takes away from step 4 into `out_dir`; return their paths.
 
@@ -47,7 +47,7 @@ def export_meeting_files(wb: Workbook, out_dir: str | os.PathLike[str], *, now: 
     return paths
 
 
-def take_away_files(wb: Workbook, out_dir: str | os.PathLike[str] | None, *, now: dt.datetime,
+def take_away_files(wb: Store, out_dir: str | os.PathLike[str] | None, *, now: dt.datetime,
                     meeting_id: int | None = None, closing: Closing | None = None) -> str:
     """Hand over step 4's files: with `out_dir` (a report run), write them
     (:func:`export_meeting_files`) and return their names, one a line ("Nothing to write yet." when

@@ -15,13 +15,14 @@ import pandas as pd
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.keys import company_key
 from infoview_kit.base.text import clean_text, utc
+from infoview_kit.find.importing import add_contact
 from infoview_kit.interview.clock import thank_you_due
 from infoview_kit.interview.closing import Closing, close_the_loop
 from infoview_kit.interview.questions import text_key
 from infoview_kit.interview.schedule import contact_name, local_time, when_text
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = [
     "LOG_COLUMNS", "REFERRAL_COLUMNS", "MeetingLog", "add_referrals", "end_meeting", "log_from_parameters",
@@ -41,7 +42,7 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d+[.)])\s*")
 # ------------------------------------------------------------------------ the actual times
 
 
-def start_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> None:
+def start_meeting(wb: Store, meeting_id: int, at: dt.datetime) -> None:
     """Record when a meeting really started (the timer's Start button); it becomes the workbook's
     current meeting."""
     with wb.transaction():
@@ -50,7 +51,7 @@ def start_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> None:
             wb.set_current(meeting_id=int(meeting_id))
 
 
-def end_meeting(wb: Workbook, meeting_id: int, at: dt.datetime) -> dt.datetime:
+def end_meeting(wb: Store, meeting_id: int, at: dt.datetime) -> dt.datetime:
     """Record when a meeting really ended (the timer's Stop button): the meeting is held and its
     thank-you falls due 24 hours later; return that due time."""
     wb.log_meeting(meeting_id, actual_end=utc(at))
@@ -134,7 +135,7 @@ def parse_referrals(text: str | Iterable[str]) -> list[dict[str, str | None]]:
     return people
 
 
-def add_referrals(wb: Workbook, meeting_id: int, referrals: str | Iterable[str | Mapping[str, Any]], *,
+def add_referrals(wb: Store, meeting_id: int, referrals: str | Iterable[str | Mapping[str, Any]], *,
                   at: dt.datetime | str | None = None) -> tuple[list[int], list[str]]:
     """Add the people a contact suggested at a meeting as contacts referred by them.
 
@@ -174,12 +175,12 @@ def add_referrals(wb: Workbook, meeting_id: int, referrals: str | Iterable[str |
             continue
         if known is not None:
             # their own identifying fields, so the store finds the same person and fills referred_by if empty
-            cid = wb.add_contact(known.get("first_name") or "", known.get("last_name") or "",
-                                 email=known.get("email"), company=known.get("company"),
+            cid = add_contact(wb, known.get("first_name") or "", known.get("last_name") or "",
+                              email=known.get("email"), company=known.get("company"),
                                  profile_url=known.get("profile_url"), position=p.get("position"),
                                  referred_by=m["contact_id"], source="referral", at=at)
         else:
-            cid = wb.add_contact(p.get("first_name") or "", p.get("last_name") or "", email=p.get("email"),
+            cid = add_contact(wb, p.get("first_name") or "", p.get("last_name") or "", email=p.get("email"),
                                  company=p.get("company"), position=p.get("position"), how_known="referral",
                                  where_found=f"suggested by {contact_name(referrer)} on {day}",
                                  referred_by=m["contact_id"], source="referral", at=at)
@@ -189,7 +190,7 @@ def add_referrals(wb: Workbook, meeting_id: int, referrals: str | Iterable[str |
     return ids, new
 
 
-def _same_person(wb: Workbook, full_name: str, company: str | None) -> dict[str, Any] | None:
+def _same_person(wb: Store, full_name: str, company: str | None) -> dict[str, Any] | None:
     """The one contact called `full_name` (at `company`, when both have one), or None."""
     try:
         known = wb.contact(wb.find_contact(full_name))
@@ -201,7 +202,7 @@ def _same_person(wb: Workbook, full_name: str, company: str | None) -> dict[str,
     return known
 
 
-def referrals_of(wb: Workbook, meeting_id: int) -> pd.DataFrame:
+def referrals_of(wb: Store, meeting_id: int) -> pd.DataFrame:
     """Return the contacts referred by the person of a meeting.
 
     Returns
@@ -216,7 +217,7 @@ def referrals_of(wb: Workbook, meeting_id: int) -> pd.DataFrame:
     return mine.assign(name=names)[REFERRAL_COLUMNS].reset_index(drop=True)
 
 
-def log_meeting_notes(wb: Workbook, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
+def log_meeting_notes(wb: Store, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
                       actual_end: dt.datetime | str | None = None, answers: Mapping[str, str] | None = None,
                       notes: str | None = None, advice: str | None = None, resources: str | None = None,
                       next_steps: str | None = None, referrals: str | Iterable[str] = (),
@@ -261,7 +262,7 @@ def log_meeting_notes(wb: Workbook, meeting_id: int, *, actual_start: dt.datetim
     return MeetingLog(meeting_id, held, ids, new, closing)
 
 
-def log_from_parameters(wb: Workbook, meeting_id: int | None, *, start: str = "", end: str = "", notes: str = "",
+def log_from_parameters(wb: Store, meeting_id: int | None, *, start: str = "", end: str = "", notes: str = "",
                         advice: str = "", next_steps: str = "", resources: str = "", referrals: str = "",
                         at: dt.datetime | str | None = None) -> MeetingLog | None:
     """The headless path of the log form (notebook 04's ``log_*`` parameters): empty text means
@@ -273,14 +274,14 @@ def log_from_parameters(wb: Workbook, meeting_id: int | None, *, start: str = ""
                              resources=resources or None, referrals=referrals, at=at)
 
 
-def log_summary(wb: Workbook, logged: MeetingLog | None) -> str:
+def log_summary(wb: Store, logged: MeetingLog | None) -> str:
     """Say what :func:`log_from_parameters` saved, times in the meeting's zone; "" when nothing was."""
     if logged is None:
         return ""
     return logged.summary(wb.meeting(logged.meeting_id)["timezone"])
 
 
-def meeting_log_table(wb: Workbook, meeting_id: int | None) -> pd.DataFrame:
+def meeting_log_table(wb: Store, meeting_id: int | None) -> pd.DataFrame:
     """Return what is logged of a meeting, one :data:`LOG_COLUMNS` field a row, in the column
     ``logged``; no rows when `meeting_id` is None (none chosen yet)."""
     if meeting_id is None:
@@ -288,7 +289,7 @@ def meeting_log_table(wb: Workbook, meeting_id: int | None) -> pd.DataFrame:
     return wb.meetings().set_index("id").loc[meeting_id, LOG_COLUMNS].to_frame("logged")
 
 
-def logged_answers(wb: Workbook, meeting_id: int) -> dict[str, str]:
+def logged_answers(wb: Store, meeting_id: int) -> dict[str, str]:
     """Return question text -> logged answer ("" for none) for the questions in a meeting's plan, in
     plan order, then for those taken out of the plan with an answer kept (:meth:`Workbook.off_plan_answers`)."""
     plan = wb.questions(meeting_id)

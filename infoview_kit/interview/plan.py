@@ -26,7 +26,7 @@ from infoview_kit.interview.questions import (
 from infoview_kit.research.facts import online_facts as research_facts
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = [
     "EXTRA_MINUTES",
@@ -231,7 +231,7 @@ def _row(qid: str, theme: str, text: str, minutes: int, must_ask: bool, priority
 # ------------------------------------------------------------------------ the saved plan
 
 
-def plan_for_meeting(wb: Workbook, meeting_id: int | None, **options: object) -> pd.DataFrame:
+def plan_for_meeting(wb: Store, meeting_id: int | None, **options: object) -> pd.DataFrame:
     """Plan a meeting's questions: the question bank personalized with the contact's research,
     with questions whose answers are online left out; see :func:`plan_questions`.
 
@@ -261,14 +261,14 @@ def plan_for_meeting(wb: Workbook, meeting_id: int | None, **options: object) ->
                           online_facts=research_facts(research), **options)  # type: ignore[arg-type]
 
 
-def plan_budget(wb: Workbook, meeting_id: int) -> tuple[float, int]:
+def plan_budget(wb: Store, meeting_id: int) -> tuple[float, int]:
     """Return (minutes planned, minutes available) for a meeting's questions: the meeting's length
     less the opening and the close (:func:`buffer_minutes`); 0 available under 10 minutes."""
     used = float(wb.questions(meeting_id)["minutes"].sum())
     return used, question_minutes(int(wb.meeting(meeting_id)["duration_min"]))
 
 
-def ensure_plan(wb: Workbook, meeting_id: int | None, *, reset: bool = False) -> pd.DataFrame:
+def ensure_plan(wb: Store, meeting_id: int | None, *, reset: bool = False) -> pd.DataFrame:
     """Return a meeting's saved question plan, saving the suggested plan first when there is none
     (or with ``reset=True``); a plan longer than the time available (after a shorter reschedule)
     is trimmed from its least important questions.
@@ -299,7 +299,7 @@ def ensure_plan(wb: Workbook, meeting_id: int | None, *, reset: bool = False) ->
     return saved
 
 
-def replan(wb: Workbook, meeting_id: int, *, order: Sequence[str] | None = None, extra: Iterable[str] = (),
+def replan(wb: Store, meeting_id: int, *, order: Sequence[str] | None = None, extra: Iterable[str] = (),
            dropped: Iterable[str] = ()) -> pd.DataFrame:
     """Change a meeting's saved question plan and save it; return the new plan.
 
@@ -362,7 +362,7 @@ def replan(wb: Workbook, meeting_id: int, *, order: Sequence[str] | None = None,
     return wb.questions(meeting_id)
 
 
-def move_question(wb: Workbook, meeting_id: int, text: str, step: int) -> pd.DataFrame:
+def move_question(wb: Store, meeting_id: int, text: str, step: int) -> pd.DataFrame:
     """Move one question `step` places earlier (negative) or later (positive) in the saved plan,
     stopping at either end, and save it.
 
@@ -387,7 +387,7 @@ def move_question(wb: Workbook, meeting_id: int, text: str, step: int) -> pd.Dat
     return replan(wb, meeting_id, order=texts)
 
 
-def left_out_questions(wb: Workbook, meeting_id: int) -> list[str]:
+def left_out_questions(wb: Store, meeting_id: int) -> list[str]:
     """Return the suggested questions that are not in the saved plan and cannot be answered
     online, in the bank's order: the ones to offer when the user wants to add a question."""
     try:
@@ -399,11 +399,11 @@ def left_out_questions(wb: Workbook, meeting_id: int) -> list[str]:
     return [str(t) for t in ok["text"] if text_key(t) not in saved]
 
 
-def _suggestions(wb: Workbook, meeting_id: int) -> pd.DataFrame:
+def _suggestions(wb: Store, meeting_id: int) -> pd.DataFrame:
     return plan_for_meeting(wb, meeting_id, include_online=False)
 
 
-def _new_question(wb: Workbook, meeting_id: int, text: str, suggestions: pd.DataFrame) -> dict[str, Any]:
+def _new_question(wb: Store, meeting_id: int, text: str, suggestions: pd.DataFrame) -> dict[str, Any]:
     match = suggestions[[text_key(t) == text_key(text) for t in suggestions["text"]]]
     if not match.empty:
         hit = match.iloc[0]

@@ -20,7 +20,7 @@ from infoview_kit.interview.plan import ensure_plan
 from infoview_kit.outreach.mail import safe_filename
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = [
     "ALARM_MIN", "OVERVIEW_COLUMNS", "arrange_meeting", "calendar_filename", "confirm_meeting", "contact_name",
@@ -38,7 +38,7 @@ _LINK = re.compile(r"^https?://\S+$", re.I)
 # ------------------------------------------------------------------------ picking
 
 
-def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None,
+def pick_meeting(wb: Store, name: str = "", *, now: dt.datetime | None = None,
                  required: bool = True) -> int | None:
     """Return the meeting a notebook works on.
 
@@ -83,7 +83,7 @@ def pick_meeting(wb: Workbook, name: str = "", *, now: dt.datetime | None = None
     return found
 
 
-def meeting_choices(wb: Workbook, *, now: dt.datetime | None = None,
+def meeting_choices(wb: Store, *, now: dt.datetime | None = None,
                     statuses: Sequence[str] | None = None) -> list[tuple[str, int]]:
     """Return the meetings to choose from, as (label, meeting id): those ahead soonest first,
     then those past newest first, cancelled ones last; with `statuses`, only meetings in one of them
@@ -111,13 +111,13 @@ def meeting_choices(wb: Workbook, *, now: dt.datetime | None = None,
     return [(str(label[i]), int(df.at[i, "id"])) for i in order]
 
 
-def meeting_start(wb: Workbook, meeting_id: int) -> dt.datetime:
+def meeting_start(wb: Store, meeting_id: int) -> dt.datetime:
     """Return when a meeting starts, as an aware datetime in the meeting's own time zone."""
     m = wb.meeting(meeting_id)
     return local_time(m["starts_at"], m["timezone"])
 
 
-def describe_meeting(wb: Workbook, meeting_id: int) -> str:
+def describe_meeting(wb: Store, meeting_id: int) -> str:
     """Return one line naming a meeting: who, employer, local start, length and status."""
     m = wb.meeting(meeting_id)
     contact = wb.contact(m["contact_id"])
@@ -126,7 +126,7 @@ def describe_meeting(wb: Workbook, meeting_id: int) -> str:
     return f"{who}, {when_text(local_time(m['starts_at'], m['timezone']))}, {m['duration_min']} min, {m['status']}"
 
 
-def meetings_overview(wb: Workbook) -> pd.DataFrame:
+def meetings_overview(wb: Store) -> pd.DataFrame:
     """Return every meeting with its start in its own time zone, soonest first.
 
     Returns
@@ -156,7 +156,7 @@ def meetings_summary(meetings: pd.DataFrame) -> str:
 # ------------------------------------------------------------------------ scheduling
 
 
-def propose_meeting(wb: Workbook, contact_id: int, start: dt.datetime | str, *, duration_min: int = 30,
+def propose_meeting(wb: Store, contact_id: int, start: dt.datetime | str, *, duration_min: int = 30,
                     timezone: str | None = None, place: str | None = None,
                     at: dt.datetime | str | None = None) -> int:
     """Record a meeting time you proposed (status "proposed"); return the meeting id.
@@ -168,12 +168,12 @@ def propose_meeting(wb: Workbook, contact_id: int, start: dt.datetime | str, *, 
                                status="proposed", at=at)
 
 
-def confirm_meeting(wb: Workbook, meeting_id: int, *, at: dt.datetime | str | None = None) -> bool:
+def confirm_meeting(wb: Store, meeting_id: int, *, at: dt.datetime | str | None = None) -> bool:
     """Mark a proposed meeting confirmed; see :meth:`Workbook.confirm_meeting`."""
     return wb.confirm_meeting(meeting_id, at=at)
 
 
-def arrange_meeting(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *,
+def arrange_meeting(wb: Store, contact_id: int | None, start: dt.datetime | str, *,
                     meeting_id: int | None = None, duration_min: int = 30, timezone: str | None = None,
                     place: str | None = None, confirmed: bool = False,
                     at: dt.datetime | str | None = None) -> int:
@@ -194,7 +194,7 @@ def arrange_meeting(wb: Workbook, contact_id: int | None, start: dt.datetime | s
                         timezone=timezone, place=place, confirmed=confirmed, at=at)
 
 
-def _arrange(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *, meeting_id: int | None,
+def _arrange(wb: Store, contact_id: int | None, start: dt.datetime | str, *, meeting_id: int | None,
              duration_min: int, timezone: str | None, place: str | None, confirmed: bool,
              at: dt.datetime | str | None) -> int:
     if meeting_id is None:
@@ -220,7 +220,7 @@ def _arrange(wb: Workbook, contact_id: int | None, start: dt.datetime | str, *, 
 # ------------------------------------------------------------------------ calendar files
 
 
-def meeting_ics_bytes(wb: Workbook, meeting_id: int, *, dtstamp: dt.datetime) -> bytes:
+def meeting_ics_bytes(wb: Store, meeting_id: int, *, dtstamp: dt.datetime) -> bytes:
     """Return a meeting's iCalendar file: its UID and SEQUENCE from the workbook, an alarm
     :data:`ALARM_MIN` minutes before, TENTATIVE while proposed; a METHOD:CANCEL file once cancelled."""
     m = wb.meeting(meeting_id)
@@ -239,13 +239,13 @@ def meeting_ics_bytes(wb: Workbook, meeting_id: int, *, dtstamp: dt.datetime) ->
                        status="TENTATIVE" if m["status"] == "proposed" else "CONFIRMED")
 
 
-def calendar_filename(wb: Workbook, meeting_id: int) -> str:
+def calendar_filename(wb: Store, meeting_id: int) -> str:
     """Return the file name of a meeting's calendar file: the same for every version of it."""
     m = wb.meeting(meeting_id)
     return safe_filename(f"{int(meeting_id):04d}-meeting-{contact_name(wb.contact(m['contact_id']))}") + ".ics"
 
 
-def meeting_calendar(wb: Workbook, meeting_id: int, out_dir: str | os.PathLike[str], *,
+def meeting_calendar(wb: Store, meeting_id: int, out_dir: str | os.PathLike[str], *,
                      dtstamp: dt.datetime) -> Path:
     """Write a meeting's ``.ics`` file into `out_dir` (see :func:`meeting_ics_bytes`); return its path.
 
@@ -259,7 +259,7 @@ def meeting_calendar(wb: Workbook, meeting_id: int, out_dir: str | os.PathLike[s
     return path
 
 
-def _ics_description(wb: Workbook, meeting_id: int) -> str:
+def _ics_description(wb: Store, meeting_id: int) -> str:
     plan = wb.questions(meeting_id)
     lines = []
     if not plan.empty:

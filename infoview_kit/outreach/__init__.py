@@ -63,6 +63,9 @@ from infoview_kit.outreach.present import score_html as score_html
 from infoview_kit.outreach.present import score_line as score_line
 from infoview_kit.outreach.replies import REPLY_CLASSES as REPLY_CLASSES
 from infoview_kit.outreach.replies import classify_reply as classify_reply
+from infoview_kit.outreach.routine import check_sendable as check_sendable
+from infoview_kit.outreach.routine import mark_sent as mark_sent
+from infoview_kit.outreach.routine import schedule_no_reply_routine as schedule_no_reply_routine
 from infoview_kit.outreach.templates import BUILTIN_KINDS as BUILTIN_KINDS
 from infoview_kit.outreach.templates import DEFAULT_TEMPLATE as DEFAULT_TEMPLATE
 from infoview_kit.outreach.templates import FIELD_HELP as FIELD_HELP
@@ -74,6 +77,9 @@ from infoview_kit.outreach.templates import one_line as one_line
 from infoview_kit.outreach.templates import template_fields as template_fields
 
 __all__ = [
+    "check_sendable",
+    "mark_sent",
+    "schedule_no_reply_routine",
     "BUILTIN_KINDS",
     "DEFAULT_TEMPLATE",
     "FIELD_HELP",

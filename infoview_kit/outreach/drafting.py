@@ -19,7 +19,7 @@ from infoview_kit.outreach.templates import Draft, fill
 from infoview_kit.research.facts import common_ground
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = ["TEMPLATE_KIND", "compose", "draft_fields", "export_eml", "mailto_for", "progress_items", "record_reply",
            "save_composed", "user_templates"]
@@ -49,7 +49,7 @@ def _own_steps(next_steps: str | None, my_first_name: str | None) -> str | None:
     return _clause(next_steps.split(".")[0])
 
 
-def draft_fields(wb: Workbook, contact_id: int) -> dict[str, str | None]:
+def draft_fields(wb: Store, contact_id: int) -> dict[str, str | None]:
     """Return every template field that the workbook can fill for a contact (None when unknown).
 
     Fields: my_name, my_status, my_change, field, signature, their_name, their_full_name,
@@ -91,7 +91,7 @@ def draft_fields(wb: Workbook, contact_id: int) -> dict[str, str | None]:
     }
 
 
-def progress_items(wb: Workbook, contact_id: int) -> str | None:
+def progress_items(wb: Store, contact_id: int) -> str | None:
     """Return a bulleted list of the steps the user took since they last wrote to this contact
     (people met, by role and employer only: never another contact's name)."""
     mine = wb.events(contact_id=contact_id, kinds=["meeting_held", "update_sent", "thank_you_sent"])
@@ -110,7 +110,7 @@ def progress_items(wb: Workbook, contact_id: int) -> str | None:
     return "\n".join(lines)
 
 
-def compose(wb: Workbook, contact_id: int, template: str = "seed") -> Draft:
+def compose(wb: Store, contact_id: int, template: str = "seed") -> Draft:
     """Fill a template for a contact from the workbook; blanks it cannot fill stay visible.
 
     Returns
@@ -121,7 +121,7 @@ def compose(wb: Workbook, contact_id: int, template: str = "seed") -> Draft:
     return fill(template, draft_fields(wb, contact_id), user_dir=user_templates(wb))
 
 
-def save_composed(wb: Workbook, contact_id: int, template: str = "seed", *,
+def save_composed(wb: Store, contact_id: int, template: str = "seed", *,
                   at: dt.datetime | str | None = None) -> int:
     """Compose a draft and save it in the workbook; return the message id."""
     draft = compose(wb, contact_id, template)
@@ -129,12 +129,12 @@ def save_composed(wb: Workbook, contact_id: int, template: str = "seed", *,
     return wb.save_draft(contact_id, kind, draft.subject, draft.body, template=template, at=at)
 
 
-def user_templates(wb: Workbook) -> str:
+def user_templates(wb: Store) -> str:
     """Return the folder for the user's own templates: ``templates/`` beside the workbook."""
     return str(wb.path.parent / "templates")
 
 
-def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -> Path:
+def export_eml(wb: Store, message_id: int, out_dir: str | os.PathLike[str]) -> Path:
     """Write a stored message as an ``.eml`` draft that any mail program opens; return its path.
 
     The file is named after the contact and the message kind (made safe whatever the name
@@ -153,7 +153,7 @@ def export_eml(wb: Workbook, message_id: int, out_dir: str | os.PathLike[str]) -
     return write_eml(eml, out_dir, safe_filename(f"{message_id:04d}-{msg['kind']}-{name}"))
 
 
-def mailto_for(wb: Workbook, message_id: int | None) -> str:
+def mailto_for(wb: Store, message_id: int | None) -> str:
     """Return a ``mailto:`` link that opens the stored message in the user's mail program ("" for None)."""
     if message_id is None:
         return ""
@@ -161,7 +161,7 @@ def mailto_for(wb: Workbook, message_id: int | None) -> str:
     return mailto_link(wb.contact(msg["contact_id"]).get("email") or "", msg["subject"], msg["body"])
 
 
-def record_reply(wb: Workbook, contact_id: int, on: dt.date | dt.datetime | str | None = None, *,
+def record_reply(wb: Store, contact_id: int, on: dt.date | dt.datetime | str | None = None, *,
                  at: dt.datetime | str | None = None) -> int:
     """Record that a person replied: the "They replied" button of the composer, the board and the
     person's page. Return the id of the message they answered.

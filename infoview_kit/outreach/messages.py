@@ -17,10 +17,11 @@ from infoview_kit.base.text import blanks_in, utc
 from infoview_kit.outreach.checks import CheckResult, check
 from infoview_kit.outreach.drafting import TEMPLATE_KIND, compose, draft_fields, export_eml, record_reply
 from infoview_kit.outreach.mail import mailto_link
+from infoview_kit.outreach.routine import mark_sent
 from infoview_kit.outreach.templates import DEFAULT_TEMPLATE, Draft
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -76,14 +77,14 @@ def message_kind(template: str) -> str:
     return TEMPLATE_KIND.get(template, "outreach")
 
 
-def open_draft(wb: Workbook, contact_id: int, kind: str) -> dict[str, Any] | None:
+def open_draft(wb: Store, contact_id: int, kind: str) -> dict[str, Any] | None:
     """The contact's open (unsent) draft of that kind, if any (there is at most one)."""
     msgs = wb.messages(contact_id)
     rows = msgs[(msgs["kind"] == kind) & (msgs["status"] == "draft")]
     return wb.message(int(rows["id"].iloc[-1])) if not rows.empty else None
 
 
-def message_to_open(wb: Workbook, contact_id: int, *, kind: str | None = None,
+def message_to_open(wb: Store, contact_id: int, *, kind: str | None = None,
                     current_kind: str = "outreach") -> int | None:
     """Return the stored message the composer opens on for a person, or None for a new one from a template.
 
@@ -106,7 +107,7 @@ def message_to_open(wb: Workbook, contact_id: int, *, kind: str | None = None,
     return None
 
 
-def current_draft(wb: Workbook, contact_id: int | None, template: str | None = None) -> Draft | None:
+def current_draft(wb: Store, contact_id: int | None, template: str | None = None) -> Draft | None:
     """Return the draft to work on: the contact's saved draft, or a fresh one from the template.
 
     Parameters
@@ -142,7 +143,7 @@ def current_draft(wb: Workbook, contact_id: int | None, template: str | None = N
     return compose(wb, contact_id, template)
 
 
-def check_edited(wb: Workbook, contact_id: int, subject: str, body: str, *,
+def check_edited(wb: Store, contact_id: int, subject: str, body: str, *,
                  rules: str = "classic") -> CheckResult:
     """Check an edited email against a rule set, with what the workbook knows about the contact.
 
@@ -181,7 +182,7 @@ def check_fields(fields: dict[str, str | None], subject: str, body: str, *, rule
                  common_ground=fields["common_ground"], employer=fields["their_employer"], field=fields["field"])
 
 
-def save_edited(wb: Workbook, contact_id: int, template: str, subject: str, body: str, *,
+def save_edited(wb: Store, contact_id: int, template: str, subject: str, body: str, *,
                 at: dt.datetime | str | None = None) -> int:
     """Save the edited text as the contact's draft; return the message id.
 
@@ -216,7 +217,7 @@ def save_edited(wb: Workbook, contact_id: int, template: str, subject: str, body
     return wb.save_draft(contact_id, kind, subject, body, template=template, at=at, edited=True)
 
 
-def mark_edited_sent(wb: Workbook, contact_id: int, template: str, subject: str, body: str, *,
+def mark_edited_sent(wb: Store, contact_id: int, template: str, subject: str, body: str, *,
                      at: dt.datetime | str | None = None) -> int:
     """Save the edited text and mark it sent (you sent it from your own mail program).
 
@@ -240,15 +241,11 @@ def mark_edited_sent(wb: Workbook, contact_id: int, template: str, subject: str,
         stays a draft.
     """
     mid = save_edited(wb, contact_id, template, subject, body, at=at)
-    blanks = blanks_in(subject + "\n" + body)
-    if blanks:
-        raise InputFormatError(f"Not marked sent: fill {', '.join(f'[{b}]' for b in blanks)} first "
-                               "(the draft is saved and stays a draft).")
-    wb.mark_sent(mid, at=at)
+    mark_sent(wb, mid, at=at)
     return mid
 
 
-def write_edited_eml(wb: Workbook, contact_id: int, template: str, subject: str, body: str,
+def write_edited_eml(wb: Store, contact_id: int, template: str, subject: str, body: str,
                      out_dir: str | os.PathLike[str], *, at: dt.datetime | str | None = None) -> Path:
     """Save the edited text as a draft and write it as an ``.eml`` file into ``out_dir``.
 
@@ -267,7 +264,7 @@ def write_edited_eml(wb: Workbook, contact_id: int, template: str, subject: str,
     return export_eml(wb, save_edited(wb, contact_id, template, subject, body, at=at), out_dir)
 
 
-def eml_bytes(wb: Workbook, message_id: int) -> tuple[str, bytes]:
+def eml_bytes(wb: Store, message_id: int) -> tuple[str, bytes]:
     """Return a stored message as an ``.eml`` file's name and bytes, for a download link.
 
     Parameters
@@ -287,7 +284,7 @@ def eml_bytes(wb: Workbook, message_id: int) -> tuple[str, bytes]:
         return path.name, path.read_bytes()
 
 
-def mailto_edited(wb: Workbook, contact_id: int, subject: str, body: str) -> str:
+def mailto_edited(wb: Store, contact_id: int, subject: str, body: str) -> str:
     """Return a ``mailto:`` link that opens the edited text in your mail program.
 
     Parameters
@@ -312,7 +309,7 @@ def mailto_edited(wb: Workbook, contact_id: int, subject: str, body: str) -> str
     return mailto_link(wb.contact(contact_id).get("email") or "", subject, body)
 
 
-def zone_of(wb: Workbook) -> ZoneInfo:
+def zone_of(wb: Store) -> ZoneInfo:
     """The user's time zone (the profile's; UTC when it has none)."""
     return ZoneInfo(wb.profile().get("timezone") or "UTC")
 
@@ -323,7 +320,7 @@ def local_day(stamp: Any, zone: ZoneInfo) -> str:
     return f"{utc(moment).astimezone(zone):%a %d %b}"
 
 
-def person_name(wb: Workbook, contact_id: int) -> str:
+def person_name(wb: Store, contact_id: int) -> str:
     """Return a contact's full name as stored ("?" when they have none)."""
     return full_name(wb.contact(contact_id))
 
@@ -333,7 +330,7 @@ def full_name(person: dict[str, Any]) -> str:
     return " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)).strip() or "?"
 
 
-def open_person(wb: Workbook, name: str = "") -> int | None:
+def open_person(wb: Store, name: str = "") -> int | None:
     """Return the person a notebook opens on.
 
     Parameters
@@ -365,7 +362,7 @@ def open_person(wb: Workbook, name: str = "") -> int | None:
     return pick_contact(wb, stage="researched", required=False)
 
 
-def person_to_open(wb: Workbook, contact_id: int | None = None, *, message_id: int | None = None) -> int | None:
+def person_to_open(wb: Store, contact_id: int | None = None, *, message_id: int | None = None) -> int | None:
     """Return the person a composer opens on: the message's person, else `contact_id` (checked), else
     :func:`open_person` (None when nobody is on the outreach list yet).
 
@@ -382,7 +379,7 @@ def person_to_open(wb: Workbook, contact_id: int | None = None, *, message_id: i
     return int(contact_id)
 
 
-def sent_line(wb: Workbook, message_id: int) -> str:
+def sent_line(wb: Store, message_id: int) -> str:
     """Say what the workbook holds about a sent message, e.g. "Marked sent on Tue 03 Nov: 'Subject' to
     Tanya Brookes (first email, message 12)."
 
@@ -403,7 +400,7 @@ def sent_line(wb: Workbook, message_id: int) -> str:
     return text
 
 
-def mark_message_sent(wb: Workbook, message_id: int, *, at: dt.datetime | str | None = None) -> str:
+def mark_message_sent(wb: Store, message_id: int, *, at: dt.datetime | str | None = None) -> str:
     """Mark a stored draft of any kind sent (you sent it from your own mail program); return what the
     workbook now holds (:func:`sent_line`).
 
@@ -416,17 +413,11 @@ def mark_message_sent(wb: Workbook, message_id: int, *, at: dt.datetime | str | 
         The text still has a blank such as ``[their_accomplishment]`` (named; the draft stays a
         draft), or a second nudge would be sent.
     """
-    msg = wb.message(message_id)
-    if msg["status"] == "draft":
-        blanks = blanks_in(msg["subject"] + "\n" + msg["body"])
-        if blanks:
-            raise InputFormatError(f"Not marked sent: fill {', '.join(f'[{b}]' for b in blanks)} first "
-                                   "(the draft is saved and stays a draft).")
-        wb.mark_sent(message_id, at=at)
+    mark_sent(wb, message_id, at=at)
     return sent_line(wb, message_id)
 
 
-def reply_line(wb: Workbook, message_id: int) -> str:
+def reply_line(wb: Store, message_id: int) -> str:
     """Say what the workbook holds about a reply: "Reply recorded: Tanya Brookes answered 'Subject'
     (sent Tue 03 Nov) on Wed 04 Nov."."""
     msg = wb.message(message_id)
@@ -437,13 +428,13 @@ def reply_line(wb: Workbook, message_id: int) -> str:
             f"(sent {local_day(msg['sent_at'], zone)}) on {local_day(msg['replied_at'], zone)}.")
 
 
-def delete_question(wb: Workbook, message_id: int) -> str:
+def delete_question(wb: Store, message_id: int) -> str:
     """Ask whether to delete a draft: the composer's first click on "Delete draft"."""
     return (f"Delete the draft \u2018{wb.message(message_id)['subject']}\u2019? Click \u2018Click again to "
             "delete\u2019 to confirm; any other button keeps it.")
 
 
-def saved_line(wb: Workbook, message_id: int, *, changed: bool = True) -> str:
+def saved_line(wb: Store, message_id: int, *, changed: bool = True) -> str:
     """Say what the workbook holds about a saved draft, and the blanks still in it: "Saved the draft to Tanya
     Brookes: 'Subject' (first email, message 12)." ("Nothing changed: ..." when saving changed nothing)."""
     msg = wb.message(message_id)
@@ -454,13 +445,13 @@ def saved_line(wb: Workbook, message_id: int, *, changed: bool = True) -> str:
     return (f"Saved {what}" if changed else f"Nothing changed: {what}") + more
 
 
-def local_today(wb: Workbook, at: dt.datetime | None = None) -> dt.date:
+def local_today(wb: Store, at: dt.datetime | None = None) -> dt.date:
     """The user's date at `at` (default now) in their time zone; a naive `at` is taken as local already."""
     moment = at or dt.datetime.now(dt.UTC)
     return moment.astimezone(zone_of(wb)).date() if moment.tzinfo else moment.date()
 
 
-def record_reply_on(wb: Workbook, contact_id: int, day: dt.date | None, *, at: dt.datetime | None = None) -> int:
+def record_reply_on(wb: Store, contact_id: int, day: dt.date | None, *, at: dt.datetime | None = None) -> int:
     """Record that a person replied on `day` (the composer's "They replied on"; today means now, not noon):
     :func:`drafting.record_reply`. Return the id of the message they answered.
 
@@ -476,7 +467,7 @@ def record_reply_on(wb: Workbook, contact_id: int, day: dt.date | None, *, at: d
     return record_reply(wb, contact_id, on, at=local)
 
 
-def delete_draft(wb: Workbook, message_id: int, *, at: dt.datetime | str | None = None) -> str:
+def delete_draft(wb: Store, message_id: int, *, at: dt.datetime | str | None = None) -> str:
     """Delete a draft that was never sent; return what the workbook now holds about it.
 
     Raises
@@ -493,7 +484,7 @@ def delete_draft(wb: Workbook, message_id: int, *, at: dt.datetime | str | None 
     raise InfoviewError(f"message {message_id} is still in the workbook; this is a bug in infoview_kit")
 
 
-def stage_of(wb: Workbook, contact_id: int) -> tuple[str | None, bool]:
+def stage_of(wb: Store, contact_id: int) -> tuple[str | None, bool]:
     """The furthest funnel stage a person reached, and whether anything could be due for them (a message
     sent, a meeting), read from their own events: cheap on any workbook."""
     from infoview_kit.store import STAGE_OF_EVENT, STAGES
@@ -505,7 +496,7 @@ def stage_of(wb: Workbook, contact_id: int) -> tuple[str | None, bool]:
     return (STAGES[max(reached)].replace("_", " ") if reached else None), active
 
 
-def check_draft(wb: Workbook, contact_id: int | None, draft: Draft | None, *,
+def check_draft(wb: Store, contact_id: int | None, draft: Draft | None, *,
                 rules: str = "classic") -> CheckResult | None:
     """Check a draft (from :func:`current_draft`) as :func:`check_edited` does; None when there is none."""
     if contact_id is None or draft is None:
@@ -513,7 +504,7 @@ def check_draft(wb: Workbook, contact_id: int | None, draft: Draft | None, *,
     return check_edited(wb, contact_id, draft.subject, draft.body, rules=rules)
 
 
-def save_current_draft(wb: Workbook, contact_id: int | None, draft: Draft | None, *,
+def save_current_draft(wb: Store, contact_id: int | None, draft: Draft | None, *,
                        at: dt.datetime | str | None = None) -> int | None:
     """Save a draft (from :func:`current_draft`) as :func:`save_edited` does; return the message id, None
     when there is no draft."""
@@ -522,7 +513,7 @@ def save_current_draft(wb: Workbook, contact_id: int | None, draft: Draft | None
     return save_edited(wb, contact_id, draft.template, draft.subject, draft.body, at=at)
 
 
-def export_draft(wb: Workbook, message_id: int | None, out_dir: str | os.PathLike[str] | None) -> Path | None:
+def export_draft(wb: Store, message_id: int | None, out_dir: str | os.PathLike[str] | None) -> Path | None:
     """Write a stored message as an ``.eml`` file into `out_dir` (:func:`drafting.export_eml`); None when
     there is no message or no folder (empty)."""
     if message_id is None or not out_dir:
@@ -530,7 +521,7 @@ def export_draft(wb: Workbook, message_id: int | None, out_dir: str | os.PathLik
     return export_eml(wb, message_id, out_dir)
 
 
-def message_history(wb: Workbook, contact_id: int | None) -> pd.DataFrame:
+def message_history(wb: Store, contact_id: int | None) -> pd.DataFrame:
     """Return every draft and sent message to a person, oldest first: :data:`HISTORY_COLUMNS` of
     :meth:`Workbook.messages` (empty when nobody is chosen)."""
     if contact_id is None:

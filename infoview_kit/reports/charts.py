@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 # Okabe-Ito: distinguishable with every common form of colour blindness, and in greyscale print
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

@@ -86,7 +86,7 @@ def summarize_file(path: str | os.PathLike[str], today: dt.date | str | None = N
     SummaryFormatError, WorkbookError, InputFormatError
         If the file is not a summary, or not a workbook this version can read.
     """
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
     p = Path(path)
     if p.suffix.lower() == ".json":

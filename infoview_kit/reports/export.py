@@ -16,7 +16,7 @@ from infoview_kit.base.errors import InputFormatError, WorkbookError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 #: The formats :func:`export_workbook` writes, and what each one is.
 FORMATS = {

@@ -21,7 +21,7 @@ from infoview_kit.store import STAGES
 from infoview_kit.store.readmodel import context, is_store, local_days, snapshot
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
     from infoview_kit.store.readmodel import Snapshot
 
 #: The version of the summary's layout; a reader refuses a newer one.

@@ -12,7 +12,7 @@ from infoview_kit.base.keys import company_key
 from infoview_kit.store import STAGE_OF_EVENT, STAGES
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.store import Store
 
 COMMON_GROUND_COLUMNS = ["kind", "score", "evidence", "clause", "sentence", "source_url"]
 # How much each kind of similarity builds rapport (higher first).
@@ -73,7 +73,7 @@ def common_ground(profile: Mapping[str, Any], contact: Mapping[str, Any], resear
 
 
 
-def common_ground_with(wb: Workbook, contact_id: int | None) -> pd.DataFrame:
+def common_ground_with(wb: Store, contact_id: int | None) -> pd.DataFrame:
     """Return :func:`common_ground` between the user and a contact of the workbook, read from it:
     the profile, the contact, their research and whoever referred them.
 
@@ -144,7 +144,7 @@ def online_facts(research: pd.DataFrame) -> list[str]:
 
 
 
-def record_fact(wb: Workbook, contact_id: int | None, kind: str, title: str, *, source_url: str = "",
+def record_fact(wb: Store, contact_id: int | None, kind: str, title: str, *, source_url: str = "",
                 at: dt.datetime | str | None = None) -> int | None:
     """Record a fact found about a contact, as the research form's **Add** does; return its id.
 
@@ -159,7 +159,7 @@ READINESS_COLUMNS = ["id", "name", "company", "stage", "accomplishment", "common
                      "ready"]
 
 
-def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.DataFrame:
+def readiness(wb: Store, contact_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Return, per contact, what is still missing before you write to them.
 
     Ready means: research found something they attained (for "Given that you have attained ___"),
@@ -206,7 +206,7 @@ def readiness(wb: Workbook, contact_ids: Iterable[int] | None = None) -> pd.Data
 
 
 
-def standing(wb: Workbook, contact_id: int) -> dict[str, Any]:
+def standing(wb: Store, contact_id: int) -> dict[str, Any]:
     """Return where you stand with a contact: the furthest funnel stage they reached and your newest
     message sent to them.
 
@@ -223,7 +223,7 @@ def standing(wb: Workbook, contact_id: int) -> dict[str, Any]:
     return {"stage": int(reached.iloc[0]) if len(reached) else -1,
             "last_sent": None if sent.empty else sent.iloc[-1]}
 
-def _stage(wb: Workbook, contact_id: int) -> Any:
+def _stage(wb: Store, contact_id: int) -> Any:
     """The furthest funnel stage `contact_id` reached (as :meth:`Workbook.contacts` says it), or NA."""
     events = wb.events(contact_id=contact_id, kinds=list(STAGE_OF_EVENT))
     reached = [STAGES.index(STAGE_OF_EVENT[k]) for k in events["kind"]]

@@ -30,7 +30,7 @@ class Tables(Protocol):
 
 
 class Store(Protocol):
-    """The reads of the store (``infoview_kit.store.Workbook``) a snapshot is taken from."""
+    """The reads of the store (:class:`infoview_kit.store.Store`) a snapshot is taken from."""
 
     def profile(self) -> dict[str, Any]: ...
     def contacts(self, *, involved_only: bool = False) -> pd.DataFrame: ...

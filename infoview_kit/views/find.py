@@ -29,7 +29,8 @@ from infoview_kit.views.forms import (
 )
 
 if TYPE_CHECKING:
-    from infoview_kit.store import ImportReport, Workbook
+    from infoview_kit.find.importing import ImportReport
+    from infoview_kit.workbook import Workbook
 
 
 class ContactForm(_Form):

@@ -22,7 +22,7 @@ from infoview_kit.views.forms import _STYLE, run_with_status, watch
 from infoview_kit.views.outreach import Composer
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 _STATUS_COLOUR = {"overdue": "#b00020", "due": "#8a5a00", "upcoming": "#00703c"}
 

@@ -17,7 +17,7 @@ from infoview_kit.find.people import matching, most_relevant_first, searchable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 log = logging.getLogger("infoview_kit")
 

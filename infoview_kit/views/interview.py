@@ -33,7 +33,7 @@ from infoview_kit.views.forms import _LAYOUT, _STYLE, PersonPicker, _Form, _text
 if TYPE_CHECKING:
     from IPython.display import HTML
 
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 __all__ = ["MeetingPicker", "QuestionPlanEditor", "ScheduleForm", "brief_frame", "brief_view"]
 

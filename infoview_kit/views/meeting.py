@@ -23,7 +23,7 @@ from infoview_kit.views.forms import _STYLE, _text
 from infoview_kit.views.interview import NO_MEETING, WIDE, MeetingPanel, utcnow
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 __all__ = ["MeetingLogForm", "MeetingTimer", "ThankYouPanel"]
 

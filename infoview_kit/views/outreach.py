@@ -44,7 +44,7 @@ from infoview_kit.views.forms import _ERROR, _STYLE, PersonPicker, _Form, run_wi
 from infoview_kit.views.outreach_panels import DraftCheck, NextSteps
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 __all__ = ["Composer"]
 

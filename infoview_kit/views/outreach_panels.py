@@ -21,7 +21,7 @@ from infoview_kit.outreach.messages import check_fields, full_name
 from infoview_kit.views.forms import _ERROR, _OK, _STYLE
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 __all__ = ["DraftCheck", "NextSteps"]
 

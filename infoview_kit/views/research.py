@@ -30,7 +30,7 @@ from infoview_kit.views.forms import (
 )
 
 if TYPE_CHECKING:
-    from infoview_kit.store import Workbook
+    from infoview_kit.workbook import Workbook
 
 
 def fact_line(item: dict[str, Any] | Any) -> str:
