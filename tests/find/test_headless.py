@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infoview_kit.find.headless import import_file, import_upload, report_lines, undo_merge
+from infoview_kit.find.headless import import_file, import_upload, report_lines
+from infoview_kit.find.importing import undo_merge
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "Connections.csv"
 
