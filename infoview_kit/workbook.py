@@ -15,6 +15,7 @@ from infoview_kit.base.paths import moment, resolve_today
 from infoview_kit.find import importing
 from infoview_kit.find.importing import ImportReport
 from infoview_kit.followup.due import due as due_items
+from infoview_kit.interview import log
 from infoview_kit.outreach import routine
 from infoview_kit.research import facts
 from infoview_kit.store import Store
@@ -66,6 +67,20 @@ class Workbook(Store):
     def mark_sent(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
         """Mark a draft as sent; True if it was a draft. See :func:`infoview_kit.outreach.routine.mark_sent`."""
         return routine.mark_sent(self, message_id, at=at)
+
+    def mark_replied(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
+        """Record a reply to a sent message; True if newly recorded.
+        See :func:`infoview_kit.outreach.routine.mark_replied`."""
+        return routine.mark_replied(self, message_id, at=at)
+
+    # ---------------------------------------------------------------- step 4: the interview
+    def log_meeting(self, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
+                    actual_end: dt.datetime | str | None = None, notes: str | None = None,
+                    advice: str | None = None, next_steps: str | None = None, resources: str | None = None,
+                    answers: Mapping[str, str] | None = None) -> None:
+        """Record what happened at a meeting; see :func:`infoview_kit.interview.log.log_meeting`."""
+        log.log_meeting(self, meeting_id, actual_start=actual_start, actual_end=actual_end, notes=notes,
+                        advice=advice, next_steps=next_steps, resources=resources, answers=answers)
 
     # ---------------------------------------------------------------- step 5: follow up
     def due(self, today: dt.date | str | None = None, *, horizon_days: int = 7) -> pd.DataFrame:

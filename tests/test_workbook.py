@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import infoview_kit as ik
@@ -12,7 +13,7 @@ from infoview_kit.workbook import Workbook
 
 #: Verbs that carry a step's rules: on the workbook people hold, never on the bare store.
 POLICY_VERBS = ("import_contacts", "add_contact", "update_contact", "undo_merge", "export_contacts",
-                "common_ground", "mark_sent", "due", "redacted_copy")
+                "common_ground", "mark_sent", "mark_replied", "log_meeting", "due", "redacted_copy")
 
 
 def test_open_gives_the_class_it_is_called_on(tmp_path):
@@ -47,3 +48,31 @@ def test_recording_a_sending_decides_nothing_marking_it_sent_follows_the_routine
         mid = wb.save_draft(other, "outreach", "Hello", "A first email")
         assert mark_sent(wb, mid, at="2026-11-02T10:00:00+00:00")
         assert sorted(wb.followups()["kind"]) == ["nudge", "second_contact"]
+
+
+def test_recording_a_reply_or_a_held_meeting_decides_nothing_the_steps_settle_the_routine_and_ask_thanks(tmp_path):
+    path = tmp_path / "w.sqlite"
+    with Workbook.open(path) as wb:
+        wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
+        cid = wb.add_contact("Ada", "Byron", email="ada@example.org")
+        mid = wb.save_draft(cid, "outreach", "Hello", "A first email")
+        wb.mark_sent(mid, at="2026-11-02T10:00:00+00:00")
+        meeting = wb.schedule_meeting(cid, "2026-11-10T14:00", duration_min=30, at="2026-11-03T09:00:00+00:00")
+    with Store.open(path) as store:  # the store alone records, and leaves the routine and the thanks to the steps
+        assert store.record_replied(mid, at="2026-11-03T09:00:00+00:00")
+        store.record_meeting_log(meeting, actual_start="2026-11-10T14:00", actual_end="2026-11-10T14:30")
+        open_ = store.followups()
+        assert sorted(open_[open_["done_at"].isna()]["kind"]) == ["nudge", "second_contact"]
+    path2 = tmp_path / "w2.sqlite"
+    with Workbook.open(path2) as wb:
+        wb.set_profile(name="Alex Quinn", timezone="Europe/London", country="GB")
+        cid = wb.add_contact("Ada", "Byron", email="ada@example.org")
+        mid = wb.save_draft(cid, "outreach", "Hello", "A first email")
+        wb.mark_sent(mid, at="2026-11-02T10:00:00+00:00")
+        meeting = wb.schedule_meeting(cid, "2026-11-10T14:00", duration_min=30, at="2026-11-03T09:00:00+00:00")
+        assert wb.mark_replied(mid, at="2026-11-03T09:00:00+00:00")
+        wb.log_meeting(meeting, actual_start="2026-11-10T14:00", actual_end="2026-11-10T14:30")
+        fu = wb.followups()
+        assert sorted(fu[fu["done_at"].isna()]["kind"]) == ["thank_you"]  # the reply settled the routine
+        thanks = fu[fu["kind"] == "thank_you"].iloc[0]
+        assert thanks["due_at"] == pd.Timestamp("2026-11-11T14:30:00+00:00")  # 24 hours after the end (London: UTC)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 # The local hour a follow-up falls due on its day: one number, kept with the follow-ups table it stamps.
+from infoview_kit.outreach.routine import ROUTINE_KINDS
 from infoview_kit.store.schema import DUE_HOUR as DUE_HOUR
+
+#: The no-reply routine of a first email (outreach's): a second contact at business day 3, a nudge at day 7.
+ROUTINE = ROUTINE_KINDS
 
 #: Status of a follow-up in :func:`infoview_kit.followup.due.due`, in the order the list is sorted.
 STATUSES = ("overdue", "due", "upcoming")
 #: Follow-ups that keep a relationship going (as opposed to the no-reply routine).
 KEEP_IN_TOUCH = ("thank_you", "referral_ask", "update", "checkin")
-#: The no-reply routine of a first email: a second contact at business day 3, a nudge at day 7.
-ROUTINE = ("second_contact", "nudge")
 #: Days between check-ins with someone you met, unless their ``checkin_days`` says otherwise.
 DEFAULT_CHECKIN_DAYS = 30
 #: Days after an introduction when the update to whoever introduced you is due.

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LOG_COLUMNS", "REFERRAL_COLUMNS", "MeetingLog", "add_referrals", "end_meeting", "log_from_parameters",
-    "log_meeting_notes", "log_summary", "logged_answers", "meeting_log_table", "parse_referrals", "referrals_of",
+    "log_meeting", "log_meeting_notes", "log_summary", "logged_answers", "meeting_log_table", "parse_referrals",
+    "referrals_of",
     "start_meeting",
 ]
 
@@ -42,11 +43,28 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d+[.)])\s*")
 # ------------------------------------------------------------------------ the actual times
 
 
+def log_meeting(wb: Store, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
+                actual_end: dt.datetime | str | None = None, notes: str | None = None,
+                advice: str | None = None, next_steps: str | None = None, resources: str | None = None,
+                answers: Mapping[str, str] | None = None) -> None:
+    """Record what happened at a meeting (:meth:`~infoview_kit.store.Store.record_meeting_log`); the
+    first log with an end time marks it held, and its thank-you falls due 24 hours after the end
+    (:func:`~infoview_kit.interview.clock.thank_you_due`), in the same transaction."""
+    wb.record_meeting_log(meeting_id, actual_start=actual_start, actual_end=actual_end, notes=notes, advice=advice,
+                          next_steps=next_steps, resources=resources, answers=answers,
+                          then=lambda m, end: _thank_you_due(wb, m, end))
+
+
+def _thank_you_due(wb: Store, meeting: Mapping[str, Any], end: str) -> None:
+    wb.add_followup(meeting["contact_id"], "thank_you", thank_you_due(dt.datetime.fromisoformat(end)),
+                    "Thank-you note within 24 hours of the meeting.", meeting_id=meeting["id"])
+
+
 def start_meeting(wb: Store, meeting_id: int, at: dt.datetime) -> None:
     """Record when a meeting really started (the timer's Start button); it becomes the workbook's
     current meeting."""
     with wb.transaction():
-        wb.log_meeting(meeting_id, actual_start=utc(at))
+        log_meeting(wb, meeting_id, actual_start=utc(at))
         if wb.current()["meeting_id"] != int(meeting_id):
             wb.set_current(meeting_id=int(meeting_id))
 
@@ -54,7 +72,7 @@ def start_meeting(wb: Store, meeting_id: int, at: dt.datetime) -> None:
 def end_meeting(wb: Store, meeting_id: int, at: dt.datetime) -> dt.datetime:
     """Record when a meeting really ended (the timer's Stop button): the meeting is held and its
     thank-you falls due 24 hours later; return that due time."""
-    wb.log_meeting(meeting_id, actual_end=utc(at))
+    log_meeting(wb, meeting_id, actual_end=utc(at))
     return thank_you_due(utc(at))
 
 
@@ -251,9 +269,9 @@ def log_meeting_notes(wb: Store, meeting_id: int, *, actual_start: dt.datetime |
     """
     m = wb.meeting(meeting_id)
     with wb.transaction():  # all of it or none of it, and one change notification
-        wb.log_meeting(meeting_id, actual_start=_clock_time(actual_start, m),
-                       actual_end=_clock_time(actual_end, m), notes=notes, advice=advice, next_steps=next_steps,
-                       resources=resources, answers=answers)
+        log_meeting(wb, meeting_id, actual_start=_clock_time(actual_start, m),
+                    actual_end=_clock_time(actual_end, m), notes=notes, advice=advice, next_steps=next_steps,
+                    resources=resources, answers=answers)
         ids, new = add_referrals(wb, meeting_id, referrals, at=at)
         held = wb.meeting(meeting_id)["status"] == "held"
         closing = close_the_loop(wb, meeting_id, at=at) if held else None

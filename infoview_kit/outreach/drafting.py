@@ -15,6 +15,7 @@ import pandas as pd
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.base.text import clean_text, indefinite
 from infoview_kit.outreach.mail import build_message, mailto_link, safe_filename, write_eml
+from infoview_kit.outreach.routine import mark_replied
 from infoview_kit.outreach.templates import Draft, fill
 from infoview_kit.research.facts import common_ground
 
@@ -212,5 +213,5 @@ def record_reply(wb: Store, contact_id: int, on: dt.date | dt.datetime | str | N
                                f"({last['sent_at'].tz_convert(tz):%Y-%m-%d})")
     if when.normalize() > now.normalize():
         raise InputFormatError(f"reply date {when:%Y-%m-%d}: in the future")
-    wb.mark_replied(int(last["id"]), at=when.to_pydatetime())
+    mark_replied(wb, int(last["id"]), at=when.to_pydatetime())
     return int(last["id"])

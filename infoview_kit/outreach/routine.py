@@ -13,6 +13,9 @@ from infoview_kit.base.errors import InputFormatError
 from infoview_kit.base.text import blanks_in
 from infoview_kit.store import Store, utc_iso
 
+#: The no-reply routine after a first email: a second person at business day 3, one nudge at day 7.
+ROUTINE_KINDS = ("second_contact", "nudge")
+
 
 def mark_sent(wb: Store, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
     """Mark a draft as sent (by you, from your own mail client); True if it was a draft.
@@ -36,6 +39,23 @@ def mark_sent(wb: Store, message_id: int, *, at: dt.datetime | str | None = None
         if msg["kind"] == "outreach":
             schedule_no_reply_routine(wb, msg["contact_id"], message_id, stamp)
     return True
+
+
+def mark_replied(wb: Store, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
+    """Record that the contact replied to a sent message; True if newly recorded.
+
+    A reply settles the no-reply routine: its open second contact and nudge are closed, in the same
+    transaction (what is recorded is :meth:`~infoview_kit.store.Store.record_replied`).
+
+    Raises
+    ------
+    InputFormatError
+        If the message is still a draft (mark it sent first).
+    """
+    def settle(msg: dict[str, Any], stamp: str) -> None:
+        wb.close_followups(msg["contact_id"], ROUTINE_KINDS, at=stamp)
+
+    return wb.record_replied(message_id, at=at, then=settle)
 
 
 def check_sendable(wb: Store, msg: dict[str, Any]) -> None:

@@ -31,6 +31,13 @@ class Followups(People):
             return int(c.execute("SELECT id FROM followups WHERE contact_id = ? AND kind = ? AND due_at = ?",
                                  (contact_id, kind, due)).fetchone()[0])
 
+    def close_followups(self, contact_id: int, kinds: Sequence[str], *, at: dt.datetime | str | None = None) -> int:
+        """Close every open follow-up of these kinds for a contact, as done at `at`; return how many."""
+        marks = ", ".join("?" * len(kinds))
+        with self.transaction() as c:
+            return c.execute(f"UPDATE followups SET done_at = ? WHERE contact_id = ? AND done_at IS NULL "
+                             f"AND kind IN ({marks})", (utc_iso(at), int(contact_id), *kinds)).rowcount
+
     def mark_followup_done(self, followup_id: int, *, at: dt.datetime | str | None = None) -> bool:
         """Mark a follow-up done and log it; True if it was open.
 

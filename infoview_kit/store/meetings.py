@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -144,11 +144,17 @@ class Meetings(People):
             self._event("meeting_cancelled", utc_iso(at), m["contact_id"], meeting_id)
         return True
 
-    def log_meeting(self, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
-                    actual_end: dt.datetime | str | None = None, notes: str | None = None,
-                    advice: str | None = None, next_steps: str | None = None,
-                    resources: str | None = None, answers: Mapping[str, str] | None = None) -> None:
+    def record_meeting_log(self, meeting_id: int, *, actual_start: dt.datetime | str | None = None,
+                           actual_end: dt.datetime | str | None = None, notes: str | None = None,
+                           advice: str | None = None, next_steps: str | None = None,
+                           resources: str | None = None, answers: Mapping[str, str] | None = None,
+                           then: Callable[[dict[str, Any], str], None] | None = None) -> None:
         """Record what happened at a meeting; the first log with an end time marks it held.
+
+        Data only: what a held meeting asks of you next (the thank-you within 24 hours) is the
+        interview step's (:func:`infoview_kit.interview.log.log_meeting`), which passes it as
+        `then`: called with the meeting and its end (stored ISO text) inside the same transaction,
+        when this log is the one that marks the meeting held.
 
         Parameters
         ----------
@@ -184,11 +190,8 @@ class Meetings(People):
                       (meeting_id,))
             if end and m["status"] != "held":
                 self._event("meeting_held", end, m["contact_id"], meeting_id)
-                due = dt.datetime.fromisoformat(end) + dt.timedelta(hours=24)
-                c.execute("INSERT INTO followups (contact_id, kind, due_at, reason, meeting_id) "
-                          "VALUES (?, 'thank_you', ?, ?, ?) ON CONFLICT DO NOTHING",
-                          (m["contact_id"], utc_iso(due),
-                           "Thank-you note within 24 hours of the meeting.", meeting_id))
+                if then is not None:
+                    then(m, end)
 
     def meeting(self, meeting_id: int) -> dict[str, Any]:
         """Return one meeting as a dict (the columns of :meth:`meetings`)."""

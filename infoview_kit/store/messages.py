@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -92,8 +93,14 @@ class Messages(People):
                                                                                  msg["kind"]))
         return True
 
-    def mark_replied(self, message_id: int, *, at: dt.datetime | str | None = None) -> bool:
-        """Record that the contact replied to a sent message; True if newly recorded."""
+    def record_replied(self, message_id: int, *, at: dt.datetime | str | None = None,
+                       then: Callable[[dict[str, Any], str], None] | None = None) -> bool:
+        """Record that the contact replied to a sent message; True if newly recorded.
+
+        Data only: what a reply settles (the no-reply routine) is outreach's
+        (:func:`infoview_kit.outreach.routine.mark_replied`), passed as `then`: called with the
+        message and the reply's time (stored ISO text) inside the same transaction.
+        """
         msg = self.message(message_id)
         if msg["status"] != "sent":
             if msg["status"] == "draft":
@@ -104,9 +111,8 @@ class Messages(People):
             c.execute("UPDATE messages SET status = 'replied', replied_at = ? WHERE id = ?",
                       (stamp, message_id))
             self._event("reply_received", stamp, msg["contact_id"], message_id, kind=msg["kind"])
-            # a reply makes the no-reply routine moot
-            c.execute("UPDATE followups SET done_at = ? WHERE contact_id = ? AND done_at IS NULL "
-                      "AND kind IN ('second_contact', 'nudge')", (stamp, msg["contact_id"]))
+            if then is not None:
+                then(msg, stamp)
         return True
 
     def delete_draft(self, message_id: int, *, at: dt.datetime | str | None = None) -> dict[str, Any]:
