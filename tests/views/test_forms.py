@@ -14,9 +14,9 @@ from infoview_kit.base.errors import InputFormatError
 from infoview_kit.find.targets import pick_contact, rank_people
 from infoview_kit.views.forms import ContactForm, EmployerRater, ImportForm, MergeReview, ResearchForm, TargetPicker
 
-from .conftest import ROOT
-from .conftest import failed as _failed
-from .conftest import ok as _ok
+from ..conftest import ROOT
+from ..conftest import failed as _failed
+from ..conftest import ok as _ok
 
 
 def ok(widget) -> str:

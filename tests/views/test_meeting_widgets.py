@@ -15,7 +15,7 @@ from infoview_kit.interview import planning
 from infoview_kit.interview.calendars import read_ics
 from infoview_kit.views.interview import MeetingLogForm, MeetingTimer, QuestionPlanEditor, ScheduleForm, brief_frame
 
-from .conftest import failed, ok
+from ..conftest import failed, ok
 
 CHICAGO = ZoneInfo("America/Chicago")
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -26,7 +26,7 @@ from infoview_kit.followup import rules as followups
 from infoview_kit.reports import charts
 from infoview_kit.store import Workbook
 
-from .conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
+from ..conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -15,7 +15,7 @@ from infoview_kit.base.errors import InputFormatError, NotFoundError, WorkbookBu
 from infoview_kit.cli import main
 from infoview_kit.store import Workbook
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SAMPLE = "data/sample/Connections.csv"
 MERGE = "tests/fixtures/merge/"

@@ -16,12 +16,12 @@ from infoview_kit.demo import demo_parameters
 from infoview_kit.reports.run import NOTEBOOKS, notebooks_dir, run_notebooks
 from infoview_kit.store import Workbook
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 TODAY = __import__("datetime").date(2026, 11, 25)
 # 00_start_here is not part of `infoview run`'s report (it checks the set-up), but follows the same rules
 STEP_PATHS = [notebooks_dir() / n for n in ("00_start_here.ipynb", *NOTEBOOKS)]  # a participant's notebooks
-# and the coach's, which reads a folder of participants (run by tests/test_cohort.py through infoview cohort-report)
+# and the coach's, which reads a folder of participants (run by tests/reports/test_cohort.py through infoview cohort-report)
 NB_PATHS = [*STEP_PATHS, notebooks_dir() / "coach" / "cohort_report.ipynb"]
 
 

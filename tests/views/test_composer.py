@@ -17,7 +17,7 @@ from infoview_kit.outreach import drafting
 from infoview_kit.views import outreach as composer
 from infoview_kit.views.outreach import Composer
 
-from .conftest import failed, ok
+from ..conftest import failed, ok
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
