@@ -260,7 +260,8 @@ def _upload(form: ImportForm, path: Path) -> None:
                            "last_modified": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)},)
 
 
-def test_import_by_upload_and_by_path_and_undo_a_merge_by_button(new_wb, tmp_path):
+def test_import_by_upload_and_by_path_and_undo_a_merge_by_button(new_wb, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # this test's temp folder: another worker uploads too
     form = ImportForm(new_wb)
     _upload(form, MERGE / "linkedin_three_people.csv")
     form._button.click()
