@@ -340,22 +340,6 @@ def test_the_mailto_link_is_only_ever_mailto_and_escaped(demo_wb, tariq):
     assert "href" not in c.mailto and "No mailto link" in c.mailto
 
 
-def test_the_package_functions_run_the_same_path_headless(demo_wb, tariq, tmp_path):
-    draft = composer.current_draft(demo_wb, tariq)
-    assert draft.missing == ("their_accomplishment",)
-    with pytest.raises(InputFormatError, match="their_accomplishment"):
-        composer.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, draft.body, at=SENT_AT)
-    mid = composer.save_edited(demo_wb, tariq, "seed", draft.subject, draft.body)
-    assert demo_wb.message(mid)["status"] == "draft"
-    body = filled(draft.body)
-    assert composer.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, body, at=SENT_AT) == mid
-    assert composer.save_edited(demo_wb, tariq, "seed", draft.subject, body) == mid  # no second draft
-    path = composer.write_edited_eml(demo_wb, tariq, "seed", draft.subject, body, tmp_path)
-    assert path.parent == tmp_path and path.suffix == ".eml"
-    assert composer.check_edited(demo_wb, tariq, draft.subject, body).passed is False  # common ground not first
-    assert drafting.TEMPLATE_KIND["nudge"] == "nudge"
-
-
 def test_an_empty_workbook_gives_an_empty_composer_that_explains(new_wb):
     c = Composer(new_wb)
     assert c.contact_id is None and "Nobody is on your outreach list yet" in failed(c)
