@@ -25,8 +25,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: $(STAMP) lint
-	$(BIN)/python -m pytest
+test: $(STAMP) lint  # pytest runs on every core (pytest-xdist, -n auto in pyproject.toml); the slowest 20 shown
+	$(BIN)/python -m pytest --durations=20
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_bench.py
