@@ -26,8 +26,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) lint
-	$(BIN)/python -m pytest
+test: $(STAMP) lint  # pytest runs on every core (pytest-xdist, -n auto in pyproject.toml); the slowest 20 shown
+	$(BIN)/python -m pytest --durations=20
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_bench.py

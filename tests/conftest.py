@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import re
 import secrets
 import shutil
@@ -17,6 +19,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 import pytest
 
@@ -47,18 +54,42 @@ def demo_master(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_report(demo_master, tmp_path_factory) -> DemoReport:
-    """The demo report (`infoview run` on a copy of the demo workbook), executed once for the session.
+    """The demo report (`infoview run` on a copy of the demo workbook), executed once for the whole run.
 
-    Every test that reads an executed report shares it; do not modify it (copy what you change).
+    Every test that reads an executed report shares it; do not modify it (copy what you change). Under
+    pytest-xdist each worker is a session of its own: the first worker to ask executes the report in the
+    folder the workers share, the others wait for it and read the same one.
     """
     from infoview_kit.demo import demo_parameters
     from infoview_kit.reports.run import run_notebooks
 
-    base = tmp_path_factory.mktemp("demo-report")
+    here = tmp_path_factory.getbasetemp()
+    shared = here.parent if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None else here
+    base, done = shared / "demo-report", shared / "demo-report.pickle"
     workbook = base / "workbook.sqlite"
-    shutil.copy(demo_master, workbook)
-    result = run_notebooks(workbook, DEMO_REPORT_TODAY, base / "report", extra=demo_parameters(), progress=False)
-    return DemoReport(result, workbook)
+    with _exclusive(shared / "demo-report.lock"):
+        if not done.exists():  # nobody has executed it yet (or an earlier attempt failed: start again)
+            shutil.rmtree(base, ignore_errors=True)
+            base.mkdir()
+            shutil.copy(demo_master, workbook)
+            result = run_notebooks(workbook, DEMO_REPORT_TODAY, base / "report", extra=demo_parameters(),
+                                   progress=False)
+            done.write_bytes(pickle.dumps(result))
+        return DemoReport(pickle.loads(done.read_bytes()), workbook)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (a file the pytest-xdist workers share) for the block."""
+    if fcntl is None:  # Windows: no worker shares with another (see demo_report)
+        yield
+        return
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @pytest.fixture
@@ -201,26 +232,42 @@ def wait_for_server(proc: subprocess.Popen[bytes], url: str, log: Path, what: st
             time.sleep(0.2)
 
 
-@pytest.fixture
-def page(artifacts, request):
-    """A Playwright page in Debian's headless Chromium; only 127.0.0.1 is reachable."""
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Any]:
+    """Debian's headless Chromium, started once per test process (each test has a context of its own)."""
     need_browser()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    expect.set_options(timeout=90_000)  # JupyterLab on a loaded 2-core machine is slow to start
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
-        pg.route("**/*", lambda route: route.continue_()
-                 if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-                 else route.abort())
         try:
-            yield pg
+            yield browser
         finally:
-            pg.screenshot(path=str(artifacts / f"last_{request.node.name}.png"))  # evidence, pass or fail
             browser.close()
+
+
+@pytest.fixture
+def page(artifacts, request):
+    """A Playwright page in a fresh browser context (no cookies, storage or cache of another test) of
+    Debian's headless Chromium; only 127.0.0.1 is reachable."""
+    need_browser()
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=90_000)  # JupyterLab on a loaded 2-core machine is slow to start
+    browser = request.getfixturevalue("_chromium")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.route("**/*", lambda route: route.continue_()
+             if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+             else route.abort())
+    try:
+        yield pg
+    finally:
+        try:
+            pg.screenshot(path=str(artifacts / f"last_{request.node.name}.png"))  # evidence, pass or fail
+        finally:
+            context.close()
 
 
 def run_all_cells(page, url: str) -> None:

@@ -2,7 +2,7 @@
 
 The restructuring promised that behaviour does not change: `tests/fixtures/golden_demo.json` was
 written by this module from the demo report *before* the package was rearranged, and
-`test_golden.py` compares every later demo report with it. Regenerate it only for a change that
+`tests/reports/test_golden.py` compares every later demo report with it. Regenerate it only for a change that
 is meant to alter what the demo produces (`python -m tests.golden OUT_DIR WORKBOOK`).
 """
 

@@ -18,7 +18,7 @@ from infoview_kit.cli import main
 from infoview_kit.store import PROFILE_FIELDS
 from infoview_kit.workbook import Workbook
 
-from .conftest import ROOT, failed, ok
+from ..conftest import ROOT, failed, ok
 
 FILLED = """\
 name: Sam Okafor
@@ -336,7 +336,7 @@ def test_notebook_00_runs_headless_on_a_brand_new_workbook(tmp_path):
 def test_notebook_00_in_jupyterlab_shows_the_checks_and_its_forms_work(lab, page, demo_path, artifacts):
     from playwright.sync_api import expect
 
-    from .conftest import run_all_cells
+    from ..conftest import run_all_cells
 
     run_all_cells(page, lab("00_start_here.ipynb", demo_path))
     expect(page.locator(".jp-OutputArea").get_by_text("readable by you only")).to_be_visible()

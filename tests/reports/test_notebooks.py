@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +17,12 @@ from infoview_kit.demo import demo_parameters
 from infoview_kit.reports.run import NOTEBOOKS, notebooks_dir, run_notebooks
 from infoview_kit.workbook import Workbook
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 TODAY = __import__("datetime").date(2026, 11, 25)
 # 00_start_here is not part of `infoview run`'s report (it checks the set-up), but follows the same rules
 STEP_PATHS = [notebooks_dir() / n for n in ("00_start_here.ipynb", *NOTEBOOKS)]  # a participant's notebooks
-# and the coach's, which reads a folder of participants (run by tests/test_cohort.py through infoview cohort-report)
+# and the coach's, which reads a folder of participants (run by tests/reports/test_cohort.py through infoview cohort-report)
 NB_PATHS = [*STEP_PATHS, notebooks_dir() / "coach" / "cohort_report.ipynb"]
 
 
@@ -50,13 +51,15 @@ def test_committed_notebook_has_no_outputs_and_follows_the_house_rules(path):
 
 
 @pytest.mark.slow
-def test_notebooks_run_headless_twice_and_the_second_run_adds_nothing(demo_path, tmp_path):
-    first = run_notebooks(demo_path, TODAY, tmp_path / "one", extra=demo_parameters(), progress=False)
-    with Workbook.open(demo_path) as wb:
+def test_notebooks_run_headless_twice_and_the_second_run_adds_nothing(demo_report, tmp_path):
+    first = demo_report.result  # the first run: the session's demo report, on a copy of the demo workbook
+    with Workbook.open(demo_report.workbook) as wb:
         after_first = wb.table_counts()
         assert wb.meeting(wb.meetings().query("name == 'Helen Whitaker'")["id"].iloc[0])["status"] == "held"
-    second = run_notebooks(demo_path, TODAY, tmp_path / "two", extra=demo_parameters(), progress=False)
-    with Workbook.open(demo_path) as wb:
+    again = tmp_path / "workbook.sqlite"  # the second run, on a copy of the workbook as the first run left it
+    shutil.copy(demo_report.workbook, again)
+    second = run_notebooks(again, TODAY, tmp_path / "two", extra=demo_parameters(), progress=False)
+    with Workbook.open(again) as wb:
         assert wb.table_counts() == after_first
     # the same today gives the same chart data
     for name in ("funnel.csv", "activity.csv"):

@@ -9,7 +9,7 @@ import pytest
 
 from infoview_kit.workbook import Workbook
 
-from .conftest import run_all_cells
+from ..conftest import run_all_cells
 from .test_browser import field
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

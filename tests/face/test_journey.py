@@ -26,7 +26,7 @@ from infoview_kit.cli import main
 from infoview_kit.reports import charts
 from infoview_kit.workbook import Workbook
 
-from .conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
+from ..conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .golden import GOLDEN, fingerprint
+from ..golden import GOLDEN, fingerprint
 
 
 @pytest.mark.slow

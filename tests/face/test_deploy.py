@@ -13,7 +13,7 @@ from traitlets.config import Config
 
 from infoview_kit.base.paths import default_workbook
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 CONFIG = ROOT / "docs" / "jupyterhub_config.py"
 DEPLOY = ROOT / "docs" / "deploy.md"

@@ -16,7 +16,7 @@ from infoview_kit.interview.calendars import read_ics
 from infoview_kit.views.interview import QuestionPlanEditor, ScheduleForm, brief_frame
 from infoview_kit.views.meeting import MeetingLogForm, MeetingTimer
 
-from .conftest import failed, ok
+from ..conftest import failed, ok
 
 CHICAGO = ZoneInfo("America/Chicago")
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -19,7 +19,7 @@ from infoview_kit.cli import main
 from infoview_kit.workbook import Workbook
 from infoview_kit.workspace import shipped_notebooks
 
-from .conftest import ROOT, need_browser, start_infoview, stop_server
+from ..conftest import ROOT, need_browser, start_infoview, stop_server
 
 STEPS = ["00_start_here.ipynb", "01_find_contacts.ipynb", "02_research.ipynb", "03_draft_emails.ipynb",
          "04_log_interviews.ipynb", "05_follow_up_progress.ipynb"]
@@ -32,7 +32,7 @@ def test_the_plan_serves_a_private_copy_of_the_notebooks_on_localhost_with_a_tok
         assert plan.root != ROOT / "notebooks" and plan.argv[0] == str(plan.root)
         assert stat.S_IMODE(plan.root.stat().st_mode) == 0o700
         assert sorted(p.name for p in plan.root.iterdir()) == STEPS, "00-05, not the coach's"
-        shipped = shipped_notebooks()  # as committed (tests/test_workspace.py checks that)
+        shipped = shipped_notebooks()  # as committed (tests/face/test_workspace.py checks that)
         for name in STEPS:
             served = json.loads((plan.root / name).read_text())
             assert ["".join(c["source"]) for c in served["cells"]] == [c["source"] for c in shipped[name]["cells"]]

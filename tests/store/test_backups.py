@@ -16,7 +16,7 @@ from infoview_kit.cli import main
 from infoview_kit.store import schema
 from infoview_kit.workbook import Workbook
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SAMPLE = "data/sample/Connections.csv"
 MERGE = "tests/fixtures/merge/"

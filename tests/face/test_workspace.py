@@ -22,7 +22,7 @@ from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.paths import WORKSPACE_MANIFEST, default_workbook, resolve_workbook
 from infoview_kit.reports.run import notebooks_dir
 
-from .conftest import start_infoview, stop_server
+from ..conftest import start_infoview, stop_server
 
 STEPS = [f"{n}.ipynb" for n in ("00_start_here", "01_find_contacts", "02_research", "03_draft_emails",
                                  "04_log_interviews", "05_follow_up_progress")]
@@ -428,7 +428,7 @@ def test_notebook_00_in_infoview_lab_runs_on_the_workbook_and_saves_into_the_pri
                                                                                        artifacts):
     from playwright.sync_api import expect
 
-    from .conftest import run_all_cells
+    from ..conftest import run_all_cells
 
     shipped = {name: (notebooks_dir() / name).read_bytes() for name in STEPS}
     proc, url, _ = _start_lab(demo_path, tmp_path / "lab")

@@ -16,6 +16,8 @@ from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.interview.calendars import read_ics
 from infoview_kit.workbook import Workbook
 
+from ..conftest import DEMO_REPORT_TODAY
+
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=CHICAGO)
 
@@ -474,20 +476,18 @@ def test_export_writes_calendar_files_briefs_and_drafts(demo_wb, tmp_path):
 
 
 @pytest.mark.slow
-def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_empty_workbook(demo_path, tmp_path):
-    from infoview_kit.demo import demo_parameters
+def test_notebook_04_logs_the_demo_meeting_and_writes_its_files_and_runs_on_an_empty_workbook(demo_report, tmp_path):
     from infoview_kit.reports.run import run_notebooks
 
-    name = "04_log_interviews.ipynb"
-    result = run_notebooks(demo_path, NOW.date(), tmp_path / "demo", notebooks=[name],
-                           extra={name: demo_parameters()[name]}, progress=False)
-    files = sorted(p.name for p in (result.out_dir / "files").iterdir())
+    name = "04_log_interviews.ipynb"  # as the session's demo report ran it: on NOW's day, with the demo's parameters
+    assert NOW.date() == DEMO_REPORT_TODAY
+    files = sorted(p.name for p in (demo_report.result.out_dir / "files").iterdir())
     for ending in ("-meeting-Kenji_Morimoto.ics", "-brief-Helen_Whitaker.html", "-thank_you-Helen_Whitaker.eml",
                    "-referral_ask-Helen_Whitaker.eml"):
         assert any(f.endswith(ending) for f in files), (ending, files)
-    page = result.html[0].read_text(encoding="utf-8")
+    page = (demo_report.result.out_dir / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
     assert "Referral ask drafted for Mon 30 Nov" in page and "Your advice to apply to the spring" in page
-    with Workbook.open(demo_path) as wb:
+    with Workbook.open(demo_report.workbook) as wb:
         m = wb.meeting(interview.pick_meeting(wb, "Helen Whitaker"))
         assert m["status"] == "held" and m["advice"].startswith("Apply to the spring")
 

@@ -13,7 +13,7 @@ import pytest
 
 from infoview_kit.workbook import Workbook
 
-from .conftest import run_all_cells
+from ..conftest import run_all_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,7 +12,7 @@ import pytest
 
 from infoview_kit.workbook import Workbook
 
-from .conftest import ROOT, run_all_cells
+from ..conftest import ROOT, run_all_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -19,7 +19,7 @@ from infoview_kit.base.errors import InputFormatError, WorkbookError
 from infoview_kit.reports.redact import MARKER, Pseudonyms, check_output_folder, redacted_copy
 from infoview_kit.workbook import Workbook
 
-FIXTURE = Path(__file__).parent / "fixtures" / "redact" / "Qwxfile_Connections.csv"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "redact" / "Qwxfile_Connections.csv"
 MARK = "qwx"  # every personal value in the test workbook holds it; no placeholder does
 TODAY = "2026-11-25"
 BANK_QUESTION = "Looking back, which early decision or lucky break mattered most in getting you here?"

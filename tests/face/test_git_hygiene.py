@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
                                 reason="not a git checkout")

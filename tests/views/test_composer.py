@@ -18,7 +18,7 @@ from infoview_kit.followup.pending import reminders_for
 from infoview_kit.outreach import drafting
 from infoview_kit.views.outreach import Composer
 
-from .conftest import failed, ok
+from ..conftest import failed, ok
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -339,22 +339,6 @@ def test_the_mailto_link_is_only_ever_mailto_and_escaped(demo_wb, tariq):
     demo_wb._conn.execute("UPDATE contacts SET email = ? WHERE id = ?", ("javascript:alert(1)", tariq))
     c._body.value = "changed"
     assert "href" not in c.mailto and "No mailto link" in c.mailto
-
-
-def test_the_package_functions_run_the_same_path_headless(demo_wb, tariq, tmp_path):
-    draft = outreach.current_draft(demo_wb, tariq)
-    assert draft.missing == ("their_accomplishment",)
-    with pytest.raises(InputFormatError, match="their_accomplishment"):
-        outreach.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, draft.body, at=SENT_AT)
-    mid = outreach.save_edited(demo_wb, tariq, "seed", draft.subject, draft.body)
-    assert demo_wb.message(mid)["status"] == "draft"
-    body = filled(draft.body)
-    assert outreach.mark_edited_sent(demo_wb, tariq, "seed", draft.subject, body, at=SENT_AT) == mid
-    assert outreach.save_edited(demo_wb, tariq, "seed", draft.subject, body) == mid  # no second draft
-    path = outreach.write_edited_eml(demo_wb, tariq, "seed", draft.subject, body, tmp_path)
-    assert path.parent == tmp_path and path.suffix == ".eml"
-    assert outreach.check_edited(demo_wb, tariq, draft.subject, body).passed is False  # common ground not first
-    assert drafting.TEMPLATE_KIND["nudge"] == "nudge"
 
 
 def test_an_empty_workbook_gives_an_empty_composer_that_explains(new_wb):

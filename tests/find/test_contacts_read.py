@@ -16,7 +16,7 @@ from infoview_kit.base.errors import InfoviewError, InputFormatError
 from infoview_kit.base.keys import company_key, name_key
 from infoview_kit.find.contacts import COLUMNS, is_recruiter, read_contacts
 
-FIXTURES = Path(__file__).parent / "fixtures" / "contacts"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "contacts"
 TEXT_COLUMNS = ["first_name", "last_name", "email", "company", "position", "profile_url", "source"]
 LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 GERMAN_MAPPING = {"Vorname": "first_name", "Nachname": "last_name", "E-Mail": "email", "Firma": "company",

@@ -15,9 +15,9 @@ from infoview_kit.find.targets import pick_contact, rank_people
 from infoview_kit.views.find import ContactForm, EmployerRater, ImportForm, MergeReview, TargetPicker
 from infoview_kit.views.research import ResearchForm
 
-from .conftest import ROOT
-from .conftest import failed as _failed
-from .conftest import ok as _ok
+from ..conftest import ROOT
+from ..conftest import failed as _failed
+from ..conftest import ok as _ok
 
 
 def ok(widget) -> str:
@@ -261,7 +261,8 @@ def _upload(form: ImportForm, path: Path) -> None:
                            "last_modified": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)},)
 
 
-def test_import_by_upload_and_by_path_and_undo_a_merge_by_button(new_wb, tmp_path):
+def test_import_by_upload_and_by_path_and_undo_a_merge_by_button(new_wb, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # this test's temp folder: another worker uploads too
     form = ImportForm(new_wb)
     _upload(form, MERGE / "linkedin_three_people.csv")
     form._button.click()
