@@ -90,6 +90,9 @@ class StoreCore:
                     self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {target}")
             self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        # The header (application id, schema version) is in the write-ahead log until a checkpoint: write
+        # it into the file now, so a second notebook opening the workbook meanwhile recognises it.
+        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     @property
     def schema_version(self) -> int:

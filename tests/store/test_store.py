@@ -385,3 +385,12 @@ def test_events_can_be_read_for_one_contact_and_some_kinds(demo_wb):
     narrow = demo_wb.events(contact_id=dana, kinds=["email_sent", "nudge_sent"])
     expected = everything[(everything["contact_id"] == dana) & everything["kind"].isin(["email_sent", "nudge_sent"])]
     assert narrow["id"].tolist() == expected["id"].tolist() and len(narrow) == 2
+
+
+def test_a_new_workbook_opens_in_a_second_notebook_while_the_first_still_holds_it(tmp_path):
+    # two notebooks on a workbook the first one just created: its header must be in the file, not only in the WAL
+    path = tmp_path / "fresh.sqlite"
+    with Workbook.open(path) as first, Workbook.open(path) as second:
+        first.add_contact("Ada", "Byron")
+        assert second.schema_version == first.schema_version
+        assert list(second.contacts()["last_name"]) == ["Byron"]
