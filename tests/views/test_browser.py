@@ -81,6 +81,9 @@ def test_notebook_01_by_clicking_upload_add_edit_rate_choose(lab, page, demo_pat
     # 5. rate an employer: it stays chosen, its rating shown
     rater = page.locator(".jp-OutputArea .widget-vbox").filter(has=page.get_by_text("Rate your target employers"))
     field(rater, "Employer").fill("harbor")
+    # as a person does: wait until the form shows Harbor Books (and its stored rating) before rating it
+    expect(rater.locator("select")).to_have_value(re.compile(r"^Harbor Books"))
+    expect(rater.get_by_text(re.compile(r"^Stored: "))).to_be_visible()
     rater.locator(".widget-toggle-buttons", has_text="Motivation").get_by_role("button", name="3").click()
     rater.locator(".widget-toggle-buttons", has_text="Posting").get_by_role("button", name="target role").click()
     rater.locator("button.widget-button", has_text="Save rating").click()
