@@ -1,6 +1,7 @@
-"""The whole human path, by clicking only, as a new user takes it: from an empty workbook to charts
-that agree, with `git status` clean at the end. In JupyterLab (`infoview lab` on the private
-copies of the notebooks) and in the no-code app (`infoview app`, Voila).
+"""The walk of test_journey_lab.py and test_journey_app.py: the whole human path, by clicking only,
+as a new user takes it: from an empty workbook to charts that agree, with `git status` clean at the
+end. In JupyterLab (`infoview lab` on the private copies of the notebooks) and in the no-code app
+(`infoview app`, Voila).
 
 A graduate moving into clinical research, in a git project of her own: `infoview init` from the
 profile her coach handed out, then every notebook driven through its widgets in Debian's headless
@@ -19,16 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from infoview_kit import followup as followups
 from infoview_kit.cli import main
 from infoview_kit.reports import charts
 from infoview_kit.workbook import Workbook
 
 from ..conftest import _git, need_browser, run_all_cells, start_infoview, stop_server
-
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PROFILE = """\
 name: Maya Okafor
@@ -396,10 +393,12 @@ def _clean(git_project: Path, workbook: Path) -> None:
     assert not re.search(r"Priya Natarajan\s+(Write to a second person|Send one short follow-up)", out), out
 
 
-@pytest.mark.parametrize("surface", ["lab", "app"])
-def test_the_whole_journey_by_clicking(surface, tmp_path, git_project, page, artifacts, monkeypatch):
+def walk(surface: str, tmp_path: Path, git_project: Path, page, artifacts: Path, monkeypatch) -> None:
     """From `infoview init` to charts that agree, by clicking only: in JupyterLab (`infoview lab`, on the
-    private copies of the notebooks) and in the no-code app (`infoview app`, Voila, code hidden)."""
+    private copies of the notebooks) or in the no-code app (`infoview app`, Voila, code hidden).
+
+    One test module per surface (test_journey_lab.py, test_journey_app.py), so that the two walks, the
+    longest tests, run on different workers."""
     need_browser()
     monkeypatch.delenv("INFOVIEW_WORKBOOK")
     workbook, export = _project(tmp_path, git_project)
