@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
+import pickle
 import re
 import secrets
 import shutil
@@ -17,16 +20,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 import pytest
 
 from infoview_kit.demo import build_demo
 from infoview_kit.reports.run import notebooks_dir
 from infoview_kit.workbook import Workbook
 
-from . import demo_report as demo_report_module
-
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_REPORT_TODAY = demo_report_module.TODAY
+DEMO_REPORT_TODAY = dt.date(2026, 11, 25)
 
 
 class DemoReport(NamedTuple):
@@ -46,36 +52,44 @@ def demo_master(tmp_path_factory) -> Path:
     return build_demo(tmp_path_factory.mktemp("demo") / "workbook.sqlite")
 
 
-def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder the pytest-xdist workers of this run share (a worker's own base folder without xdist)."""
-    here = tmp_path_factory.getbasetemp()
-    return here.parent if os.environ.get("PYTEST_XDIST_WORKER") and demo_report_module.fcntl is not None else here
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _demo_report_in_the_background(tmp_path_factory) -> Iterator[None]:
-    """The first worker starts executing the shared demo report at once, in a process of its own."""
-    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0" or demo_report_module.fcntl is None:
-        yield
-        return
-    env = {**os.environ, "INFOVIEW_WORKBOOK": str(tmp_path_factory.mktemp("prebuild") / "unused.sqlite")}
-    proc = subprocess.Popen([sys.executable, "-m", "tests.demo_report", str(_shared_dir(tmp_path_factory))],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    yield
-    proc.wait(timeout=600)
-
-
 @pytest.fixture(scope="session")
 def demo_report(demo_master, tmp_path_factory) -> DemoReport:
     """The demo report (`infoview run` on a copy of the demo workbook), executed once for the whole run.
 
     Every test that reads an executed report shares it; do not modify it (copy what you change). Under
-    pytest-xdist each worker is a session of its own: the report is executed once in the folder the
-    workers share (usually already begun in the background, see tests/demo_report.py), the others wait
-    for it and read the same one.
+    pytest-xdist each worker is a session of its own: the first worker to ask executes the report in the
+    folder the workers share, the others wait for it and read the same one.
     """
-    result, workbook = demo_report_module.ensure(_shared_dir(tmp_path_factory), demo_master)
-    return DemoReport(result, workbook)
+    from infoview_kit.demo import demo_parameters
+    from infoview_kit.reports.run import run_notebooks
+
+    here = tmp_path_factory.getbasetemp()
+    shared = here.parent if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None else here
+    base, done = shared / "demo-report", shared / "demo-report.pickle"
+    workbook = base / "workbook.sqlite"
+    with _exclusive(shared / "demo-report.lock"):
+        if not done.exists():  # nobody has executed it yet (or an earlier attempt failed: start again)
+            shutil.rmtree(base, ignore_errors=True)
+            base.mkdir()
+            shutil.copy(demo_master, workbook)
+            result = run_notebooks(workbook, DEMO_REPORT_TODAY, base / "report", extra=demo_parameters(),
+                                   progress=False)
+            done.write_bytes(pickle.dumps(result))
+        return DemoReport(pickle.loads(done.read_bytes()), workbook)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (a file the pytest-xdist workers share) for the block."""
+    if fcntl is None:  # Windows: no worker shares with another (see demo_report)
+        yield
+        return
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @pytest.fixture
