@@ -349,16 +349,3 @@ def start_infoview(command: str, base: Path, *, cwd: Path = ROOT,
         raise
     return proc, found.group(1), log
 
-
-def pytest_collection_modifyitems(config, items):
-    """Longest first: browser tests, then the other slow ones, then the rest (a stable sort).
-
-    pytest-xdist hands files to its workers in this order, so the long journeys start at once instead
-    of keeping one core busy after the other has finished.
-    """
-    def weight(item: pytest.Item) -> int:
-        if item.get_closest_marker("browser"):
-            return 0
-        return 1 if item.get_closest_marker("slow") else 2
-
-    items.sort(key=weight)
