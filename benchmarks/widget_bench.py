@@ -436,7 +436,7 @@ def page03(bench: Bench, path: Path) -> None:
                      lambda cid=cid: setattr(c.picker._list, "value", cid))  # type: ignore[union-attr]
         assert c.contact_id == cid, (c.contact_id, cid)
         bench.action(p, "edit the body (live check)", lambda: setattr(c._body, "value", c.body + " Thanks."),
-                     lambda: str(c._preview.value), "Thanks.")
+                     lambda: c.preview, "Thanks.")
         unblank(c)
         clear(c)
         bench.action(p, "Save draft", c._button.click, status_of(c), "Saved")
