@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -151,12 +152,7 @@ def mark_done(wb: Store, key: str, *, at: dt.datetime | str | None = None,
     NotFoundError
         If no open follow-up has that key.
     """
-    with wb.transaction():
-        fid = _stored(wb, key, at, today)
-        if not wb.mark_followup_done(fid, at=at):
-            log.info("follow-up %s was already done", key)
-    log.info("marked %s done as follow-up %d", key, fid)
-    return fid
+    return _close(wb, key, at, today, wb.mark_followup_done, "marked %s done", "was already done")
 
 
 def snooze(wb: Store, key: str, until: dt.date | str, *, at: dt.datetime | str | None = None,
@@ -208,11 +204,18 @@ def skip(wb: Store, key: str, *, at: dt.datetime | str | None = None,
     NotFoundError
         If no open follow-up has that key.
     """
+    return _close(wb, key, at, today, wb.skip_followup, "skipped %s", "was already closed")
+
+
+def _close(wb: Store, key: str, at: dt.datetime | str | None, today: dt.date | str | None,
+           close: Callable[..., bool], did: str, already: str) -> int:
+    """Store the follow-up `key` names if it is derived, then close it with `close` (done or skipped),
+    in one transaction; log what happened and return its follow-up id."""
     with wb.transaction():
         fid = _stored(wb, key, at, today)
-        if not wb.skip_followup(fid, at=at):
-            log.info("follow-up %s was already closed", key)
-    log.info("skipped %s as follow-up %d", key, fid)
+        if not close(fid, at=at):
+            log.info("follow-up %s " + already, key)
+    log.info(did + " as follow-up %d", key, fid)
     return fid
 
 

@@ -149,12 +149,12 @@ class Pseudonyms:
         """Keep a question from the built-in bank (its filled-in company or role replaced by a
         placeholder); any other question becomes "[redacted question N]"."""
         if self._questions is None:
-            from infoview_kit.interview.questions import load_bank
+            from infoview_kit.interview.questions import PLACEHOLDER_RE, load_bank
 
             self._questions = []
             for q in load_bank().questions:
                 for variant in (q.text, *q.fallbacks):
-                    parts = re.split(r"\{(role|company|move|article|a_role)\}", variant)
+                    parts = PLACEHOLDER_RE.split(variant)
                     pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}_{i}>.+?)"
                                       for i, p in enumerate(parts))
                     self._questions.append((re.compile(pattern, re.S), variant))
