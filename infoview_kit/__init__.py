@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from infoview_kit import reports as reports
     from infoview_kit import research as research
     from infoview_kit import store as store
+    from infoview_kit import sync as sync
     from infoview_kit import views as views
     from infoview_kit.base.paths import moment as moment
     from infoview_kit.base.paths import resolve_today as resolve_today
@@ -60,7 +61,7 @@ _LAZY = {
 
 
 #: The rooms of the house, reachable as ``ik.find``, ``ik.outreach``, ``ik.views`` ... (imported on first use).
-PACKAGES = ("base", "store", "find", "research", "outreach", "interview", "followup", "views", "reports")
+PACKAGES = ("base", "store", "find", "research", "outreach", "interview", "followup", "sync", "views", "reports")
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,7 @@
+"""Sync (after step 5): what the mailbox and the LinkedIn archive say happened.
+
+Reads the user's own mail (mbox, Maildir, .eml folders, IMAP) and LinkedIn's data archive into one table of
+messages, matches them to contacts, and proposes what happened (sent, replied, auto-reply, bounced, interaction)
+for the person to review and apply. Nothing leaves the machine; mail from people who are not contacts is never
+stored.
+"""
