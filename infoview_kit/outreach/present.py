@@ -4,6 +4,7 @@ outputs (HTML with every value escaped, and one-line texts)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -94,14 +95,16 @@ def fixes_html(result: CheckResult) -> str:
     return _LIST + "".join(f"<li>{html.escape(fix)}</li>" for fix in result.fixes) + "</ul>"
 
 
-def blanks_html(subject: str, body: str) -> str:
-    """The blanks left in the text, each with what it expects (:data:`templates.FIELD_HELP`), as HTML."""
+def blanks_html(subject: str, body: str, hints: Mapping[str, str] | None = None) -> str:
+    """The blanks left in the text, each with what it expects, as HTML: the person's own `hints`
+    (:func:`drafting.blank_hints`, taken from their research) where given, else :data:`templates.FIELD_HELP`."""
     blanks = blanks_in(subject + "\n" + body)
     if not blanks:
         return "No blanks left."
+    hints = FIELD_HELP if hints is None else hints
     return ("<b>Blanks to fill:</b>" + _LIST + "".join(
-        f"<li><code>[{html.escape(b)}]</code> {html.escape(FIELD_HELP.get(b, ''))}</li>" for b in blanks)
-        + "</ul>")
+        f"<li><code>[{html.escape(b)}]</code> {html.escape(hints.get(b, FIELD_HELP.get(b, '')))}</li>"
+        for b in blanks) + "</ul>")
 
 
 def who_html(person: dict[str, Any], stage: str | None) -> str:
