@@ -66,9 +66,15 @@ def draft_html(draft: Draft | None) -> str:
     return preview_html(draft.subject, draft.body)
 
 
-def blanks_line(draft: Draft | None) -> str:
-    """Say which blanks a draft still has: "Blanks still to fill: ..." or "No blanks left."."""
-    return "Blanks still to fill: " + ", ".join(draft.missing) if draft and draft.missing else "No blanks left."
+def blanks_line(draft: Draft | None, hints: Mapping[str, str] | None = None) -> str:
+    """Say which blanks a draft still has: "Blanks still to fill: ..." or "No blanks left."; with `hints`
+    (:func:`drafting.blank_hints`, from the person's research) each blank says what it expects."""
+    if not (draft and draft.missing):
+        return "No blanks left."
+    if hints is None:
+        return "Blanks still to fill: " + ", ".join(draft.missing)
+    return "Blanks still to fill:\n" + "\n".join(f"- [{b}]: {hints.get(b, FIELD_HELP.get(b, ''))}"
+                                                 for b in draft.missing)
 
 
 def score_line(result: CheckResult | None) -> str:

@@ -84,3 +84,7 @@ def test_the_newest_accomplishment_that_fits_is_used_and_the_hint_never_invents_
     draft = compose(new_wb, other)
     shown = blanks_html(draft.subject, draft.body, blank_hints(new_wb, other))
     assert "Fulbright scholarship" in shown and "sustainable sourcing" not in shown
+    from infoview_kit.outreach.present import blanks_line
+
+    line = blanks_line(draft, blank_hints(new_wb, other))
+    assert line.startswith("Blanks still to fill:\n- [their_accomplishment]: ") and "Fulbright scholarship" in line
