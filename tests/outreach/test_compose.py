@@ -87,4 +87,5 @@ def test_the_newest_accomplishment_that_fits_is_used_and_the_hint_never_invents_
     from infoview_kit.outreach.present import blanks_line
 
     line = blanks_line(draft, blank_hints(new_wb, other))
-    assert line.startswith("Blanks still to fill:\n- [their_accomplishment]: ") and "Fulbright scholarship" in line
+    assert line.startswith("Blanks still to fill:\n- [") and "- [their_accomplishment]: what they have attained" in line
+    assert "Fulbright scholarship" in line
