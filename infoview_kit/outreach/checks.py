@@ -263,7 +263,8 @@ def _phrase(text: str) -> re.Pattern[str]:
 
 def _ground_in(opening: list[str], ground: str) -> str | None:
     """Where the opening sentences state the common ground, quoted: word for word, or two in three of its
-    distinctive words in a sentence that says it is shared (also, both, fellow, we, like you...)."""
+    distinctive words in a sentence that says it is shared (also, both, fellow, we, like you..., or one that
+    speaks of you and of them)."""
     for sentence in opening:
         if m := _phrase(ground).search(sentence):
             return _excerpt(sentence, m.start(), m.end())
@@ -271,7 +272,9 @@ def _ground_in(opening: list[str], ground: str) -> str | None:
     quotes, have = [], set()
     for sentence in opening:
         hits = [m for m in _WORD_RE.finditer(sentence) if m.group().casefold() in key]
-        if hits and (_CONNECTION_RE.search(sentence) or _SHARED_RE.search(sentence)):
+        shared = _CONNECTION_RE.search(sentence) or _SHARED_RE.search(sentence) or (
+            _ME_RE.search(sentence) and _YOU_RE.search(sentence))  # "I studied at X, where you did your MBA"
+        if hits and shared:
             have |= {m.group().casefold() for m in hits}
             quotes.append(_excerpt(sentence, hits[0].start(), hits[-1].end()))
     return " … ".join(quotes) if key and len(have) * 3 >= len(key) * 2 else None

@@ -32,6 +32,7 @@ def test_a_school_named_without_saying_it_is_shared_is_not_the_common_ground():
     "Like you, I am a Riverbend State University alum, and your path caught my eye.",
     "I noticed that we are both Riverbend State University alumni.",
     "I am also a Riverbend State University graduate, class of 2024.",
+    "I study at Riverbend State University, where you did your degree.",
 ])
 def test_the_common_ground_is_quoted_from_this_email(opening):
     body = f"Hi Sam,\n\n{opening} Would you share your advice?\n\nThank you,\nAna"
