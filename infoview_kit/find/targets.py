@@ -269,7 +269,9 @@ def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_em
     Returns
     -------
     pandas.DataFrame
-        Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage.
+        Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage;
+        ``.attrs["total"]`` people at the active employers, ``.attrs["left_out"]`` how many of them are not
+        listed (:func:`left_out_line`).
     """
     lamp = lamp_list(wb) if employers is None else employers
     active = lamp[lamp["active"]]
@@ -280,8 +282,11 @@ def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_em
     picked["employer"] = [keys[k][0] for k in picked["key"]]
     picked["employer_rank"] = [keys[k][1] for k in picked["key"]]
     picked = picked.sort_values(["employer_rank", "score"], ascending=[True, False], kind="stable")
-    return picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
-                   "stage"]].reset_index(drop=True)
+    out = picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
+                  "stage"]].reset_index(drop=True)
+    at_active = int(ranked["key"].isin(keys).sum())
+    out.attrs.update(total=at_active, left_out=at_active - len(out))
+    return out
 
 
 def apply_ratings(wb: Store, ratings: str) -> int:

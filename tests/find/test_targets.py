@@ -149,3 +149,11 @@ def test_the_picker_says_how_many_it_left_out(demo_wb):
 
     picker = TargetPicker(demo_wb, top=5)
     assert "Showing the top 5 of" in picker._count.value
+
+
+def test_starter_contacts_say_how_many_they_left_out(demo_wb):
+    from infoview_kit.find.targets import left_out_line
+
+    starters = ik.starter_contacts(demo_wb)
+    assert starters.attrs["total"] - starters.attrs["left_out"] == len(starters)
+    assert left_out_line(starters).startswith(f"Showing the top {len(starters)} of {starters.attrs['total']} people")
