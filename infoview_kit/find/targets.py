@@ -140,9 +140,10 @@ def left_out_line(ranked: pd.DataFrame) -> str:
     shown = len(ranked)
     total = int(ranked.attrs.get("total", shown))
     left = int(ranked.attrs.get("left_out", total - shown))
+    of = ranked.attrs.get("of", "people")
     if left <= 0:
-        return f"Showing all {shown} people ranked."
-    return (f"Showing the top {shown} of {total} people; {left} more {'is' if left == 1 else 'are'} left out "
+        return f"Showing all {shown} {of} ranked."
+    return (f"Showing the top {shown} of {total} {of}; {left} more {'is' if left == 1 else 'are'} left out "
             "(ask for a longer list with top=...).")
 
 
@@ -285,7 +286,7 @@ def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_em
     out = picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
                   "stage"]].reset_index(drop=True)
     at_active = int(ranked["key"].isin(keys).sum())
-    out.attrs.update(total=at_active, left_out=at_active - len(out))
+    out.attrs.update(total=at_active, left_out=at_active - len(out), of="people at your active employers")
     return out
 
 

@@ -156,4 +156,5 @@ def test_starter_contacts_say_how_many_they_left_out(demo_wb):
 
     starters = ik.starter_contacts(demo_wb)
     assert starters.attrs["total"] - starters.attrs["left_out"] == len(starters)
-    assert left_out_line(starters).startswith(f"Showing the top {len(starters)} of {starters.attrs['total']} people")
+    assert left_out_line(starters).startswith(
+        f"Showing the top {len(starters)} of {starters.attrs['total']} people at your active employers; ")
