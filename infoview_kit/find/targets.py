@@ -144,7 +144,7 @@ def left_out_line(ranked: pd.DataFrame) -> str:
     if left <= 0:
         return f"Showing all {shown} {of} ranked."
     return (f"Showing the top {shown} of {total} {of}; {left} more {'is' if left == 1 else 'are'} left out "
-            "(ask for a longer list with top=...).")
+            f"(ask for a longer list with {ranked.attrs.get('longer', 'top=...')}).")
 
 
 def choose_targets(wb: Store, names: str | list[str], *, at: dt.datetime | str | None = None) -> list[int]:
@@ -286,7 +286,8 @@ def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_em
     out = picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
                   "stage"]].reset_index(drop=True)
     at_active = int(ranked["key"].isin(keys).sum())
-    out.attrs.update(total=at_active, left_out=at_active - len(out), of="people at your active employers")
+    out.attrs.update(total=at_active, left_out=at_active - len(out), of="people at your active employers",
+                     longer="per_employer=...")
     return out
 
 
