@@ -37,7 +37,7 @@ _GENERIC = frozenset({
 _TOPIC_STOP = frozenset({
     "a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "with", "your", "my", "their", "any", "anything",
     "something", "topic", "topics", "subject", "area", "field", "how", "what", "why", "it", "its", "this", "that",
-    "these", "those",
+    "these", "those", "about", "regarding", "linkedin", "twitter", "blog", "online",
 })
 
 

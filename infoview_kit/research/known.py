@@ -118,7 +118,10 @@ class ResearchItem:
         return self.start is not None or self.end is not None
 
     def span(self) -> str:
-        """When, as found: "2017-06 to 2019-12", "since 2021", "until 2019", or ""."""
+        """When, as found: "2017-06 to 2019-12", "since 2021", "until 2019", or "" (an article's or another
+        one-time fact's date alone: "2022-04")."""
+        if self.start and not self.end and self.kind not in ("position", "education"):
+            return str(self.start)
         if self.start and self.end:
             return f"{self.start} to {self.end}"
         return f"since {self.start}" if self.start else f"until {self.end}" if self.end else ""

@@ -45,3 +45,10 @@ def test_records_come_from_the_columns_not_from_a_sentence():
     assert known.articles_by_them[0].topics == ("Remote monitoring", "sites", "data")
     assert len(known.items) == 5  # a row without a title is not a record
     assert not dossier(None) and dossier(known) is known and dossier([]) == Dossier()
+
+
+def test_an_article_is_dated_once_and_says_who_wrote_it():
+    known = dossier([{"id": 9, "kind": "article", "title": "Remote monitoring", "outlet": "Applied Clinical Trials",
+                      "relation": "by", "start": "2022-04"}])
+    assert str(known.items[0]) == ("Article \u2014 \u201cRemote monitoring\u201d, Applied Clinical Trials (by them), "
+                                   "2022-04 (research item 9)")
