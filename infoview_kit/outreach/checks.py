@@ -297,9 +297,10 @@ def _job_mentions(text: str) -> list[str]:
 
 def _rule_length(parts: _Parts, limit: int) -> Finding:
     n = len(_WORD_RE.findall(f"{parts.greeting or ''}\n{parts.message}"))
+    where = f"before the sign-off {_quote(parts.close, 30)}" if parts.close else "(no sign-off found)"
     if n < limit:
-        return Finding("length", True, f"Body has {n} words before the sign-off (under {limit}).")
-    return Finding("length", False, f"Body has {n} words before the sign-off; keep it under {limit}.")
+        return Finding("length", True, f"Body has {n} words {where} (under {limit}).")
+    return Finding("length", False, f"Body has {n} words {where}; keep it under {limit}.")
 
 
 def _rule_no_jobs(subject: str, parts: _Parts) -> Finding:
@@ -359,29 +360,32 @@ def _rule_narrow(parts: _Parts, employer: str | None) -> Finding:
                                              "organization interests you.")
 
 
-def _about_them_share(parts: _Parts) -> tuple[int, int]:
-    """Words in sentences with more you/your than I/me/my, and with more I/me/my than you."""
+def _about_them_share(parts: _Parts) -> tuple[int, int, str | None, str | None]:
+    """Words in sentences with more you/your than I/me/my, and with more I/me/my than you; and the
+    longest sentence of each kind."""
     them = me = 0
+    longest: dict[bool, str] = {}
     for sentence in _sentences(parts.message):
         n_you, n_me = len(_YOU_RE.findall(sentence)), len(_ME_RE.findall(sentence))
         words = len(_WORD_RE.findall(sentence))
-        if n_you > n_me:
-            them += words
-        elif n_me > n_you:
-            me += words
-    return them, me
+        if n_you != n_me:
+            them, me = (them + words, me) if n_you > n_me else (them, me + words)
+            if len(sentence) > len(longest.get(n_you > n_me, "")):
+                longest[n_you > n_me] = sentence
+    return them, me, longest.get(True), longest.get(False)
 
 
 def _rule_about_them(parts: _Parts) -> Finding:
-    them, me = _about_them_share(parts)
+    them, me, about_them, about_you = _about_them_share(parts)
     if them + me == 0:
         return Finding("about_them", False, "No sentence is about them; write about their work and "
                                             "what you hope to learn from them.")
     pct = round(100 * them / (them + me))
     detail = f"{pct}% of the words are in sentences about them (more you/your than I/me/my)"
     if them * 2 > them + me:
-        return Finding("about_them", True, f"{detail}.")
-    return Finding("about_them", False, f"{detail}; make it more than half.")
+        return Finding("about_them", True, f"{detail}, such as {_excerpt(about_them or '', 0, 0)}.")
+    return Finding("about_them", False, f"{detail}; make it more than half. The longest about you: "
+                                        f"{_excerpt(about_you or '', 0, 0)}.")
 
 
 def _rule_ask_question(parts: _Parts) -> Finding:
