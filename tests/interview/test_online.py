@@ -145,7 +145,7 @@ def test_the_tuning_table_is_all_right() -> None:
 
 def test_the_held_out_table_scores_at_least_what_was_measured() -> None:
     right, wrong = _score(HELD_OUT)
-    # measured once, after tuning on TUNING only; reported in the closing note
+    # measured once, after tuning on TUNING only: 25 of 26 (the miss: "recruiting" is not near "recruitment")
     assert right >= 25, "\n".join(wrong)
 
 
