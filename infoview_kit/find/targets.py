@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process, utils
 
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.keys import company_key
@@ -21,15 +22,50 @@ if TYPE_CHECKING:
     from infoview_kit.store import Store
 
 RANK_COLUMNS = ["id", "name", "company", "position", "score", "why", "is_recruiter", "stage"]
+#: How similar (0-100) a title must be to a target role to count as that role: the mean of rapidfuzz's
+#: token-set ratio (the role's words inside the title: "Senior Clinical Research Coordinator") and token-sort
+#: ratio (the whole phrase: "Coordinator" alone is not "clinical research coordinator").
+ROLE_MATCH = 85
+#: What the stage column says for someone not on your outreach list yet.
+NOT_STARTED = "not started"
+
+
+def role_similarity(titles: list[str], roles: list[str]) -> np.ndarray:
+    """Return how similar each title is to each target role, 0-100 (titles x roles); see :data:`ROLE_MATCH`."""
+    if not titles or not roles:
+        return np.zeros((len(titles), len(roles)))
+    kwargs: dict[str, Any] = {"processor": utils.default_process, "dtype": np.float32}
+    both = process.cdist(titles, roles, scorer=fuzz.token_set_ratio, **kwargs)
+    both += process.cdist(titles, roles, scorer=fuzz.token_sort_ratio, **kwargs)
+    return np.asarray(both / 2)
+
+
+def _role_reasons(position: pd.Series, profile: Mapping[str, Any]) -> dict[str, str]:
+    """For each distinct title that matches a target role (else the target industry), why it matches."""
+    roles = [str(r).strip() for r in profile.get("target_roles") or [] if str(r).strip()]
+    what = "your target role"
+    if not roles and str(profile.get("target_industry") or "").strip():
+        roles, what = [str(profile["target_industry"]).strip()], "your target field"
+    titles = [t for t in position.unique() if t.strip()]
+    scores = role_similarity(titles, roles)
+    reasons = {}
+    for title, row in zip(titles, scores, strict=True):
+        best = int(row.argmax()) if len(row) else 0
+        if len(row) and row[best] >= ROLE_MATCH:
+            named = f" {roles[best]!r}" if len(roles) > 1 else ""
+            reasons[title] = f"title {title!r} matches {what}{named} ({row[best]:.0f}%)"
+    return reasons
 
 
 def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int | None = 20) -> pd.DataFrame:
     """Rank contacts by how reachable and relevant they are for the user's target.
 
-    Points: the position matches a target role or the target industry (3), a warm tie (a
-    shared former employer or school as their company, a referral, or known personally: 2),
+    Points: the title matches a target role (3: :func:`role_similarity` at least :data:`ROLE_MATCH`;
+    without target roles, the target industry; never for a recruiter, who is ranked as one), a warm
+    tie (a shared former employer or school as their company, a referral, or known personally: 2),
     a recruiter (1: they know the job market), already in touch (1). Excluded contacts
-    are left out; pinned ones come first.
+    are left out; pinned ones come first. Each reason says what it found, e.g. "title 'Clinical
+    Research Coordinator II' matches your target role (97%)".
 
     Parameters
     ----------
@@ -43,24 +79,23 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
     Returns
     -------
     pandas.DataFrame
-        Columns: id, name, company, position, score, why, is_recruiter, stage.
+        Columns: id, name, company, position, score, why, is_recruiter, stage ("not started" for someone
+        not on your outreach list). ``.attrs["total"]`` is how many people were ranked and
+        ``.attrs["left_out"]`` how many of them `top` left out (see :func:`left_out_line`).
     """
-    words = {w.lower() for role in profile.get("target_roles") or [] for w in role.split() if len(w) > 3}
-    if industry := profile.get("target_industry"):
-        words |= {w.lower() for w in str(industry).split() if len(w) > 3}
     warm_orgs = {company_key(x) for x in (profile.get("employers") or []) + (profile.get("schools") or [])}
     # column by column, each distinct title and company judged once, the reasons written only for
     # the rows returned (a row loop took 0.4 s on 30,000 contacts): the same points and reasons
     people = contacts[~contacts["excluded"].to_numpy(dtype=bool)]
     position = people["position"].astype(object).where(people["position"].notna(), "").astype(str)
     company = people["company"].astype(object).where(people["company"].notna(), "").astype(str)
-    role = position.map({p: not words.isdisjoint(p.lower().replace(",", " ").split())
-                         for p in position.unique()}).to_numpy(dtype=bool)
+    recruiter = people["is_recruiter"].to_numpy(dtype=bool)
+    matches = _role_reasons(position, profile)
+    role = position.isin(list(matches)).to_numpy(dtype=bool) & ~recruiter
     shared = company.map({c: bool(c) and company_key(c) in warm_orgs for c in company.unique()}).to_numpy(dtype=bool)
     referred = people["referred_by"].notna().to_numpy(dtype=bool)
     known = (people["how_known"].notna() & (people["how_known"] != "social media")).to_numpy(dtype=bool)
     warm = ~shared & (referred | known)
-    recruiter = people["is_recruiter"].to_numpy(dtype=bool)
     staged = people["stage"].notna().to_numpy(dtype=bool)
     score = 3 * role + 2 * shared + 2 * warm + recruiter + staged + 100 * people["pinned"].to_numpy(dtype=bool)
     first = people["first_name"].astype(object).where(people["first_name"].notna(), "").astype(str)
@@ -72,13 +107,14 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
         rows = rows[score >= floor]
     rows = rows[np.lexsort((name[rows].astype(str), -score[rows]))]
     rows = rows[:top] if top else rows
-    comp, stage, how = company.to_numpy(dtype=object), people["stage"].to_numpy(dtype=object), \
-        people["how_known"].to_numpy(dtype=object)
+    stage = people["stage"].astype(object).where(staged, NOT_STARTED).to_numpy(dtype=object)
+    comp, how, title = company.to_numpy(dtype=object), people["how_known"].to_numpy(dtype=object), \
+        position.to_numpy(dtype=object)
     why = []
     for i in rows:
         parts = []
         if role[i]:
-            parts.append("works in your target role")
+            parts.append(matches[title[i]])
         if shared[i]:
             parts.append(f"shared history: {comp[i]}")
         elif warm[i]:
@@ -92,8 +128,23 @@ def rank_people(contacts: pd.DataFrame, profile: Mapping[str, Any], *, top: int 
         "id": people["id"].to_numpy()[rows], "name": name[rows],
         "company": company.where(company != "", pd.NA).to_numpy()[rows],
         "position": position.where(position != "", pd.NA).to_numpy()[rows], "score": score[rows], "why": why,
-        "is_recruiter": recruiter[rows], "stage": people["stage"].to_numpy()[rows]}, columns=RANK_COLUMNS)
-    return df.reset_index(drop=True)
+        "is_recruiter": recruiter[rows], "stage": stage[rows]}, columns=RANK_COLUMNS)
+    df = df.reset_index(drop=True)
+    df.attrs.update(total=len(people), left_out=len(people) - len(df))
+    return df
+
+
+def left_out_line(ranked: pd.DataFrame) -> str:
+    """Say how many people a ranked list shows and how many it left out: "Showing the top 15 of 212
+    people; 197 more are left out (ask for a longer list with top=...)."."""
+    shown = len(ranked)
+    total = int(ranked.attrs.get("total", shown))
+    left = int(ranked.attrs.get("left_out", total - shown))
+    of = ranked.attrs.get("of", "people")
+    if left <= 0:
+        return f"Showing all {shown} {of} ranked."
+    return (f"Showing the top {shown} of {total} {of}; {left} more {'is' if left == 1 else 'are'} left out "
+            f"(ask for a longer list with {ranked.attrs.get('longer', 'top=...')}).")
 
 
 def choose_targets(wb: Store, names: str | list[str], *, at: dt.datetime | str | None = None) -> list[int]:
@@ -171,13 +222,14 @@ def lamp_list(wb: Store) -> pd.DataFrame:
     research = wb.research()
     profile = wb.profile()
     schools = {company_key(x) for x in profile.get("schools") or []}
-    former = {company_key(x) for x in profile.get("employers") or []}
+    current = company_key(profile.get("current_employer"))
+    former = {company_key(x) for x in profile.get("employers") or []} - {current}
     shared: dict[int, str] = {}
     for item in research[research["kind"].isin(["education", "experience"])].to_dict("records"):
         org = company_key(item["organization"]) if pd.notna(item["organization"]) else ""
         if item["kind"] == "education" and org in schools:
             shared.setdefault(int(item["contact_id"]), f"studied at {item['organization']} like you")
-        elif item["kind"] == "experience" and org in former:
+        elif item["kind"] == "experience" and org in former | {current} - {""}:
             shared.setdefault(int(item["contact_id"]), f"worked at {item['organization']} like you")
     warm_stages = {"replied", "met", "thanked", "kept_in_touch"}
     reasons: dict[str, str] = {}
@@ -194,10 +246,10 @@ def lamp_list(wb: Store) -> pd.DataFrame:
         if why:
             reasons.setdefault(p["key"], f"{name}: {why}")
     for key in employers["name_key"]:
-        if key in schools:
-            reasons.setdefault(key, "your school")
-        elif key in former:
-            reasons.setdefault(key, "your former employer")
+        own = "your current employer" if current and key == current else "your school" if key in schools \
+            else "your former employer" if key in former else None
+        if own:
+            reasons.setdefault(key, own)
     auto = employers["name_key"].map(lambda k: k in reasons)
     employers["advocacy"] = employers["advocacy"].fillna(auto).astype(bool)
     employers["why_advocacy"] = [
@@ -218,7 +270,9 @@ def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_em
     Returns
     -------
     pandas.DataFrame
-        Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage.
+        Columns: employer, employer_rank, id, name, position, score, why, is_recruiter, stage;
+        ``.attrs["total"]`` people at the active employers, ``.attrs["left_out"]`` how many of them are not
+        listed (:func:`left_out_line`).
     """
     lamp = lamp_list(wb) if employers is None else employers
     active = lamp[lamp["active"]]
@@ -229,8 +283,12 @@ def starter_contacts(wb: Store, employers: pd.DataFrame | None = None, *, per_em
     picked["employer"] = [keys[k][0] for k in picked["key"]]
     picked["employer_rank"] = [keys[k][1] for k in picked["key"]]
     picked = picked.sort_values(["employer_rank", "score"], ascending=[True, False], kind="stable")
-    return picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
-                   "stage"]].reset_index(drop=True)
+    out = picked[["employer", "employer_rank", "id", "name", "position", "score", "why", "is_recruiter",
+                  "stage"]].reset_index(drop=True)
+    at_active = int(ranked["key"].isin(keys).sum())
+    out.attrs.update(total=at_active, left_out=at_active - len(out), of="people at your active employers",
+                     longer="per_employer=...")
+    return out
 
 
 def apply_ratings(wb: Store, ratings: str) -> int:

@@ -43,6 +43,8 @@ from infoview_kit.interview.log import meeting_log_table as meeting_log_table
 from infoview_kit.interview.log import parse_referrals as parse_referrals
 from infoview_kit.interview.log import referrals_of as referrals_of
 from infoview_kit.interview.log import start_meeting as start_meeting
+from infoview_kit.interview.online import flag_online as flag_online
+from infoview_kit.interview.online import online_answers as online_answers
 from infoview_kit.interview.plan import EXTRA_MINUTES as EXTRA_MINUTES
 from infoview_kit.interview.plan import PLAN_COLUMNS as PLAN_COLUMNS
 from infoview_kit.interview.plan import ensure_plan as ensure_plan
@@ -53,7 +55,6 @@ from infoview_kit.interview.plan import plan_for_meeting as plan_for_meeting
 from infoview_kit.interview.plan import plan_questions as plan_questions
 from infoview_kit.interview.plan import replan as replan
 from infoview_kit.interview.questions import BANK_COLUMNS as BANK_COLUMNS
-from infoview_kit.interview.questions import flag_online as flag_online
 from infoview_kit.interview.questions import load_bank as load_bank
 from infoview_kit.interview.questions import question_bank as question_bank
 from infoview_kit.interview.schedule import ALARM_MIN as ALARM_MIN
@@ -99,6 +100,7 @@ __all__ = [
     "ensure_plan",
     "export_meeting_files",
     "flag_online",
+    "online_answers",
     "is_overdue",
     "left_out_questions",
     "load_bank",

@@ -13,17 +13,16 @@ import pandas as pd
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.text import clean_text
 from infoview_kit.interview.clock import buffer_minutes, check_meeting_minutes, question_minutes
+from infoview_kit.interview.online import OnlineAnswer, flag_online
 from infoview_kit.interview.questions import (
     QuestionBank,
-    career_fact,
     fill,
-    flag_online,
     load_bank,
     placeholder_values,
     printable,
     text_key,
 )
-from infoview_kit.research.facts import online_facts as research_facts
+from infoview_kit.research.known import Dossier, dossier
 
 if TYPE_CHECKING:
     from infoview_kit.store import Store
@@ -55,7 +54,8 @@ _PLAN_FIELDS = ["theme", "text", "minutes", "must_ask"]
 
 
 def plan_questions(meeting_minutes: int, *, recruiter: bool = False, personal: Mapping[str, Any] | None = None,
-                   online_facts: Iterable[str] = (), extra: Iterable[str] = (), dropped: Iterable[str] = (),
+                   research: Dossier | pd.DataFrame | None = None, extra: Iterable[str] = (),
+                   dropped: Iterable[str] = (),
                    order: Sequence[str] | None = None, buffer_min: int | None = None,
                    include_online: bool = False) -> pd.DataFrame:
     """Choose, personalize and order the questions that fit in the meeting.
@@ -63,10 +63,9 @@ def plan_questions(meeting_minutes: int, *, recruiter: bool = False, personal: M
     The questions asked fit in ``meeting_minutes`` minus the buffer (see
     :func:`buffer_minutes`). They are chosen in this order until the time is used:
     must-ask questions, then your own ``extra`` questions, then the others by
-    priority. Questions answerable online (see :func:`flag_online`; "how they got
-    started" also counts when ``online_facts`` hold a position they held, such as
-    "Data analyst at Acme Corp 2019-2022", as opposed to a degree) are left out unless
-    ``include_online``. Chosen questions are asked must-ask first,
+    priority. Questions their research already answers (see :func:`flag_online`; "how they
+    got started" also counts when research holds a position they held, as opposed to a
+    degree) are left out unless ``include_online``. Chosen questions are asked must-ask first,
     then by theme (how they got started, TIARA order, your own questions), closing
     last, unless ``order`` says otherwise. The same inputs always give the same plan.
 
@@ -82,10 +81,10 @@ def plan_questions(meeting_minutes: int, *, recruiter: bool = False, personal: M
         after "I am hoping to", e.g. "move from teaching into UX research") and
         ``article`` (the title of an article by or about them). Other keys are
         ignored. A question whose placeholder has no value uses its generic wording.
-    online_facts
-        Facts found in research, e.g. ``"Data analyst at Acme Corp 2019-2022"``. Your
-        own questions that name their current ``company`` or ``role`` are flagged only
-        when they ask about the past.
+    research
+        Their research (:meth:`Workbook.research` or a
+        :class:`~infoview_kit.research.known.Dossier`). Your own questions that name their
+        current ``company`` or ``role`` are flagged only when they ask about the past.
     extra
         Your own questions, :data:`EXTRA_MINUTES` minutes each, with ids ``x_`` + a
         hash of the text (stable across runs). Known placeholders in them are filled.
@@ -104,7 +103,7 @@ def plan_questions(meeting_minutes: int, *, recruiter: bool = False, personal: M
     pandas.DataFrame
         Columns ``position`` (1-based asking order of included questions, NA for the
         others), ``id``, ``theme``, ``text`` (personalized), ``minutes``, ``must_ask``,
-        ``online_reason`` (why it is answerable online, else None) and ``included``.
+        ``online_reason`` (the research item that answers it, else None) and ``included``.
         Included questions come first in asking order, then the rest; dropped ids are
         absent. A question not included and without an online reason did not fit.
 
@@ -117,7 +116,7 @@ def plan_questions(meeting_minutes: int, *, recruiter: bool = False, personal: M
     minutes = check_meeting_minutes(meeting_minutes)
     bank = load_bank()
     values = placeholder_values(personal or {})
-    facts = [f for f in (printable(f) for f in online_facts) if f.strip()]
+    facts = dossier(research)
     rows = [*_bank_rows(bank, recruiter, values, facts), *_extra_rows(bank, extra, values, facts)]
     known = {r["id"] for r in rows}
     drop = set(dropped)
@@ -160,22 +159,23 @@ def _buffer(minutes: int, buffer_min: int | None) -> int:
 
 
 def _bank_rows(bank: QuestionBank, recruiter: bool, values: Mapping[str, str],
-               facts: list[str]) -> list[dict[str, Any]]:
-    career = career_fact(facts)
+               facts: Dossier) -> list[dict[str, Any]]:
+    positions = facts.positions
+    career = facts.first_position or (positions[0] if positions else None)
     rows = []
     for index, q in enumerate(bank.select(recruiter)):
         # Bank questions are checked in their template form, so your own role or company
         # filled in later never marks them as answerable online.
-        reason = flag_online([q.text])[0]
+        reason = flag_online([q.text], facts)[0]
         if reason is None and q.skip_if_researched and career is not None:
-            reason = f'your research already shows their path: "{career}"'
+            reason = str(OnlineAnswer("how they got started", career))
         rows.append(_row(q.id, q.theme, q.personalized(values), q.minutes, q.must_ask, q.priority,
                          reason, bank.rank(q.theme), index, extra=False))
     return rows
 
 
 def _extra_rows(bank: QuestionBank, extra: Iterable[str], values: Mapping[str, str],
-                facts: list[str]) -> list[dict[str, Any]]:
+                facts: Dossier) -> list[dict[str, Any]]:
     rows = []
     seen: set[str] = set()
     for index, raw in enumerate(extra):
@@ -258,7 +258,7 @@ def plan_for_meeting(wb: Store, meeting_id: int | None, **options: object) -> pd
                 "article": str(articles.iloc[-1]) if len(articles) else None}
     return plan_questions(int(meeting["duration_min"]), recruiter=recruiter,
                           personal={k: v for k, v in personal.items() if v},
-                          online_facts=research_facts(research), **options)  # type: ignore[arg-type]
+                          research=research, **options)  # type: ignore[arg-type]
 
 
 def plan_budget(wb: Store, meeting_id: int) -> tuple[float, int]:
@@ -413,7 +413,7 @@ def _new_question(wb: Store, meeting_id: int, text: str, suggestions: pd.DataFra
     else:
         m = wb.meeting(meeting_id)
         contact = wb.contact(m["contact_id"])
-        reason = flag_online([text], research_facts(wb.research(m["contact_id"])),
+        reason = flag_online([text], wb.research(m["contact_id"]),
                              ignore=[clean_text(contact.get(k)) or "" for k in ("company", "position")])[0]
         row = {"theme": "extra", "text": text, "minutes": EXTRA_MINUTES, "must_ask": False}
     if isinstance(reason, str) and reason:

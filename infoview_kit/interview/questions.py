@@ -1,11 +1,11 @@
-"""The question bank (``data/questions.toml``), its wording filled in for one person, and the check
-that says which questions their research already answers online."""
+"""The question bank (``data/questions.toml``): its questions, the wording filled in for one person, and the
+patterns of questions whose answers are usually online."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,12 +18,11 @@ from infoview_kit.base.text import indefinite, is_missing
 
 __all__ = [
     "BANK_COLUMNS",
+    "ONLINE_ASKS",
     "PLACEHOLDER_RE",
     "Question",
     "QuestionBank",
-    "career_fact",
     "fill",
-    "flag_online",
     "load_bank",
     "placeholder_values",
     "printable",
@@ -36,24 +35,9 @@ BANK_COLUMNS = ["id", "theme", "text", "minutes", "must_ask", "priority"]
 PLACEHOLDER_RE = re.compile(r"\{(role|company|move|article|a_role)\}")
 _PLACEHOLDERS = ("role", "company", "move", "article")  # given by the caller; "a_role" is derived
 _BANKS = ("general", "recruiter", "both")
+#: What an online pattern of the bank may ask about (see ``data/questions.toml``).
+ONLINE_ASKS = ("education", "first_position", "earlier", "tenure", "title", "employer", "writing")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_FACT_SPLIT = re.compile(r"\s+(?:at|@)\s+|@|[,;|()\[\]•·/]|\s[-\u2013\u2014]+\s")
-_NOT_A_TERM = frozenset({
-    "present", "current", "now", "today", "date", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august",
-    "september", "october", "november", "december", "yr", "yrs", "year", "years", "mo", "mos", "month",
-    "months", "and", "the", "to", "from", "since", "until",
-})
-_PAST_CUE = re.compile(
-    r"\b(did|were|was|had)\s+you\b|\bwhen you were\b|\byour (time|years|days) (as|at)\b|\bused to\b", re.I
-)
-# A position held ("Data analyst at Acme Corp 2019-2022"), not a degree ("BA Economics at ...").
-_POSITION_FACT = re.compile(r"\S.*?\s(?:at|@)\s+\S", re.I)
-_DEGREE = re.compile(
-    r"^(?:B\.?A|B\.?Sc?|B\.?Eng|M\.?A|M\.?Sc?|M\.?Eng|MBA|M\.?Phil|Ph\.?D|D\.?Phil|Bachelor|Master|Doctor"
-    r"|Diploma|Certificate|Degree|Student|Studied|Graduated)\b", re.I
-)
 
 
 # ------------------------------------------------------------------- question bank
@@ -89,7 +73,7 @@ class QuestionBank:
     themes: tuple[str, ...]
     theme_titles: Mapping[str, str]
     questions: tuple[Question, ...]
-    patterns: tuple[tuple[re.Pattern[str], str], ...]
+    patterns: tuple[tuple[re.Pattern[str], str], ...]  # (regex, what it asks about: ONLINE_ASKS)
 
     def rank(self, theme: str) -> int:
         """Return where `theme` comes in the asking order."""
@@ -127,8 +111,20 @@ def load_bank() -> QuestionBank:
         if problems:
             raise InfoviewError(f"{where}: question {question.id!r}: {'; '.join(problems)}.")
         questions.append(question)
-    patterns = tuple((re.compile(p["pattern"], re.I), p["reason"]) for p in raw.get("online_patterns", []))
+    patterns = tuple(_online_pattern(p, where) for p in raw.get("online_patterns", []))
     return QuestionBank(themes=themes, theme_titles=titles, questions=tuple(questions), patterns=patterns)
+
+
+def _online_pattern(entry: Mapping[str, Any], where: str) -> tuple[re.Pattern[str], str]:
+    """One ``[[online_patterns]]`` entry: its regex and what it asks about (one of :data:`ONLINE_ASKS`)."""
+    asks = entry.get("asks")
+    if asks not in ONLINE_ASKS:
+        raise InfoviewError(f"{where}: online pattern {entry.get('pattern')!r}: asks = {asks!r}; expected one of "
+                            f"{', '.join(ONLINE_ASKS)}.")
+    try:
+        return re.compile(entry["pattern"], re.I), asks
+    except (KeyError, re.error) as exc:
+        raise InfoviewError(f"{where}: online pattern {entry.get('pattern')!r} is not a regex ({exc}).") from exc
 
 
 def _question(entry: Mapping[str, Any]) -> Question:
@@ -229,92 +225,3 @@ def fill(template: str, values: Mapping[str, str], *, partial: bool = False) -> 
     if not partial and set(PLACEHOLDER_RE.findall(template)) - values.keys():
         return None
     return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-# ------------------------------------------------------------------ online answers
-
-
-def flag_online(texts: Iterable[str], online_facts: Iterable[str] = (), *,
-                ignore: Iterable[str] = ()) -> list[str | None]:
-    """Say, for each question, why its answer can already be found online.
-
-    A question is answerable online when it matches one of the bank's
-    ``online_patterns`` ("Where did you work before?", "What is your title?", ...), or
-    when it mentions something your research already found: an organization or a year
-    from ``online_facts`` (any mention), or a role from them when the question asks
-    about the past ("What did you do as a data analyst?"). In a fact such as
-    ``"Data analyst at Acme Corp 2019-2022"`` the role is the part before "at", the
-    organization the part after it, and the years are picked out; facts without "at"
-    are split on commas and parentheses and each part treated as an organization.
-
-    Parameters
-    ----------
-    texts
-        The questions, as they would be asked.
-    online_facts
-        Short facts found in research (positions, employers, schools, dates).
-    ignore
-        Names a good question may well use, such as their current company and role:
-        like roles, they count only when the question asks about the past.
-
-    Returns
-    -------
-    list of str or None
-        For each question, a short reason, or None when it is worth asking.
-    """
-    patterns = load_bank().patterns
-    skip = {" ".join(printable(name).lower().split()) for name in ignore}
-    terms = [(term, rx, fact, is_role or term.lower() in skip)
-             for term, rx, fact, is_role in _fact_terms(online_facts)]
-    reasons: list[str | None] = []
-    for text in texts:
-        question = str(text).replace("\u2019", "'")
-        reason = next((why for rx, why in patterns if rx.search(question)), None)
-        if reason is None:
-            for term, rx, fact, is_role in terms:
-                if rx.search(question) and (not is_role or _PAST_CUE.search(question)):
-                    reason = f'mentions "{term}", already in your research: "{fact}"'
-                    break
-        reasons.append(reason)
-    return reasons
-
-
-def _fact_terms(facts: Iterable[str]) -> list[tuple[str, re.Pattern[str], str, bool]]:
-    """Split research facts into (term, regex, fact, is_role) to look for in questions."""
-    found: list[tuple[str, re.Pattern[str], str, bool]] = []
-    seen: set[str] = set()
-
-    def add(term: str, fact: str, is_role: bool) -> None:
-        term = " ".join(term.strip(" .:-\u2013\u2014'\"").split())
-        words = term.lower().split()
-        if not words or term.lower() in seen or all(w in _NOT_A_TERM for w in words):
-            return
-        if len(term) < 4 and not any(c.isupper() or c.isdigit() for c in term):
-            return  # short lowercase words ("it", "ops") would match far too much
-        if len(term) < 2:
-            return
-        body = r"\s+".join(re.escape(w) for w in term.split())
-        flags = re.I if len(term) >= 4 else 0  # short terms are acronyms: match case
-        seen.add(term.lower())
-        found.append((term, re.compile(rf"(?<!\w){body}(?!\w)", flags), fact, is_role))
-
-    for raw in facts:
-        fact = " ".join(printable(raw).split())
-        if not fact:
-            continue
-        for year in _YEAR.findall(fact):
-            add(year, fact, False)
-        rest = _YEAR.sub(" ", fact)
-        halves = re.split(r"\s+(?:at|@)\s+|@", rest, maxsplit=1)
-        if len(halves) == 2:
-            add(halves[0], fact, True)
-            rest = halves[1]
-        for chunk in _FACT_SPLIT.split(rest):
-            add(chunk, fact, False)
-    return found
-
-
-def career_fact(facts: Iterable[str]) -> str | None:
-    """Return the first fact that is a position they held ("Data analyst at Acme Corp 2019-2022"),
-    not a degree ("BA Economics at ..."), or None: with one, "how they got started" is online."""
-    return next((f for f in facts if _POSITION_FACT.match(f) and not _DEGREE.match(f)), None)

@@ -8,6 +8,7 @@ from infoview_kit.outreach.checks import CheckResult as CheckResult
 from infoview_kit.outreach.checks import Finding as Finding
 from infoview_kit.outreach.checks import check as check
 from infoview_kit.outreach.drafting import TEMPLATE_KIND as TEMPLATE_KIND
+from infoview_kit.outreach.drafting import blank_hints as blank_hints
 from infoview_kit.outreach.drafting import compose as compose
 from infoview_kit.outreach.drafting import draft_fields as draft_fields
 from infoview_kit.outreach.drafting import export_eml as export_eml
@@ -106,6 +107,7 @@ __all__ = [
     "compose",
     "current_draft",
     "delete_draft",
+    "blank_hints",
     "draft_fields",
     "draft_html",
     "eml_bytes",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from infoview_kit.base.errors import InputFormatError
+from infoview_kit.base.text import plural
 from infoview_kit.outreach.templates import BUILTIN_KINDS, SUBJECT_PREFIX, Draft, one_line
 
 __all__ = ["RULE_SETS", "CheckResult", "Finding", "check"]
@@ -146,6 +147,8 @@ _MEETING_TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _BLANK_RE = re.compile(r"\[[A-Za-z_][\w ]*\]|_{3,}|\$\{[^}]*\}|\$[A-Za-z_]\w*")
+# Words that say something is shared, beside the connection cues: "we", "our", "like me", "in common".
+_SHARED_RE = re.compile(r"\b(?:we|us|our|like me|as I did|as well|share[ds]?|in common)\b", re.IGNORECASE)
 _STOPWORDS = {"that", "with", "from", "this", "both", "have", "were", "your", "also", "they", "them",
               "their", "about", "which", "when", "where", "what", "there", "here", "into", "same"}
 
@@ -220,6 +223,63 @@ def _quote(text: str, limit: int = 60) -> str:
     return f"'{text}'" if len(text) <= limit else f"'{text[:limit - 1]}…'"
 
 
+def _excerpt(sentence: str, start: int, end: int, limit: int = 70) -> str:
+    """Quote the words of `sentence` around ``sentence[start:end]`` (the words a rule relied on): the whole
+    sentence when short, else about `limit` characters around them, "…" where cut."""
+    sentence = sentence.strip()
+    if len(sentence) <= limit:
+        return f"'{' '.join(sentence.split())}'"
+    width = max(limit, end - start)
+    left = max(0, min(start - (width - (end - start)) // 2, len(sentence) - width))
+    right = left + width
+    left = sentence.rfind(" ", 0, left + 1) + 1 if left > 0 else 0  # whole words only
+    right = len(sentence) if (space := sentence.find(" ", right)) < 0 else space
+    piece = " ".join(sentence[left:right].split())
+    return "'" + ("…" if left > 0 else "") + piece + ("…" if right < len(sentence) else "") + "'"
+
+
+def _search(rx: re.Pattern[str], text: str) -> tuple[str, re.Match[str]] | None:
+    """The first sentence of `text` in which `rx` matches, with the match; None when none does."""
+    for sentence in _sentences(text):
+        if m := rx.search(sentence):
+            return sentence, m
+    return None
+
+
+def _found(rx: re.Pattern[str], text: str) -> str | None:
+    """The words of `text` where `rx` first matches, quoted in their sentence (:func:`_excerpt`), or None."""
+    hit = _search(rx, text)
+    if hit is None:
+        m = rx.search(" ".join(text.split()))  # a phrase across a line break or a sentence end
+        return None if m is None else _excerpt(m.string, m.start(), m.end())
+    return _excerpt(hit[0], hit[1].start(), hit[1].end())
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A phrase as it may be written: any case, any spacing, either apostrophe."""
+    words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in text.split()]
+    return re.compile(r"\s+".join(words), re.IGNORECASE)
+
+
+def _ground_in(opening: list[str], ground: str) -> str | None:
+    """Where the opening sentences state the common ground, quoted: word for word, or two in three of its
+    distinctive words in a sentence that says it is shared (also, both, fellow, we, like you..., or one that
+    speaks of you and of them)."""
+    for sentence in opening:
+        if m := _phrase(ground).search(sentence):
+            return _excerpt(sentence, m.start(), m.end())
+    key = {w for w in _WORD_RE.findall(ground.casefold()) if len(w) > 3 and w not in _STOPWORDS}
+    quotes, have = [], set()
+    for sentence in opening:
+        hits = [m for m in _WORD_RE.finditer(sentence) if m.group().casefold() in key]
+        shared = _CONNECTION_RE.search(sentence) or _SHARED_RE.search(sentence) or (
+            _ME_RE.search(sentence) and _YOU_RE.search(sentence))  # "I studied at X, where you did your MBA"
+        if hits and shared:
+            have |= {m.group().casefold() for m in hits}
+            quotes.append(_excerpt(sentence, hits[0].start(), hits[-1].end()))
+    return " … ".join(quotes) if key and len(have) * 3 >= len(key) * 2 else None
+
+
 def _job_mentions(text: str) -> list[str]:
     found: list[str] = []
     for match in _JOB_WORD_RE.finditer(text):
@@ -237,9 +297,10 @@ def _job_mentions(text: str) -> list[str]:
 
 def _rule_length(parts: _Parts, limit: int) -> Finding:
     n = len(_WORD_RE.findall(f"{parts.greeting or ''}\n{parts.message}"))
+    where = f"before the sign-off {_quote(parts.close, 30)}" if parts.close else "(no sign-off found)"
     if n < limit:
-        return Finding("length", True, f"Body has {n} words before the sign-off (under {limit}).")
-    return Finding("length", False, f"Body has {n} words before the sign-off; keep it under {limit}.")
+        return Finding("length", True, f"Body has {n} words {where} (under {limit}).")
+    return Finding("length", False, f"Body has {n} words {where}; keep it under {limit}.")
 
 
 def _rule_no_jobs(subject: str, parts: _Parts) -> Finding:
@@ -251,31 +312,25 @@ def _rule_no_jobs(subject: str, parts: _Parts) -> Finding:
 
 
 def _rule_asks_advice(parts: _Parts) -> Finding:
-    match = _ADVICE_RE.search(parts.message)
-    if match:
-        return Finding("asks_advice", True, f"Asks for advice ({_quote(match.group(), 30)}).")
+    where = _found(_ADVICE_RE, parts.message)
+    if where:
+        return Finding("asks_advice", True, f"Asks for advice: {where}.")
     return Finding("asks_advice", False, "Does not ask for advice; say what you hope to learn from "
                                          "them (their advice, perspective or experience).")
 
 
 def _rule_connection(parts: _Parts, common_ground: str | None) -> Finding:
-    opening = " ".join(_sentences(parts.message)[:2])
+    opening = _sentences(parts.message)[:2]
     if common_ground is not None and common_ground.strip():
-        found = _norm(common_ground) in _norm(opening)
-        if not found:
-            key = [w for w in _WORD_RE.findall(common_ground.casefold())
-                   if len(w) > 3 and w not in _STOPWORDS]
-            have = set(_WORD_RE.findall(opening.casefold()))
-            found = bool(key) and sum(w in have for w in key) * 3 >= len(key) * 2
-        if found:
-            return Finding("connection_first", True,
-                           f"Opens with the common ground ({_quote(common_ground, 40)}).")
+        where = _ground_in(opening, common_ground)
+        if where:
+            return Finding("connection_first", True, f"Opens with the common ground: {where}.")
         return Finding("connection_first", False,
                        f"The common ground ({_quote(common_ground, 40)}) is not in the first two "
                        "sentences; lead with it.")
-    match = _CONNECTION_RE.search(opening)
-    if match:
-        return Finding("connection_first", True, f"Opens with a connection ({_quote(match.group(), 30)}).")
+    where = _found(_CONNECTION_RE, "\n\n".join(opening))
+    if where:
+        return Finding("connection_first", True, f"Opens with a connection: {where}.")
     return Finding("connection_first", False,
                    "The first two sentences do not mention what you share with them; open with the "
                    "common ground (same school, employer or event, a mutual contact, their article).")
@@ -283,61 +338,61 @@ def _rule_connection(parts: _Parts, common_ground: str | None) -> Finding:
 
 def _rule_broad(parts: _Parts, field: str | None) -> Finding:
     if field is not None and field.strip():
-        if _norm(field) in _norm(parts.message):
-            return Finding("broad_interest", True, f"Names the field ({_quote(field, 40)}), not only "
-                                                   "the employer.")
+        if where := _found(_phrase(field), parts.message):
+            return Finding("broad_interest", True, f"Names the field, not only the employer: {where}.")
         return Finding("broad_interest", False, f"Does not name the field ({_quote(field, 40)}); say "
                                                 "which area interests you, not only the employer.")
-    match = _BROAD_RE.search(parts.message)
-    if match:
-        return Finding("broad_interest", True, f"States the wider interest ({_quote(match.group(), 30)}).")
+    if where := _found(_BROAD_RE, parts.message):
+        return Finding("broad_interest", True, f"States the wider interest: {where}.")
     return Finding("broad_interest", False, "Says nothing about the wider field; name the industry or "
                                             "field that interests you, not only the employer.")
 
 
 def _rule_narrow(parts: _Parts, employer: str | None) -> Finding:
     if employer is not None and employer.strip():
-        if _norm(employer) in _norm(parts.message):
-            return Finding("narrow_interest", True, f"Names their employer ({_quote(employer, 40)}).")
+        if where := _found(_phrase(employer), parts.message):
+            return Finding("narrow_interest", True, f"Names their employer: {where}.")
         return Finding("narrow_interest", False, f"Does not name their employer ({_quote(employer, 40)}); "
                                                  "say why their organization interests you.")
-    match = _NARROW_RE.search(parts.message) or _NARROW_AT_RE.search(parts.message)
-    if match:
-        return Finding("narrow_interest", True, f"Names their organization ({_quote(match.group(), 30)}).")
+    if where := _found(_NARROW_RE, parts.message) or _found(_NARROW_AT_RE, parts.message):
+        return Finding("narrow_interest", True, f"Names their organization: {where}.")
     return Finding("narrow_interest", False, "Does not name their employer or team; say why their "
                                              "organization interests you.")
 
 
-def _about_them_share(parts: _Parts) -> tuple[int, int]:
-    """Words in sentences with more you/your than I/me/my, and with more I/me/my than you."""
+def _about_them_share(parts: _Parts) -> tuple[int, int, str | None, str | None]:
+    """Words in sentences with more you/your than I/me/my, and with more I/me/my than you; and the
+    longest sentence of each kind."""
     them = me = 0
+    longest: dict[bool, str] = {}
     for sentence in _sentences(parts.message):
         n_you, n_me = len(_YOU_RE.findall(sentence)), len(_ME_RE.findall(sentence))
         words = len(_WORD_RE.findall(sentence))
-        if n_you > n_me:
-            them += words
-        elif n_me > n_you:
-            me += words
-    return them, me
+        if n_you != n_me:
+            them, me = (them + words, me) if n_you > n_me else (them, me + words)
+            if len(sentence) > len(longest.get(n_you > n_me, "")):
+                longest[n_you > n_me] = sentence
+    return them, me, longest.get(True), longest.get(False)
 
 
 def _rule_about_them(parts: _Parts) -> Finding:
-    them, me = _about_them_share(parts)
+    them, me, about_them, about_you = _about_them_share(parts)
     if them + me == 0:
         return Finding("about_them", False, "No sentence is about them; write about their work and "
                                             "what you hope to learn from them.")
     pct = round(100 * them / (them + me))
     detail = f"{pct}% of the words are in sentences about them (more you/your than I/me/my)"
     if them * 2 > them + me:
-        return Finding("about_them", True, f"{detail}.")
-    return Finding("about_them", False, f"{detail}; make it more than half.")
+        return Finding("about_them", True, f"{detail}, such as {_excerpt(about_them or '', 0, 0)}.")
+    return Finding("about_them", False, f"{detail}; make it more than half. The longest about you: "
+                                        f"{_excerpt(about_you or '', 0, 0)}.")
 
 
 def _rule_ask_question(parts: _Parts) -> Finding:
     asks = [s for s in _sentences(parts.message) if _ASK_RE.search(s)]
     questions = [s for s in asks if s.rstrip("\"'”’) ").endswith("?")]
     if questions:
-        return Finding("ask_is_question", True, f"The ask is a question: {_quote(questions[-1])}.")
+        return Finding("ask_is_question", True, f"The ask is a question: {_excerpt(questions[-1], 0, 0)}.")
     if asks:
         return Finding("ask_is_question", False, f"The ask {_quote(asks[-1])} is a statement; phrase it "
                                                  "as a question ending in '?'.")
@@ -350,9 +405,10 @@ def _rule_subject(subject: str) -> Finding:
     if not subject:
         return Finding("subject", False, f"No subject; add one of up to {_SUBJECT_MAX_WORDS} words.")
     n = len(subject.split())
+    size = f"{plural(n, 'word')}, {plural(len(subject), 'character')}"
     if n <= _SUBJECT_MAX_WORDS and len(subject) <= _SUBJECT_MAX_CHARS:
-        return Finding("subject", True, f"Subject is short ({n} words, {len(subject)} characters).")
-    return Finding("subject", False, f"Subject has {n} words and {len(subject)} characters; keep it to "
+        return Finding("subject", True, f"Subject {_quote(subject)} is short ({size}).")
+    return Finding("subject", False, f"Subject {_quote(subject)} is long ({size}); keep it to "
                                      f"{_SUBJECT_MAX_WORDS} words and {_SUBJECT_MAX_CHARS} characters.")
 
 
@@ -407,7 +463,8 @@ def _rule_close(parts: _Parts, signature: str | None) -> Finding:
     if signature is not None and signature.strip() and _norm(signature) not in _norm(parts.after_close):
         return Finding("close_signature", False, f"The close {_quote(parts.close, 30)} is not followed by "
                                                  f"your signature {_quote(signature, 40)}.")
-    return Finding("close_signature", True, f"Ends with {_quote(parts.close, 30)} and a signature.")
+    return Finding("close_signature", True, f"Ends with {_quote(parts.close, 30)} and a signature "
+                                            f"({_quote(parts.after_close.splitlines()[0], 40)}).")
 
 
 def _split_input(item: Draft | tuple[str, str] | str) -> tuple[str, str, str | None]:

@@ -16,14 +16,14 @@ from infoview_kit.base.errors import InputFormatError
 from infoview_kit.base.text import clean_text, indefinite
 from infoview_kit.outreach.mail import build_message, mailto_link, safe_filename, write_eml
 from infoview_kit.outreach.routine import mark_replied
-from infoview_kit.outreach.templates import Draft, fill
+from infoview_kit.outreach.templates import FIELD_HELP, Draft, attained_phrase, fill
 from infoview_kit.research.facts import common_ground
 
 if TYPE_CHECKING:
     from infoview_kit.store import Store
 
-__all__ = ["TEMPLATE_KIND", "compose", "draft_fields", "export_eml", "mailto_for", "progress_items", "record_reply",
-           "save_composed", "user_templates"]
+__all__ = ["TEMPLATE_KIND", "blank_hints", "compose", "draft_fields", "export_eml", "mailto_for", "progress_items",
+           "record_reply", "save_composed", "user_templates"]
 
 #: Which message kind each built-in template writes.
 TEMPLATE_KIND = {"seed": "outreach", "short": "outreach", "recruiter": "outreach", "intro": "outreach",
@@ -81,7 +81,7 @@ def draft_fields(wb: Store, contact_id: int) -> dict[str, str | None]:
                                                  clean_text(contact.get("last_name"))) if x) or None,
         "their_employer": clean_text(contact.get("company")),
         "their_role": clean_text(contact.get("position")),
-        "their_accomplishment": clean_text(accomplishments.iloc[-1]) if len(accomplishments) else None,
+        "their_accomplishment": _attained(accomplishments),
         "common_ground": _clause(ground.iloc[0]["clause"]) if not ground.empty else None,
         "referrer_name": " ".join(x for x in (clean_text(referrer.get("first_name")),
                                                clean_text(referrer.get("last_name"))) if x) if referrer else None,
@@ -90,6 +90,27 @@ def draft_fields(wb: Store, contact_id: int) -> dict[str, str | None]:
         "progress_items": progress_items(wb, contact_id),
         "referral_target": f"someone else who works in {field}" if field else None,
     }
+
+
+def _attained(accomplishments: pd.Series) -> str | None:
+    """The newest accomplishment that reads as what they "have attained" (:func:`templates.attained_phrase`)."""
+    phrases = (attained_phrase(clean_text(a)) for a in reversed(accomplishments.tolist()))
+    return next((p for p in phrases if p), None)
+
+
+def blank_hints(wb: Store, contact_id: int | None) -> dict[str, str]:
+    """Return, for the fields the workbook could not fill for a contact, a hint taken from their research
+    where it has one (else :data:`templates.FIELD_HELP`'s): an accomplishment research found but that
+    cannot be put after "you have attained" as it is written is quoted, with how to phrase it."""
+    hints = dict(FIELD_HELP)
+    if contact_id is None:
+        return hints
+    research = wb.research(contact_id)
+    found = [clean_text(t) for t in research.loc[research["kind"] == "accomplishment", "title"].dropna()]
+    if found and _attained(pd.Series(found, dtype=object)) is None:
+        hints["their_accomplishment"] = (f'what they have attained, as a noun phrase after "you have attained": your '
+                                         f'research has "{found[-1]}"; write it as, say, "the …" or "a …"')
+    return hints
 
 
 def progress_items(wb: Store, contact_id: int) -> str | None:

@@ -4,6 +4,7 @@ outputs (HTML with every value escaped, and one-line texts)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,9 +66,15 @@ def draft_html(draft: Draft | None) -> str:
     return preview_html(draft.subject, draft.body)
 
 
-def blanks_line(draft: Draft | None) -> str:
-    """Say which blanks a draft still has: "Blanks still to fill: ..." or "No blanks left."."""
-    return "Blanks still to fill: " + ", ".join(draft.missing) if draft and draft.missing else "No blanks left."
+def blanks_line(draft: Draft | None, hints: Mapping[str, str] | None = None) -> str:
+    """Say which blanks a draft still has: "Blanks still to fill: ..." or "No blanks left."; with `hints`
+    (:func:`drafting.blank_hints`, from the person's research) each blank says what it expects."""
+    if not (draft and draft.missing):
+        return "No blanks left."
+    if hints is None:
+        return "Blanks still to fill: " + ", ".join(draft.missing)
+    return "Blanks still to fill:\n" + "\n".join(f"- [{b}]: {hints.get(b, FIELD_HELP.get(b, ''))}"
+                                                 for b in draft.missing)
 
 
 def score_line(result: CheckResult | None) -> str:
@@ -94,14 +101,16 @@ def fixes_html(result: CheckResult) -> str:
     return _LIST + "".join(f"<li>{html.escape(fix)}</li>" for fix in result.fixes) + "</ul>"
 
 
-def blanks_html(subject: str, body: str) -> str:
-    """The blanks left in the text, each with what it expects (:data:`templates.FIELD_HELP`), as HTML."""
+def blanks_html(subject: str, body: str, hints: Mapping[str, str] | None = None) -> str:
+    """The blanks left in the text, each with what it expects, as HTML: the person's own `hints`
+    (:func:`drafting.blank_hints`, taken from their research) where given, else :data:`templates.FIELD_HELP`."""
     blanks = blanks_in(subject + "\n" + body)
     if not blanks:
         return "No blanks left."
+    hints = FIELD_HELP if hints is None else hints
     return ("<b>Blanks to fill:</b>" + _LIST + "".join(
-        f"<li><code>[{html.escape(b)}]</code> {html.escape(FIELD_HELP.get(b, ''))}</li>" for b in blanks)
-        + "</ul>")
+        f"<li><code>[{html.escape(b)}]</code> {html.escape(hints.get(b, FIELD_HELP.get(b, '')))}</li>"
+        for b in blanks) + "</ul>")
 
 
 def who_html(person: dict[str, Any], stage: str | None) -> str:

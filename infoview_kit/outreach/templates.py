@@ -23,6 +23,7 @@ __all__ = [
     "FIELD_HELP",
     "SUBJECT_PREFIX",
     "Draft",
+    "attained_phrase",
     "fill",
     "list_templates",
     "one_line",
@@ -55,7 +56,8 @@ BUILTIN_KINDS: dict[str, str] = {
 FIELD_HELP: Mapping[str, str] = {
     "their_name": 'how you address them in the greeting: "Sam" or "Dr. Okafor"',
     "their_employer": 'their employer: "Northwind Foods"',
-    "their_accomplishment": 'what they have attained: "a leadership role in sustainable sourcing"',
+    "their_accomplishment": 'what they have attained, from your research, as a noun phrase after "you have '
+                            'attained": "a …", "the …"; record it in step 2 and it is filled in',
     "my_name": 'your full name: "Ana Ruiz"',
     "my_status": 'who you are now, with its article: "a recent Data Science graduate of Lakeside '
                  'University" or "an analyst working at Northwind Foods"',
@@ -72,6 +74,23 @@ FIELD_HELP: Mapping[str, str] = {
     "shared_reason": 'why it made you think of them: "you mentioned cold-chain costs when we spoke"',
     "signature": 'your sign-off block: "Ana Ruiz" (may span several lines)',
 }
+
+# Accomplishments as research records them, and the noun phrase that follows "you have attained" for each.
+_NOUN_START = frozenset({
+    "a", "an", "the", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "their", "his",
+    "her", "its", "over", "more", "nearly", "almost", "several", "many", "multiple", "numerous", "first", "top"})
+_PASSIVE = frozenset({
+    "named", "awarded", "elected", "promoted", "selected", "appointed", "invited", "recognized", "recognised",
+    "honored", "honoured", "chosen", "shortlisted", "featured", "listed", "nominated", "granted", "certified",
+    "admitted", "accepted", "hired", "given", "ranked", "funded", "profiled", "quoted", "cited"})
+# Irregular past tenses an accomplishment starts with, and their past participles.
+_IRREGULAR = {
+    "led": "led", "grew": "grown", "won": "won", "built": "built", "ran": "run", "wrote": "written", "made": "made",
+    "took": "taken", "began": "begun", "brought": "brought", "drove": "driven", "oversaw": "overseen",
+    "taught": "taught", "became": "become", "sold": "sold", "set": "set", "cut": "cut", "kept": "kept",
+    "held": "held", "gave": "given", "broke": "broken", "spent": "spent", "sent": "sent", "spoke": "spoken",
+    "rose": "risen", "co-led": "co-led", "co-wrote": "co-written", "co-founded": "co-founded", "raised": "raised"}
+_AUXILIARY = {"was": "passive", "were": "passive", "has": "perfect", "have": "perfect", "had": "perfect"}
 
 _TEMPLATE_DIR = "data/templates"
 #: How a template (and text given to :func:`checks.check`) starts: "Subject: ...".
@@ -291,6 +310,43 @@ def _field_text(value: object) -> str | None:
         items = [t for t in (_field_text(v) for v in value) if t]
         return "\n".join(f"- {t}" for t in items) or None
     return None if is_missing(value) else _field_text(str(value))
+
+
+def attained_phrase(accomplishment: object) -> str | None:
+    """Return an accomplishment as the noun phrase the method's "Given that you have attained ___" takes, or
+    None when its shape is not one that can be turned into one reliably.
+
+    - A noun phrase stays as it is: "a leadership role in sustainable sourcing", "3 patents".
+    - A past-tense verb phrase ("Led site start-up for a 120-patient Phase III asthma trial", "She grew
+      the team to 12", "Has published three papers") becomes "the experience of having led site start-up …".
+    - A passive one ("Named one of 40 under 40", "Was elected chair") becomes "the distinction of having been
+      named one of 40 under 40".
+    - A gerund ("Leading the oncology trials unit") becomes "the experience of leading the oncology trials unit".
+    - Anything else (a first word that is none of these, such as "Fulbright scholarship" or "Drives the …")
+      gives None: the blank stays open, with a hint that quotes the research (see :func:`drafting.blank_hints`).
+    """
+    text = " ".join(str(accomplishment or "").split()).rstrip(".;")
+    words = text.split(" ")
+    if not text:
+        return None
+    if words[0].lower() in ("she", "he", "they") and len(words) > 1:
+        words = words[1:]  # "She led …" reads as "led …"
+    first, rest = words[0].lower().strip(",:"), " ".join(words[1:])
+    shape = _AUXILIARY.get(first)
+    if shape and rest:
+        first, rest = rest.split(" ")[0].lower(), " ".join(rest.split(" ")[1:])
+    tail = f" {rest}" if rest else ""
+    if shape != "passive" and (first in _NOUN_START or first[:1].isdigit() or first[:1] in "$£€#"):
+        return text[:1].lower() + text[1:] if first in _NOUN_START else text
+    if shape == "passive" or first in _PASSIVE:
+        return f"the distinction of having been {first}{tail}"
+    if first in _IRREGULAR:
+        return f"the experience of having {_IRREGULAR[first]}{tail}"
+    if first.endswith("ed") and len(first) > 4 and not first.endswith("eed") and first.isalpha():
+        return f"the experience of having {first}{tail}"
+    if first.endswith("ing") and len(first) > 5 and first.isalpha() and shape is None:
+        return f"the experience of {first}{tail}"
+    return None
 
 
 def one_line(text: str) -> str:

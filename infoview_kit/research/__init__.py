@@ -10,12 +10,17 @@ from infoview_kit.research.facts import (
     record_fact,
     standing,
 )
+from infoview_kit.research.known import Dossier, FactDate, ResearchItem, dossier
 
 __all__ = [
     "COMMON_GROUND_COLUMNS",
+    "Dossier",
+    "FactDate",
+    "ResearchItem",
     "READINESS_COLUMNS",
     "common_ground",
     "common_ground_with",
+    "dossier",
     "online_facts",
     "readiness",
     "record_fact",

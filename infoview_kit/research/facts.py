@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from infoview_kit.base.keys import company_key
+from infoview_kit.research.known import dossier
 from infoview_kit.store import STAGE_OF_EVENT, STAGES
 
 if TYPE_CHECKING:
@@ -130,18 +131,11 @@ def _career_move(profile: Mapping[str, Any], research: pd.DataFrame) -> list[dic
 
 
 def online_facts(research: pd.DataFrame) -> list[str]:
-    """Return the facts research found online (past positions, organizations, dates, education):
-    the interview step does not ask about them."""
-    if research.empty:
-        return []
-    facts = []
-    for item in research[research["kind"].isin(["experience", "education"])].to_dict("records"):
-        span = "-".join(str(x) for x in (item.get("start"), item.get("end")) if x and not pd.isna(x))
-        org = item.get("organization")
-        org = "" if org is None or pd.isna(org) else f" at {org}"
-        facts.append(f"{item['title']}{org}{' ' + span if span else ''}")
-    return facts
-
+    """Return what research found online about their path (positions held, then education), one line
+    each naming its research item: "Position — Data Analyst at Bluefin, 2019 to 2022 (research item 3)".
+    The interview step does not ask about them (see :mod:`infoview_kit.interview.online`)."""
+    known = dossier(research)
+    return [str(item) for item in [*known.positions, *known.education]]
 
 
 def record_fact(wb: Store, contact_id: int | None, kind: str, title: str, *, source_url: str = "",

@@ -14,7 +14,7 @@ from infoview_kit.base.errors import InfoviewError
 from infoview_kit.base.text import HOW_KNOWN, clean_contact_fields, is_missing
 from infoview_kit.find.headless import import_upload, report_lines
 from infoview_kit.find.people import matching
-from infoview_kit.find.targets import employers_to_rate, rank_everyone
+from infoview_kit.find.targets import employers_to_rate, left_out_line, rank_everyone
 from infoview_kit.views.forms import (
     _LAYOUT,
     _STYLE,
@@ -546,7 +546,8 @@ class TargetPicker(_Form):
         self._top = top
         self._seen: tuple[Any, ...] | None = None
         self._pick = w.Dropdown(description="Person", options=[], layout={"width": "44rem"}, style=_STYLE)
-        super().__init__("Choose whom to contact next", [self._pick], "Contact this person",
+        self._count = w.HTML()
+        super().__init__("Choose whom to contact next", [self._pick, self._count], "Contact this person",
                          extra={"Pin": self.pin, "Exclude": self.exclude})
         self._fill(ranked)
         self._watch(wb)
@@ -562,6 +563,7 @@ class TargetPicker(_Form):
         options = [(f"{n} · {c} · {why}", int(i)) for i, n, c, why in zip(
             ranked["id"], labels["name"], labels["company"], labels["why"], strict=True)]
         keep = self._pick.value
+        self._count.value = f"<small>{html.escape(left_out_line(ranked))}</small>"
         self._pick.options = options
         ids = [v for _, v in options]
         self._pick.value = keep if keep in ids else (ids[0] if ids else None)

@@ -38,7 +38,7 @@ class DraftCheck:
 
     def __init__(self, wb: Workbook) -> None:
         self._wb = wb
-        self._fields: tuple[int, dict[str, Any]] | None = None
+        self._fields: tuple[int, dict[str, Any], dict[str, str]] | None = None
         self.score, self.fixes, self.blanks, self.preview, self.mailto = (w.HTML() for _ in range(5))
         self.download = w.HTML(layout={"margin": "0 0 0 24px"})
         self.box = w.VBox([w.HTML("<b>Check</b>"), self.score, self.fixes, self.blanks],
@@ -58,11 +58,12 @@ class DraftCheck:
             self.mailto.value = ""
             return None
         if self._fields is None or self._fields[0] != contact_id:
-            self._fields = (contact_id, drafting.draft_fields(self._wb, contact_id))
+            self._fields = (contact_id, drafting.draft_fields(self._wb, contact_id),
+                            drafting.blank_hints(self._wb, contact_id))
         result = check_fields(self._fields[1], subject, body, rules=rules)
         self.score.value = present.score_html(result)
         self.fixes.value = present.fixes_html(result) or _OK.format("Every rule passes.")
-        self.blanks.value = present.blanks_html(subject, body)
+        self.blanks.value = present.blanks_html(subject, body, self._fields[2])
         person = self._wb.contact(contact_id)
         to = full_name(person) + (f" <{person['email']}>" if person.get("email") else "")
         self.preview.value = present.preview_html(subject, body, to=to)

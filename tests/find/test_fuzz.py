@@ -150,13 +150,15 @@ def test_common_ground_and_online_facts_any_text(profile, contact, items):
 @FUZZ
 @given(minutes=st.one_of(st.integers(-10, 500), ANY_TEXT),
        personal=st.dictionaries(st.sampled_from(["role", "company", "move", "article", "name", "x"]), MAYBE_TEXT),
-       facts=st.lists(ANY_TEXT, max_size=4), extra=st.lists(ANY_TEXT, max_size=3),
+       facts=RESEARCH, extra=st.lists(ANY_TEXT, max_size=3),
        dropped=st.lists(ANY_TEXT, max_size=3), order=st.one_of(st.none(), st.lists(ANY_TEXT, max_size=3)),
        buffer=st.one_of(st.none(), st.integers(-5, 100)), recruiter=st.booleans())
 def test_plan_questions_any_input(minutes, personal, facts, extra, dropped, order, buffer, recruiter):
+    frame = pd.DataFrame(facts, columns=["kind", "title", "organization", "start", "end", "outlet", "relation", "url",
+                                         "source_url", "notes"])
     only_infoview_errors(interview.plan_questions, minutes, recruiter=recruiter, personal=personal,
-                         online_facts=facts, extra=extra, dropped=dropped, order=order, buffer_min=buffer)
-    only_infoview_errors(interview.flag_online, extra, facts)
+                         research=frame, extra=extra, dropped=dropped, order=order, buffer_min=buffer)
+    only_infoview_errors(interview.flag_online, extra, frame)
 
 
 # ---------------------------------------------------------------- dates

@@ -81,3 +81,80 @@ def test_the_target_picker_ranks_from_the_lean_directory_as_rank_people_does_fro
     ranked = rank_people(demo_wb.contacts(), demo_wb.profile(), top=12)
     assert [v for _, v in picker._pick.options] == ranked["id"].tolist()
     assert [label.split(" · ")[-1] for label, _ in picker._pick.options] == ranked["why"].tolist()
+
+
+def _people(rows):
+    """Contacts as :meth:`Workbook.contacts` gives them (invented people), for rank_people."""
+    import pandas as pd
+
+    base = {"first_name": None, "last_name": None, "company": None, "position": None, "referred_by": None,
+            "how_known": None, "is_recruiter": False, "stage": None, "pinned": False, "excluded": False}
+    return pd.DataFrame([{**base, "id": i, **row} for i, row in enumerate(rows, start=1)])
+
+
+CRC = {"target_roles": ["Clinical Research Coordinator"], "target_industry": "clinical research"}
+
+
+@pytest.mark.parametrize(("title", "matches"), [
+    ("Clinical Research Coordinator II", True), ("Senior Clinical Research Coordinator", True),
+    ("Clinical Research Co-ordinator", True), ("Lead Clinical Research Coordinator, Oncology", True),
+    ("Lab Coordinator - Biology", False), ("Clinical Data Manager", False), ("Coordinator", False),
+    ("Clinical Research Associate", False), ("Patient Care Coordinator", False),
+])
+def test_target_role_matching_is_title_similarity_and_says_how_close(title, matches):
+    ranked = ik.rank_people(_people([{"first_name": "Ana", "position": title}]), CRC, top=None)
+    why = ranked["why"].iloc[0]
+    assert ("matches your target role" in why) == matches, why
+    if matches:
+        assert why.startswith(f"title {title!r} matches your target role (") and why.endswith("%)")
+
+
+def test_a_recruiter_is_ranked_as_a_recruiter_not_as_the_target_role():
+    ranked = ik.rank_people(_people([{"first_name": "Rae", "position": "Clinical Research Coordinator Recruiter",
+                                      "is_recruiter": True}]), CRC, top=None)
+    assert ranked["why"].iloc[0] == "recruiter: knows the job market"
+
+
+def test_several_target_roles_name_the_one_matched_and_the_field_counts_without_roles():
+    profile = {"target_roles": ["Data Analyst", "Clinical Research Coordinator"]}
+    ranked = ik.rank_people(_people([{"first_name": "Ana", "position": "Senior Data Analyst"}]), profile, top=None)
+    assert "matches your target role 'Data Analyst' (" in ranked["why"].iloc[0]
+    field = ik.rank_people(_people([{"first_name": "Bo", "position": "Clinical Research Associate"}]),
+                           {"target_industry": "clinical research"}, top=None)
+    assert "matches your target field (" in field["why"].iloc[0]
+
+
+def test_ranked_lists_say_how_many_they_left_out_and_a_missing_stage_reads_not_started():
+    from infoview_kit.find.targets import left_out_line
+
+    people = _people([{"first_name": f"P{i}", "stage": "emailed" if i == 0 else None} for i in range(20)])
+    ranked = ik.rank_people(people, CRC, top=15)
+    assert (len(ranked), ranked.attrs["total"], ranked.attrs["left_out"]) == (15, 20, 5)
+    assert left_out_line(ranked) == ("Showing the top 15 of 20 people; 5 more are left out (ask for a longer "
+                                     "list with top=...).")
+    assert set(ranked["stage"]) == {"emailed", "not started"}
+    assert left_out_line(ik.rank_people(people, CRC, top=None)) == "Showing all 20 people ranked."
+
+
+def test_the_current_employer_is_never_a_former_employer(demo_wb):
+    # the demo persona lists Harbor Books among her employers; say she works there now
+    demo_wb.set_profile(current_employer="Harbor Books")
+    lamp = ik.lamp_list(demo_wb).set_index("name")
+    assert lamp.loc["Harbor Books", "why_advocacy"] == "your current employer"
+    assert lamp.loc["Northwind Foods", "advocacy"]  # still a former employer
+
+
+def test_the_picker_says_how_many_it_left_out(demo_wb):
+    from infoview_kit.views.find import TargetPicker
+
+    picker = TargetPicker(demo_wb, top=5)
+    assert "Showing the top 5 of" in picker._count.value
+
+
+def test_starter_contacts_say_how_many_they_left_out(demo_wb):
+    from infoview_kit.find.targets import left_out_line
+
+    starters = ik.starter_contacts(demo_wb)
+    assert starters.attrs["total"] - starters.attrs["left_out"] == len(starters)
+    assert left_out_line(starters).startswith(
+        f"Showing the top {len(starters)} of {starters.attrs['total']} people at your active employers; ")

@@ -15,12 +15,16 @@ from hypothesis import strategies as st
 from infoview_kit.base.errors import InfoviewError, InputFormatError
 from infoview_kit.interview.brief import DEFAULT_CHECKLIST, render_brief
 from infoview_kit.interview.clock import MeetingClock, buffer_minutes, is_overdue, thank_you_due
+from infoview_kit.interview.online import flag_online
 from infoview_kit.interview.plan import EXTRA_MINUTES, PLAN_COLUMNS, plan_questions
-from infoview_kit.interview.questions import BANK_COLUMNS, flag_online, question_bank
+from infoview_kit.interview.questions import BANK_COLUMNS, question_bank
 
 PERSONAL = {"role": "UX researcher", "company": "Acme Corp", "move": "move from teaching into UX research",
             "article": "Research that product teams actually use"}
-FACTS = ["Data analyst at Acme Corp 2019-2022", "MSc Data Science, UCL"]
+# What research found (invented): a past position with year dates, and a degree.
+FACTS = pd.DataFrame([{"id": 1, "kind": "experience", "title": "Data analyst", "organization": "Acme Corp",
+                       "start": "2019", "end": "2022"},
+                      {"id": 2, "kind": "education", "title": "MSc Data Science", "organization": "UCL"}])
 TIARA = ["trends", "insights", "advice", "resources", "assignments"]
 GENERAL_THEMES = {"getting_started", "typical_day", "highlights", "challenges", *TIARA, "closing"}
 RECRUITER_THEMES = {"market", "employers_look_for", "hiring_process", "timing", "closing"}
@@ -103,7 +107,8 @@ def test_no_placeholder_left_without_values() -> None:
     [
         ("Where did you work before?", True),
         ("What companies have you worked for?", True),
-        ("How long have you been at Globex?", True),
+        ("How long have you been at Acme Corp?", True),
+        ("How long have you been at Globex?", False),  # research knows nothing of Globex
         ("Where did you study?", True),
         ("What is your title?", True),
         ("What\u2019s your current job title?", True),
@@ -128,7 +133,7 @@ def test_flag_online(question: str, online: bool) -> None:
 
 def test_flag_online_reason_names_the_fact() -> None:
     reason = flag_online(["What did you do at Acme Corp?"], FACTS)[0]
-    assert reason is not None and "Acme Corp" in reason and FACTS[0] in reason
+    assert reason is not None and "Data analyst at Acme Corp, 2019 to 2022 (research item 1)" in reason
     assert flag_online(["What did you do at Acme Corp?"]) == [None]
     assert flag_online([], FACTS) == []
     assert flag_online(["What is it like at Acme Corp these days?"], FACTS, ignore=["acme  corp"]) == [None]
@@ -137,7 +142,7 @@ def test_flag_online_reason_names_the_fact() -> None:
 
 def test_plan_excludes_online_questions_unless_asked() -> None:
     extra = ["What did you do at Acme Corp?", "Where did you work before?", "How is the team organised?"]
-    plan = plan_questions(60, personal=PERSONAL, online_facts=FACTS, extra=extra)
+    plan = plan_questions(60, personal=PERSONAL, research=FACTS, extra=extra)
     flagged = plan[plan["online_reason"].notna()]
     assert set(flagged["text"]) >= set(extra[:2])
     assert not flagged["included"].any()
@@ -145,16 +150,17 @@ def test_plan_excludes_online_questions_unless_asked() -> None:
     assert set(flagged["theme"]) == {"extra", "getting_started"}
     assert plan.loc[plan["text"] == extra[2], "included"].item()
     # naming their current company in your own question is fine
-    current = plan_questions(60, personal={"company": "Acme Corp"}, online_facts=FACTS,
+    current = plan_questions(60, personal={"company": "Acme Corp"}, research=FACTS,
                              extra=["How is the team at Acme Corp organised?", "What did you do in 2019?"])
     mine = current[current["theme"] == "extra"].set_index("text")["online_reason"]
     assert mine["How is the team at Acme Corp organised?"] is None
     assert mine["What did you do in 2019?"] is not None
-    again = plan_questions(60, personal=PERSONAL, online_facts=FACTS, extra=extra, include_online=True)
+    again = plan_questions(60, personal=PERSONAL, research=FACTS, extra=extra, include_online=True)
     assert again.loc[again["text"] == extra[0], "included"].item()
     assert again.loc[again["text"] == extra[0], "online_reason"].item() is not None
-    for facts in ([], ["MSc Data Science at UCL 2018"], ["Wrote a guide to remote usability testing"]):
-        plan = plan_questions(60, personal=PERSONAL, online_facts=facts)
+    for facts in ([], [{"kind": "education", "title": "MSc Data Science", "organization": "UCL", "end": "2018"}],
+                  [{"kind": "accomplishment", "title": "Wrote a guide to remote usability testing"}]):
+        plan = plan_questions(60, personal=PERSONAL, research=pd.DataFrame(facts))
         assert plan.loc[plan["theme"] == "getting_started", "online_reason"].isna().all(), facts
 
 
@@ -215,7 +221,7 @@ def test_drop_order_and_extras() -> None:
 
 
 def test_plan_is_deterministic() -> None:
-    kwargs = {"personal": PERSONAL, "online_facts": FACTS, "extra": ["What would you do differently?"]}
+    kwargs = {"personal": PERSONAL, "research": FACTS, "extra": ["What would you do differently?"]}
     pd.testing.assert_frame_equal(plan_questions(25, **kwargs), plan_questions(25, **kwargs))
 
 
@@ -250,7 +256,7 @@ BANK_IDS = sorted(set(question_bank()["id"]) | set(question_bank(recruiter=True)
 def test_plan_never_exceeds_the_time(minutes: int, recruiter: bool, dropped: list[str], extras: list[str],
                                      buffer: int | None, include_online: bool) -> None:
     plan = plan_questions(minutes, recruiter=recruiter, dropped=dropped, extra=extras, buffer_min=buffer,
-                          online_facts=FACTS, include_online=include_online, order=list(reversed(BANK_IDS)))
+                          research=FACTS, include_online=include_online, order=list(reversed(BANK_IDS)))
     limit = minutes - (sum(buffer_minutes(minutes)) if buffer is None else buffer)
     assert included(plan)["minutes"].sum() <= limit
     assert not set(dropped) & set(plan["id"])

@@ -10,7 +10,8 @@ import pandas as pd
 
 from infoview_kit import interview
 from infoview_kit.interview.plan import PLAN_COLUMNS, SAVED_PLAN_COLUMNS
-from infoview_kit.interview.questions import career_fact, load_bank, text_key
+from infoview_kit.interview.questions import load_bank, text_key
+from infoview_kit.research.known import dossier
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
@@ -82,9 +83,11 @@ def test_the_bank_is_public_and_its_helpers_say_what_they_do():
     bank = load_bank()
     assert "closing" in bank.themes and all(q.theme in bank.themes for q in bank.questions)
     assert text_key("  How   did YOU start? ") == text_key("how did you start?")
-    assert career_fact(["MSc Data Science at UCL", "Data analyst at Acme Corp 2019-2022"]) == \
-        "Data analyst at Acme Corp 2019-2022"
-    assert career_fact(["BA Economics at Leeds"]) is None
+    known = dossier([{"kind": "education", "title": "MSc Data Science", "organization": "UCL"},
+                     {"id": 7, "kind": "experience", "title": "Data analyst", "organization": "Acme Corp",
+                      "start": "2019-06", "end": "2022"}])
+    assert str(known.first_position) == "Position \u2014 Data analyst at Acme Corp, 2019-06 to 2022 (research item 7)"
+    assert dossier([{"kind": "education", "title": "BA Economics", "organization": "Leeds"}]).first_position is None
 
 
 def test_logged_answers_cover_the_plan_then_answers_kept_off_it(demo_wb):

@@ -264,7 +264,7 @@ NO_GROUND = BODY.replace("I noticed that we both studied statistics at Lakeside 
     ("rules", "rule", "good", "bad", "kwargs", "bad_words"),
     [
         ("classic", "length", BODY, BODY.replace(ASK, LONG + " " + ASK), {},
-         "words before the sign-off; keep it under 100"),
+         "words before the sign-off 'Thank you,'; keep it under 100"),
         ("strict", "length", BODY, BODY.replace(ASK, LONG[:150] + " " + ASK), {}, "keep it under 75"),
         ("classic", "no_jobs", BODY, BODY.replace(ASK, "Are there any open positions on your team?"), {},
          "'positions'"),
@@ -417,7 +417,7 @@ def test_check_without_subject_line_and_bad_input():
 def test_word_count_message_example():
     body = "Hi Sam,\n\nAs a fellow alum, " + "word " * 126 + "?\n\nBest,\nAna"
     message = _finding(check(("Hello", body)), "length").message
-    assert message == "Body has 132 words before the sign-off; keep it under 100."
+    assert message == "Body has 132 words before the sign-off 'Best,'; keep it under 100."
 
 
 # --------------------------------------------------------------------------- drafts to send

@@ -51,7 +51,7 @@ def test_strongest_common_ground_first(demo_wb):
 def test_online_facts_are_positions_and_education():
     facts = online_facts(_research(("experience", "Data Analyst", "Bluefin"), ("accomplishment", "an award"),
                                    ("education", "BA", "Lakeside University")))
-    assert facts == ["Data Analyst at Bluefin", "BA at Lakeside University"]
+    assert facts == ["Position \u2014 Data Analyst at Bluefin", "Education \u2014 BA at Lakeside University"]
 
 
 def test_readiness_says_what_is_missing(demo_wb):
