@@ -54,7 +54,8 @@ PEOPLE = {
 def _fill(template: str, fields: dict) -> str:
     """The template with `fields` filled in, as a person types them after the colons (comments kept)."""
     for key, value in fields.items():
-        template, n = re.subn(rf"^{key}:[ \t]*(\[\])?", f"{key}: {json.dumps(value)} ", template, flags=re.M)
+        template, n = re.subn(rf"^{key}:[ \t]*(\[\])?", lambda _: f"{key}: {json.dumps(value, ensure_ascii=False)} ",
+                               template, flags=re.M)
         assert n == 1, key
     return template
 
@@ -146,6 +147,7 @@ def test_a_workshop_of_three_on_a_real_hub(hub, repo_clone, page, artifacts, tmp
     (labconfig / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     ready = hub.spawn("coach", *PEOPLE)
+    print(f"\n{time.monotonic() - started:.1f} s: ready {ready}")
     coach = hub.user("coach")
     coach.git_pull(repo_clone, BRANCH)
     coach.shell(COACH[0])
@@ -153,11 +155,14 @@ def test_a_workshop_of_three_on_a_real_hub(hub, repo_clone, page, artifacts, tmp
     coach.put_file("cohort-profile.yaml", template)  # the coach hands this file out
 
     _browser_pull(page, hub, repo_clone, artifacts)
+    print(f"{time.monotonic() - started:.1f} s: pulled in the browser")
     with ThreadPoolExecutor(3) as pool:
         runs = {name: pool.submit(_participant, hub.user(name), template, repo_clone, handin, pulled=name == "ana")
                 for name in PEOPLE}
         outputs = {name: run.result() for name, run in runs.items()}
+    print(f"{time.monotonic() - started:.1f} s: participants done")
     _browser_run(page, hub, artifacts)
+    print(f"{time.monotonic() - started:.1f} s: 05 run in the browser")
 
     out = coach.shell(COACH[1].replace(HANDIN, str(handin)))
     assert "cohort report written" in out and "warning" not in out, out
