@@ -75,9 +75,9 @@ def proxy_command() -> tuple[Path | None, str]:
     return chp, ""
 
 
-def write_config(folder: Path, port: int, token: str, chp: Path) -> Path:
-    """The hub's config: docs/jupyterhub_config.py as deployed, then the test-only overrides."""
-    overrides = {
+def write_config(folder: Path, port: int, token: str, chp: Path, extra: dict[str, Any] | None = None) -> Path:
+    """The hub's config: docs/jupyterhub_config.py as deployed, then the test-only overrides (and `extra`)."""
+    overrides: dict[str, Any] = {
         "JupyterHub.ip": "127.0.0.1", "JupyterHub.port": port,
         "JupyterHub.hub_ip": "127.0.0.1", "JupyterHub.hub_port": free_port(),
         "ConfigurableHTTPProxy.api_url": f"http://127.0.0.1:{free_port()}",
@@ -94,6 +94,7 @@ def write_config(folder: Path, port: int, token: str, chp: Path) -> Path:
         "JupyterHub.services": [{"name": "tests", "api_token": token}],
         "JupyterHub.load_roles": [{"name": "tests", "services": ["tests"],
                                    "scopes": ["admin:users", "admin:servers", "access:servers"]}],
+        **(extra or {}),
     }
     lines = ["# written by tests/hub/hub.py: the deployed settings, then test-only overrides",
              "c = get_config()  # noqa: F821", f"load_subconfig({str(DOCS_CONFIG)!r})  # noqa: F821"]
@@ -112,13 +113,14 @@ class Hub:
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, folder: Path) -> Iterator[Hub]:
+    def running(cls, folder: Path, extra: dict[str, Any] | None = None) -> Iterator[Hub]:
+        """Start a hub in `folder`; `extra` overrides more settings, e.g. ``{"Spawner.start_timeout": 300}``."""
         chp, why = proxy_command()
         if chp is None:
             raise HubError(why)
         folder.mkdir(parents=True, exist_ok=True)
         port, token = free_port(), secrets.token_hex(32)
-        config = write_config(folder, port, token, chp)
+        config = write_config(folder, port, token, chp, extra)
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])  # singleuser, infoview
         env.pop("INFOVIEW_WORKBOOK", None)  # the spawner sets it, from docs/jupyterhub_config.py
