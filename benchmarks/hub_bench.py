@@ -23,6 +23,7 @@ Run: .venv/bin/python benchmarks/hub_bench.py [--groups 5,10,20]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -85,10 +86,8 @@ class Sampler(threading.Thread):
             for name, proc in self.procs.items():
                 rss = 0
                 for p in tree(proc):
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         rss += p.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak[name] = max(self.peak[name], rss)
             self.done.wait(0.25)
 
@@ -118,6 +117,7 @@ def group(hub: Hub, size: int, tag: str, code: list[str]) -> dict:
     ready = hub.spawn(*names, timeout=900)
     to_ready = time.monotonic() - start
     servers = {n: hub.user(n) for n in names}
+    idle = [sum(p.memory_info().rss for p in tree(server_process(hub, n))) / 2**20 for n in names]  # no kernel yet
     failures: list[str] = []
     with ThreadPoolExecutor(min(size, 4)) as pool:  # the demo workbooks: set-up, not measured
         for n, f in [(n, pool.submit(s.shell, "infoview demo --out ~/infoview/workbook.sqlite")) for n, s in
@@ -148,7 +148,8 @@ def group(hub: Hub, size: int, tag: str, code: list[str]) -> dict:
     wait_stopped(hub, names)
     mb = [sampler.peak[n] / 2**20 for n in names]
     return {"n": size, "ready": to_ready, "ready_each": sorted(ready.values()), "wall": wall,
-            "each": sorted(times.values()), "peak_mb": mb, "cpu_s": list(cpu.values()), "failures": failures}
+            "each": sorted(times.values()), "peak_mb": mb, "idle_mb": idle, "cpu_s": list(cpu.values()),
+            "failures": failures}
 
 
 def wait_stopped(hub: Hub, names: list[str], timeout: float = 120) -> None:
@@ -166,9 +167,10 @@ def show(r: dict, alone: dict) -> None:
     print(f"N={r['n']:>2}: all ready in {r['ready']:5.1f} s (first {r['ready_each'][0]:.1f} s); notebook 05: all N "
           f"done in {r['wall']:5.1f} s ({r['wall'] / alone['wall']:.2f}x alone), each {each[0]:.1f}-{each[-1]:.1f} s "
           f"(median {each[len(each) // 2]:.1f} s); peak RSS per participant (server + kernel) "
-          f"{min(r['peak_mb']):.0f}-{max(r['peak_mb']):.0f} MB (total {sum(r['peak_mb']) / 1024:.2f} GB); CPU per "
+          f"{min(r['peak_mb']):.0f}-{max(r['peak_mb']):.0f} MB (total {sum(r['peak_mb']) / 1024:.2f} GB; "
+          f"the server alone {max(r['idle_mb']):.0f} MB); CPU per "
           f"participant {min(r['cpu_s']):.1f}-{max(r['cpu_s']):.1f} s (mean {sum(mean_cores) / len(mean_cores):.2f} "
-          f"core); failures: {len(r['failures'])}")
+          f"core); failures: {len(r['failures'])}", flush=True)
     for failure in r["failures"]:
         print("   ", failure)
 

@@ -54,8 +54,8 @@ PEOPLE = {
 def _fill(template: str, fields: dict) -> str:
     """The template with `fields` filled in, as a person types them after the colons (comments kept)."""
     for key, value in fields.items():
-        template, n = re.subn(rf"^{key}:[ \t]*(\[\])?", lambda _: f"{key}: {json.dumps(value, ensure_ascii=False)} ",
-                               template, flags=re.M)
+        typed = f"{key}: {json.dumps(value, ensure_ascii=False)} "
+        template, n = re.subn(rf"^{key}:[ \t]*(\[\])?", lambda _, typed=typed: typed, template, flags=re.M)
         assert n == 1, key
     return template
 
