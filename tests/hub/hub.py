@@ -247,8 +247,8 @@ class UserServer:
         return [e["output"] for e in events if "output" in e]
 
     def shell(self, command: str, *, timeout: float = 600) -> str:
-        """Run a bash command line in the user's server (in a kernel there, from their home); return its
-        standard output. HubError with its output if it exits non-zero."""
+        """Run a bash command line in the user's server (in a kernel there, from their home); return what
+        a terminal shows: its standard output, then its standard error. HubError with both if it exits non-zero."""
         code = ("import subprocess, sys\n"
                 f"r = subprocess.run({command!r}, shell=True, executable='/bin/bash', capture_output=True, text=True)\n"
                 "print(r.stdout, end=''); print(r.stderr, end='', file=sys.stderr)\n"
@@ -256,7 +256,7 @@ class UserServer:
         out, err = self.execute(code, timeout=timeout)
         if err.rstrip().splitlines()[-1:] and err.rstrip().splitlines()[-1].startswith("exit "):
             raise HubError(f"{self.name}$ {command}\n{out}\n{err}")
-        return out
+        return out + err
 
     def execute(self, code: str, *, timeout: float = 600) -> tuple[str, str]:
         """Execute `code` in the user's kernel (started on first use) over its websocket; (stdout, stderr)."""
