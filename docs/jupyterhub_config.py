@@ -4,7 +4,8 @@ The Littlest JupyterHub (one server): copy this file to
 ``/opt/tljh/config/jupyterhub_config.d/infoview.py``, then ``sudo tljh-config reload hub``.
 A JupyterHub you set up yourself: append it to your ``jupyterhub_config.py``.
 Zero to JupyterHub on Kubernetes: the same settings as Helm values are in docs/deploy.md.
-tests/face/test_deploy.py loads this file with a stand-in config object and checks the settings below.
+tests/face/test_deploy.py loads this file with a stand-in config object and checks the settings below, and
+tests/hub/ runs a real JupyterHub with it (hub.py adds only test-only overrides: ports, log-in, temp homes).
 """
 
 c = get_config()  # noqa: F821  (JupyterHub defines get_config() when it loads a config file)
