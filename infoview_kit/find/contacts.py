@@ -19,8 +19,8 @@ __all__ = ["COLUMNS", "FORMATS", "is_recruiter", "read_contacts"]
 
 #: Output columns of :func:`read_contacts`, in order.
 COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on", "source",
-    "line",
+    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on",
+    "connected_on_raw", "source", "line",
 )
 #: Format names accepted by ``fmt=`` and written to the ``source`` column.
 FORMATS: tuple[str, ...] = ("linkedin", "google", "outlook", "vcard", "csv")
