@@ -141,6 +141,15 @@ def _named_pattern(value: str) -> str:
     return re.sub(r"[A-Za-z]+|\d+", token, value)
 
 
+def _named_majority(values: np.ndarray, weight: np.ndarray) -> str:
+    """The pattern of the most rows among the 50 commonest month-name dates; "May" (both a name and its
+    abbreviation) counts only when nothing else is there."""
+    top = np.argsort(-weight, kind="stable")[:50]
+    patterns = [(_named_pattern(str(values[i])), int(weight[i]), "may" in str(values[i]).lower()) for i in top]
+    plain = [(p, w) for p, w, may in patterns if not may] or [(p, w) for p, w, _ in patterns]
+    return str(_majority(np.array([p for p, _ in plain], dtype=object), np.array([w for _, w in plain])))
+
+
 @dataclass
 class _Numeric:
     """The numeric dates of a column (``3/12/24``, ``2024-03-12``), split into their parts."""
@@ -241,8 +250,8 @@ def infer_dates(values: np.ndarray, weight: np.ndarray | None = None) -> DateRea
     hit = ~np.isnat(named)
     out[present[hit]] = named[hit]
     if hit.any():
-        top = present[hit][int(np.argmax(weight[present[hit]]))]
-        candidates.append((int(weight[present[hit]].sum()), "month names " + _named_pattern(str(values[top]))))
+        candidates.append((int(weight[present[hit]].sum()), "month names " + _named_majority(
+            values[present[hit]], weight[present[hit]])))
     rest = present[~hit]
     ambiguous = False
     if len(rest):
