@@ -124,13 +124,14 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
         Columns, in order: ``first_name, last_name, email, company, position, profile_url`` (pandas "string" dtype,
         NA when missing — never "" or "nan"), ``connected_on`` (datetime64[ns] at midnight, NaT when missing or
         unreadable), ``connected_on_raw`` (string: the text of an unreadable date, NA otherwise), ``source``
-        (string: the format name) and ``line`` (int64: the 1-based physical line where the record starts, counting lines inside quoted fields). For Google, Outlook and vCard, ``profile_url`` is the
-        LinkedIn URL if there is one. ``df.attrs["report"]`` is a dict: ``format``; ``rows_read`` (records found,
-        blank lines not counted, skipped ones counted, so ``len(df) == rows_read - len(skipped)``); ``skipped``
-        (list of ``{line, reason}``, and ``raw``, the row's text, for a row with the wrong number of fields);
-        ``repaired`` (list of ``{line, column, how, raw}``); ``warnings`` (list of ``{line, field, message}``, field
-        being an output column); ``invalid_emails`` (count of addresses left out); ``date_convention`` (str, None
-        when the file has no dates).
+        (string: the format name) and ``line`` (int64: the 1-based physical line where the record starts, counting
+        lines inside quoted fields). For Google, Outlook and vCard, ``profile_url`` is the LinkedIn URL if there is
+        one. ``df.attrs["report"]`` is a dict: ``format``; ``rows_read`` (records found, blank lines not counted,
+        skipped ones counted, so ``len(df) == rows_read - len(skipped)``); ``skipped`` (list of ``{line, reason}``,
+        and ``raw``, the row's text, for a row with the wrong number of fields); ``repaired`` (list of ``{line,
+        column, how, raw}``); ``warnings`` (list of ``{line, field, message}``, field being an output column);
+        ``invalid_emails`` (count of addresses left out); ``date_convention`` (str, None when the file has no
+        dates).
 
     Raises
     ------
