@@ -133,7 +133,8 @@ def time_zone(value: Any, field: str = "time zone") -> ZoneInfo:
     try:
         return zone_named(str(value).strip() if not _blank(value) else "")
     except InputFormatError:
-        raise InvalidFieldError(f"{field} {value!r}: expected an IANA name such as "
+        where = "" if field == "time zone" else f"{field}: "
+        raise InvalidFieldError(f"{where}time zone {value!r}: expected an IANA name such as "
                                 "'America/Chicago' or 'Europe/London'", field=field) from None
 
 

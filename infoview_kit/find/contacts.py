@@ -80,26 +80,17 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
     comma, semicolon or tab, found from the header. Line ends: LF, CRLF or CR.
 
     Normalization: Unicode NFC, whitespace trimmed, "" -> NA; names kept as written; emails lower-cased and checked
-    as every entry point checks them (:func:`infoview_kit.base.validate.email`, email-validator: a dot in the domain,
-    no special-use domain, at most 254 characters) — an invalid one is left out, counted and warned about; several
-    emails (Google's ``a ::: b``, Outlook's E-mail 2/3, vCard's EMAIL lines) give the first valid one, vCard
-    ``PREF`` first; profile URLs lose whitespace, get ``https://`` (``http://`` upgraded, missing scheme added) and
-    are otherwise kept as given.
+    as every entry point checks them (:func:`infoview_kit.base.validate.email`: email-validator) — an invalid one
+    is left out, counted and warned about; several emails (Google's ``a ::: b``, Outlook's E-mail 2/3, vCard's EMAIL
+    lines) give the first valid one, vCard ``PREF`` first; profile URLs lose whitespace, get ``https://``
+    (``http://`` upgraded, missing scheme added) and are otherwise kept as given.
 
-    Rows with more or fewer fields than the header are never imported shifted (:mod:`infoview_kit.find.ragged`): a
-    row is repaired only when exactly one repair fits — empty fields at the end dropped, or extra fields joined back
-    into ``company`` or ``position`` where every delimiter put back is followed by a space (``Acme, Inc.``) and every
-    email, URL and date column then holds a value of its kind — and otherwise skipped; ``report["skipped"]`` and
-    ``report["repaired"]`` give each one's line and raw text. Fix the row and import the file again: the person
-    arrives.
-
-    Dates are read by one convention for the whole column (:mod:`infoview_kit.find.dates`): day-first or
-    month-first (decided by the values only one order fits; ``03/12/2024`` is 12 March when nothing decides, dotted
-    ``12.03.2024`` 12 March too), with or without a time (``3/12/24, 9:30 AM`` as older LinkedIn exports write),
-    2- or 4-digit years, ISO, English month names (``12 Mar 2024``, ``Mar 12, 2024``, ``12-Mar-24``), dotted,
-    ``YYYYMMDD`` and Excel day numbers. ``report["date_convention"]`` names it (e.g. ``"month-first M/D/YY with
-    time"``); a column every value of which fits both orders gets a warning. A date that cannot be read is NaT,
-    warned about, and its text is kept in ``connected_on_raw`` (the import stores it in the source record).
+    A row with more or fewer fields than the header is never imported shifted: it is repaired only when exactly
+    one repair fits, else skipped, with its line and raw text in the report (:mod:`infoview_kit.find.ragged` has
+    the rule); fix the row, import again, and the person arrives. Dates are read by one convention for the whole
+    column, named in ``report["date_convention"]``, with a warning when every value fits both day-first and
+    month-first (:mod:`infoview_kit.find.dates`); an unreadable date is NaT, warned about, and its text kept in
+    ``connected_on_raw`` (the import keeps it in the stored source record).
 
     Decisions: LinkedIn rows with no name, or named "LinkedIn Member" as LinkedIn writes hidden members, are
     skipped; other formats skip records with no name and no valid email (e.g. Apple's company cards). A vCard that
