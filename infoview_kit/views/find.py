@@ -302,6 +302,7 @@ class ImportForm(_Form):
         self._details.value = _report_html(report)
         return (f"Imported {report.file}: {report.added} added, {report.merged} merged, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
+                + (f", {len(report.repaired)} repaired" if report.repaired else "")
                 + (f"; your workbook now holds {total} contacts." if total is not None else "."))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
