@@ -367,6 +367,7 @@ def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _
     starts: list[int] = []
     last: tuple[int, int] | None = None
     lines = body.split("\n")
+    ragged: list[tuple[int, list[str], int, str]] = []  # (index in rows, fields, line, raw text)
     with _field_limit(len(body)):
         reader = csv.reader(io.StringIO(body, newline="\n"), delimiter=delim, strict=False)
         prev = 0
@@ -384,10 +385,7 @@ def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _
             if not any(f.strip() for f in record):
                 continue
             if len(record) != ncols:
-                fixed = _ragged(record, ncols, first_line + start, "\n".join(lines[start:prev]), report, fit)
-                if fixed is None:
-                    continue
-                record = fixed
+                ragged.append((len(rows), record, first_line + start, "\n".join(lines[start:prev])))
             rows.append(record)
             starts.append(start)
     if last is not None:
@@ -397,23 +395,30 @@ def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _
             raise InputFormatError(
                 f"{name}, line {line}: a quoted field starting here is never closed; the file looks "
                 f"truncated or has a stray '\"'", path=path, line=line)
+    if ragged:
+        rows, starts = _ragged(rows, starts, ragged, ncols, report, fit)
     raw = pd.DataFrame(rows, columns=list(range(ncols)), dtype=object) if rows else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in range(ncols)})
     return raw, np.asarray(starts, dtype=np.int64)
 
 
-def _ragged(record: list[str], ncols: int, line: int, raw: str, report: _Report, fit: RowFit) -> list[str] | None:
-    """The repaired fields of a row with the wrong number of fields, or None (skipped); reported either way."""
-    fixed = fit(record)
-    if fixed is not None:
-        report.repair(line, fixed[1], fixed[2], raw)
-        return fixed[0]
-    report.rows_read += 1  # _assemble counts the rows it gets; this one it never sees
+def _ragged(rows: list[list[str]], starts: list[int], ragged: list[tuple[int, list[str], int, str]], ncols: int,
+            report: _Report, fit: RowFit) -> tuple[list[list[str]], list[int]]:
+    """Repair or drop the rows with the wrong number of fields (all judged at once); report each with its text."""
+    drop = set()
     comma = "comma" if fit.delim == "," else "delimiter"
-    fix = (f"quote the value that holds a {comma}" if len(record) > ncols else "add the missing fields")
-    report.skip(line, f"{len(record)} fields where the header has {ncols}: skipped, so that no value lands in "
-                      f"the wrong column; {fix} and import the file again", raw)
-    return None
+    for (at, record, line, raw), fixed in zip(ragged, fit.resolve([r[1] for r in ragged]), strict=True):
+        if fixed is not None:
+            report.repair(line, fixed[1], fixed[2], raw)
+            rows[at] = fixed[0]
+            continue
+        drop.add(at)
+        report.rows_read += 1  # _assemble counts the rows it gets; this one it never sees
+        fix = f"quote the value that holds a {comma}" if len(record) > ncols else "add the missing fields"
+        report.skip(line, f"{len(record)} fields where the header has {ncols}: skipped, so that no value lands "
+                          f"in the wrong column; {fix} and import the file again", raw)
+    keep = [i for i in range(len(rows)) if i not in drop]
+    return [rows[i] for i in keep], [starts[i] for i in keep]
 
 
 def _xlsx_as_csv(data: bytes, path: str, name: str) -> str:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DateReading", "infer_dates"]
+__all__ = ["DateReading", "infer_dates", "readable"]
 
 _NAT = np.datetime64("NaT", "ns")
 _SEP = "\x00"
@@ -272,6 +272,34 @@ def infer_dates(values: np.ndarray, weight: np.ndarray | None = None) -> DateRea
                     candidates.append((int(weight[todo[match]][~np.isnat(got)].sum()), name))
     convention = max(candidates, key=lambda c: c[0])[1] if candidates else None
     return DateReading(out, convention, ambiguous)
+
+
+def readable(values: np.ndarray) -> np.ndarray:
+    """Whether each text is a date in some convention (either day/month order), all at once.
+
+    For judging a single value out of its column (a row being repaired, :mod:`infoview_kit.find.ragged`);
+    the column itself is read by :func:`infer_dates`.
+    """
+    values = np.array([str(v).strip() for v in values], dtype=object)
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    ok = ~np.isnat(_parse_named_month(values))
+    rest = np.flatnonzero(~ok & (values != ""))
+    if len(rest):
+        num = _numeric(pd.Series(values[rest], dtype=object))
+        if len(num.rows):
+            year_first = (num.a_len == 4) & (num.c_len <= 2)
+            dmy = (num.a_len <= 2) & ((num.c_len == 2) | (num.c_len == 4))
+            year = _full_year(num.c, num.c_len)
+            found = ~np.isnat(_ymd(num.a, num.b, num.c, year_first))
+            found |= ~np.isnat(_ymd(year, num.a, num.b, dmy)) | ~np.isnat(_ymd(year, num.b, num.a, dmy))
+            ok[rest[num.rows]] = found
+        for pattern, _, reader in _WHOLE_NUMBERS:
+            todo = rest[~ok[rest]]
+            match = pd.Series(values[todo], dtype=object).str.fullmatch(pattern).to_numpy(dtype=bool)
+            if match.any():
+                ok[todo[match]] = ~np.isnat(reader(values[todo[match]]))
+    return ok
 
 
 def _compact(values: np.ndarray) -> np.ndarray:

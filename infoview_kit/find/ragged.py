@@ -27,11 +27,11 @@ A row with fewer fields than the header is always skipped: nothing tells which f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from infoview_kit.find.dates import infer_dates
+from infoview_kit.find.dates import readable
 
 __all__ = ["RowFit"]
 
@@ -49,16 +49,11 @@ def _is_url(value: str) -> bool:
     return _URL.fullmatch(value.strip()) is not None
 
 
-def _is_date(value: str) -> bool:
-    v = value.strip()
-    return not np.isnat(infer_dates(np.array([v], dtype=object)).values[0])
-
-
-_KINDS: dict[str, Callable[[str], bool]] = {"email": _is_email, "profile_url": _is_url, "connected_on": _is_date}
+_Repair = tuple[list[str], str, str]
 
 
 class RowFit:
-    """Decide what becomes of a row whose field count differs from the header's ``ncols``.
+    """Decide what becomes of the rows whose field count differs from the header's ``ncols``.
 
     Parameters
     ----------
@@ -73,22 +68,39 @@ class RowFit:
     def __init__(self, targets: Mapping[str, list[int]], ncols: int, delim: str) -> None:
         self.ncols, self.delim = ncols, delim
         self.free = sorted({(i, t) for t in FREE_TEXT for i in targets.get(t, [])})
-        self.checks = [(i, t, _KINDS[t]) for t in _KINDS for i in targets.get(t, [])]
+        self.emails = targets.get("email", [])
+        self.urls = targets.get("profile_url", [])
+        self.dates = targets.get("connected_on", [])
 
-    def __call__(self, record: list[str]) -> tuple[list[str], str, str] | None:
-        """Return (the repaired fields, the column, how) or None when the row must be skipped."""
+    def resolve(self, records: list[list[str]]) -> list[_Repair | None]:
+        """For each row: (the repaired fields, the column, how), or None when it must be skipped.
+
+        All the rows of a file are judged at once, so that their dates are checked in one pass.
+        """
+        candidates = [self._candidates(r) for r in records]
+        values = sorted({f[i].strip() for cands in candidates for f, _, _ in cands for i in self.dates})
+        is_date = dict(zip(values, readable(np.array(values, dtype=object)).tolist(), strict=True))
+        out: list[_Repair | None] = []
+        for cands in candidates:
+            fits = [c for c in cands if all(not c[0][i].strip() or is_date[c[0][i].strip()] for i in self.dates)]
+            out.append(fits[0] if len(fits) == 1 else None)
+        return out
+
+    def _candidates(self, record: list[str]) -> list[_Repair]:
+        """The repairs of one row that pass every check but the dates'."""
         k = len(record) - self.ncols
         if k <= 0:
-            return None
+            return []
         if not any(f.strip() for f in record[self.ncols:]):
-            return record[:self.ncols], "row", f"{k} empty field{'s' if k > 1 else ''} at the end dropped"
-        fits = []
+            return [(record[:self.ncols], "row", f"{k} empty field{'s' if k > 1 else ''} at the end dropped")]
+        found = []
         for j, column in self.free:
             pieces = record[j:j + k + 1]
             if not all(p[:1].isspace() for p in pieces[1:]):
                 continue
             fixed = [*record[:j], self.delim.join(pieces), *record[j + k + 1:]]
-            if all(not fixed[i].strip() or ok(fixed[i]) for i, _, ok in self.checks):
-                fits.append((fixed, column, f"fields {j + 1}-{j + k + 1} joined back into {column} at the "
-                             f"unquoted {self.delim!r} ({fixed[j].strip()!r})"))
-        return fits[0] if len(fits) == 1 else None
+            if (all(not fixed[i].strip() or _is_email(fixed[i]) for i in self.emails)
+                    and all(not fixed[i].strip() or _is_url(fixed[i]) for i in self.urls)):
+                found.append((fixed, column, f"fields {j + 1}-{j + k + 1} joined back into {column} at the "
+                              f"unquoted {self.delim!r} ({fixed[j].strip()!r})"))
+        return found

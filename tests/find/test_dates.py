@@ -227,3 +227,11 @@ def test_fix_the_file_import_again_and_the_person_arrives(tmp_path):
         assert people.loc["Odile", ["company", "position"]].tolist() == ["Riverbend Labs, Inc.",
                                                                          "Clinical Research Coordinator"]
         assert people.loc["Pim", "position"] == "Lab Coordinator, Biology"
+
+
+def test_readable_takes_either_order_and_every_form():
+    from infoview_kit.find.dates import readable
+
+    texts = ["25/12/2023", "12/25/2023", "3/12/24, 9:30 AM", "12 Mar 2024", "Mar 12, 2024", "2024-03-12",
+             "45363", "20240312", "13/13/2023", "Analyst", "31 Feb 2024", "", "next spring"]
+    assert readable(np.array(texts, dtype=object)).tolist() == [True] * 8 + [False] * 5
