@@ -47,7 +47,6 @@ _MONTHS = {name: i for i, names in enumerate(
      ("nov", "november"), ("dec", "december")], start=1) for name in names}
 _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _TIME = r"(?:(?:T|,?\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)"
-_NUMERIC = re.compile(rf"^(\d{{1,4}})([/.-])(\d{{1,2}})\2(\d{{1,4}})({_TIME})?$")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 _COMPACT = re.compile(r"\d{8}")
 
@@ -164,15 +163,21 @@ class _Numeric:
     timed: np.ndarray       # a time follows the date
 
 
+# One match per NUL-separated value: its parts when it is a numeric date, else nothing (the second branch);
+# findall over the joined column runs in C, where pandas' str.extract loops in Python per value.
+_EACH = re.compile(rf"(?:(\d{{1,4}})([/.-])(\d{{1,2}})\2(\d{{1,4}})({_TIME})?(?=\x00|\Z)|[^\x00]*)(?:\x00|\Z)")
+
+
 def _numeric(values: pd.Series) -> _Numeric:
-    parts = values.str.extract(_NUMERIC)
-    hit = parts[0].notna().to_numpy(dtype=bool)
-    rows = np.flatnonzero(hit)
-    p = parts.iloc[rows]
-    return _Numeric(rows, p[0].astype(np.int64).to_numpy(), p[2].astype(np.int64).to_numpy(),
-                    p[3].astype(np.int64).to_numpy(), p[0].str.len().to_numpy(dtype=np.int64),
-                    p[3].str.len().to_numpy(dtype=np.int64), p[1].to_numpy(dtype=object),
-                    p[4].notna().to_numpy(dtype=bool))
+    """Split the values that are numeric dates (``3/12/24, 9:30 AM``, ``2024-03-12``) into their parts."""
+    found = _EACH.findall(_SEP.join(values.astype(str)))[: len(values)]
+    parts = np.array(found, dtype=object).reshape(len(values), 5)
+    rows = np.flatnonzero(parts[:, 0] != "")
+    p = parts[rows]
+    a, c = p[:, 0].astype(str), p[:, 3].astype(str)
+    return _Numeric(rows, a.astype(np.int64), p[:, 2].astype(str).astype(np.int64), c.astype(np.int64),
+                    np.strings.str_len(a).astype(np.int64), np.strings.str_len(c).astype(np.int64),
+                    p[:, 1], p[:, 4] != "")
 
 
 def _order(a: np.ndarray, b: np.ndarray, sep: np.ndarray, weight: np.ndarray) -> tuple[bool, bool]:
