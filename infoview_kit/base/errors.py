@@ -40,6 +40,25 @@ class InputFormatError(InfoviewError, ValueError):
     """A file or value given by the user is not in the expected format."""
 
 
+class InvalidFieldError(InputFormatError):
+    """A value typed into a field (an email address, a date, a time zone, a link) is not of its kind.
+
+    ``field`` names the field; the message says what was expected (see :mod:`infoview_kit.base.validate`).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, path: str | os.PathLike[str] | None = None,
+                 line: int | None = None) -> None:
+        super().__init__(message, path=path, line=line)
+        self.field = field
+
+    def __reduce__(self):  # keep the field too
+        return (_rebuild_field, (type(self), self.message, self.path, self.line, self.field))
+
+
+def _rebuild_field(cls, message, path, line, field):
+    return cls(message, path=path, line=line, field=field)
+
+
 class WorkbookError(InfoviewError):
     """The workbook file cannot be opened, is not a workbook, or is newer than this code."""
 

@@ -40,20 +40,23 @@ def clean_text(value: Any) -> str | None:
 
 
 def clean_contact_fields(**fields: Any) -> dict[str, str | None]:
-    """Clean hand-entered contact fields; the email lower-cased and checked.
+    """Clean hand-entered contact fields; the email lower-cased and checked, the profile link checked
+    (``https://`` added when typed without a scheme), by :mod:`infoview_kit.base.validate`.
 
     Raises
     ------
     InputFormatError
-        If both names are empty, or the email is not a valid address.
+        If both names are empty, the email is not a valid address or the profile link not a web link.
     """
-    from infoview_kit.base.validate import email
+    from infoview_kit.base.validate import email, url
 
     clean = {k: clean_text(v) for k, v in fields.items()}
     if not (clean.get("first_name") or clean.get("last_name")):
         raise InputFormatError("a contact needs a first or last name")
     if "email" in clean:
         clean["email"] = email(clean["email"])
+    if clean.get("profile_url"):
+        clean["profile_url"] = url(clean["profile_url"], "profile link", add_scheme=True)
     return clean
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from infoview_kit.base.validate import EMAIL_RE as _EMAIL_RE  # the one email rule, shared by every entry point
+from infoview_kit.base.validate import PLAIN_EMAIL_RE, is_email  # the one email rule, shared by every entry point
+from infoview_kit.find.dates import infer_dates
 
 _TEXT_COLUMNS = ("first_name", "last_name", "email", "company", "position", "profile_url")
 
@@ -28,12 +29,17 @@ class _Report:
         self.skipped: list[dict[str, Any]] = []
         self.warnings: list[dict[str, Any]] = []
         self.invalid_emails = 0
+        self.repaired: list[dict[str, Any]] = []
+        self.date_convention: str | None = None
 
     def warn(self, line: int, field: str, message: str) -> None:
         self.warnings.append({"line": int(line), "field": field, "message": message})
 
-    def skip(self, line: int, reason: str) -> None:
-        self.skipped.append({"line": int(line), "reason": reason})
+    def skip(self, line: int, reason: str, raw: str | None = None) -> None:
+        self.skipped.append({"line": int(line), "reason": reason} | ({} if raw is None else {"raw": raw}))
+
+    def repair(self, line: int, column: str, how: str, raw: str) -> None:
+        self.repaired.append({"line": int(line), "column": column, "how": how, "raw": raw})
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +48,8 @@ class _Report:
             "skipped": sorted(self.skipped, key=lambda d: d["line"]),
             "warnings": sorted(self.warnings, key=lambda d: d["line"]),
             "invalid_emails": self.invalid_emails,
+            "repaired": sorted(self.repaired, key=lambda d: d["line"]),
+            "date_convention": self.date_convention,
         }
 
 
@@ -53,6 +61,7 @@ class _Report:
 # never occurs in decoded text: such files are rejected as binary), so the common path has no
 # per-row Python loop; pandas' str methods are used on the (rare) values that need changing.
 _SEP = "\x00"
+_NAT = np.datetime64("NaT", "ns")
 _LEADING_SPACE = re.compile(_SEP + r"\s")
 
 def _objects(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -122,9 +131,17 @@ def _to_string(arr: np.ndarray) -> pd.Series:
 
 
 def _valid_emails(low: np.ndarray) -> np.ndarray:
-    """Check lower-cased addresses against the email pattern and the 254-character limit."""
-    valid: np.ndarray = pd.Series(low, dtype=object).str.fullmatch(_EMAIL_RE).to_numpy(dtype=bool)
-    return valid & (np.fromiter(map(len, low), dtype=np.int64, count=len(low)) <= 254)
+    """Check lower-cased addresses as :func:`infoview_kit.base.validate.email` does (email-validator).
+
+    One vectorized pass accepts the plain addresses email-validator certainly accepts
+    (:data:`~infoview_kit.base.validate.PLAIN_EMAIL_RE`, at most 254 characters); only the others
+    (non-ASCII, odd characters, or not an address at all) go to email-validator one by one.
+    """
+    valid: np.ndarray = pd.Series(low, dtype=object).str.fullmatch(PLAIN_EMAIL_RE).to_numpy(dtype=bool, copy=True)
+    valid &= np.fromiter(map(len, low), dtype=np.int64, count=len(low)) <= 254
+    for i in np.flatnonzero(~valid):  # the rare address the plain pattern does not vouch for
+        valid[i] = low[i] == low[i].strip() and is_email(low[i])  # spaces: trimmed first, then checked again
+    return valid
 
 
 def _emails(parts: list[np.ndarray], lines: np.ndarray, report: _Report, n: int) -> np.ndarray:
@@ -202,143 +219,38 @@ def _profile_urls(arr: np.ndarray, linkedin_only: bool) -> np.ndarray:
     return result
 
 
-_DATE_FORMATS = ("%d.%m.%Y", "%Y/%m/%d", "%d.%m.%y", "%Y%m%d")
-_MONTHS = {name: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-     ("nov", "november"), ("dec", "december")], start=1) for name in names}
-_NAT = np.datetime64("NaT", "ns")
+def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report,
+           field: str) -> tuple[pd.Series, np.ndarray]:
+    """Parse a date column to datetime64[ns] at midnight by the convention of the whole column
+    (:func:`infoview_kit.find.dates.infer_dates`); return the dates and, per row, the raw text of a
+    date that could not be read ("" elsewhere), which the import keeps in the source record.
 
-
-def _parse_named_month(values: np.ndarray) -> np.ndarray:
-    """Parse "12 Mar 2024", "12-Mar-24", "12 March 2024", "Mar 12, 2024" with numpy string ufuncs.
-
-    ``values`` are distinct stripped strings. Returns datetime64[ns] values, NaT where the text
-    is not such a date (or not a real day). Two-digit years follow strptime's %y (69-99 -> 19xx).
-    """
-    sd = np.dtypes.StringDType()
-    joined = _SEP.join(values)
-    a = np.asarray(values, dtype=object).astype(sd)
-    if not joined.islower():
-        a = np.strings.lower(a)
-    for old in (",", "-", "."):
-        if old in joined:
-            a = np.strings.replace(a, old, " ")
-    if "  " in joined or "," in joined or "-" in joined or "." in joined:
-        while bool(np.any(np.strings.find(a, "  ") >= 0)):
-            a = np.strings.replace(a, "  ", " ")
-        a = np.strings.strip(a)
-    space = np.array(" ", dtype=sd)
-    t1, _, rest = np.strings.partition(a, space)
-    t2, _, t3 = np.strings.partition(rest, space)
-    day_first = np.strings.isdecimal(t1) & np.strings.isalpha(t2)
-    month_first = np.strings.isalpha(t1) & np.strings.isdecimal(t2)
-    if not month_first.any():
-        day_s, month_s = t1, t2
-    else:
-        day_s, month_s = np.where(day_first, t1, t2), np.where(day_first, t2, t1)
-    month = np.zeros(len(a), dtype=np.int64)
-    for name, number in _MONTHS.items():
-        month[month_s == name] = number
-    ylen, dlen = np.strings.str_len(t3), np.strings.str_len(day_s)
-    ok = ((day_first | month_first) & (month > 0) & np.strings.isdecimal(t3) & ((ylen == 2) | (ylen == 4))
-          & (dlen >= 1) & (dlen <= 2))
-    if not ok.any():
-        return np.full(len(a), _NAT)
-    day = np.where(ok, day_s, "1").astype(np.int64)
-    year = np.where(ok, t3, "2000").astype(np.int64)
-    year = np.where(year < 100, year + np.where(year < 69, 2000, 1900), year)
-    ok &= (year >= 1900) & (year <= 2200) & (day >= 1)
-    month = np.where(ok, month, 1)
-    first_of_month = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
-    date = first_of_month.astype("datetime64[D]") + (day - 1)
-    ok &= date.astype("datetime64[M]") == first_of_month  # 31 Feb -> not a date
-    return np.where(ok, date.astype("datetime64[ns]"), _NAT)
-
-
-def _parse_date_values(s: pd.Series) -> pd.Series:
-    """Parse distinct date strings in the other accepted forms (ISO, slash, dotted, Excel serial).
-
-    ``s`` holds stripped, non-empty strings that :func:`_parse_named_month` could not read.
-    Returns datetime64[ns] at midnight, NaT where unreadable.
-    """
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-
-    def fill(mask: np.ndarray, fmt: str) -> None:
-        if mask.any():
-            parsed = pd.to_datetime(s[mask].astype(object), format=fmt, errors="coerce")
-            out[mask] = parsed.astype("datetime64[ns]")
-
-    def todo() -> np.ndarray:
-        mask: np.ndarray = out.isna().to_numpy(dtype=bool).copy()
-        return mask
-
-    def matches(pattern: str) -> np.ndarray:
-        mask = todo()
-        if mask.any():
-            mask[mask] = s[mask].str.match(pattern).to_numpy(dtype=bool, na_value=False)
-        return mask
-
-    if todo().any():
-        iso = matches(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[ T])")
-        if iso.any():
-            out[iso] = pd.to_datetime(s[iso].str.slice(0, 10).astype(object), format="%Y-%m-%d",
-                                      errors="coerce").astype("datetime64[ns]")
-    slash = matches(r"\d{1,2}/\d{1,2}/\d{2,4}(?:$|\s)")
-    if slash.any():
-        out[slash] = _parse_slash_dates(s[slash])
-    for fmt in _DATE_FORMATS:
-        if not todo().any():
-            break
-        fill(todo(), fmt)
-    serial = matches(r"\d{5}(?:\.0+)?$")
-    if serial.any():
-        days = pd.to_numeric(s[serial].astype(object), errors="coerce").astype(float)
-        days = days.where((days > 20000) & (days < 80000))
-        excel = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce")  # Excel day numbers
-        out[serial] = excel.astype("datetime64[ns]")
-    return out.dt.normalize()
-
-
-def _parse_slash_dates(s: pd.Series) -> pd.Series:
-    """Parse slash dates (a time after a space is dropped): month first, unless a value only makes sense
-    day first (``25/03/2024``) and none only month first; then the whole column is read day first."""
-    day = s.str.split(" ").str[0].astype(object)
-    long_year = (day.str.len() >= 8).to_numpy(dtype=bool)
-    md = pd.Series(pd.NaT, index=day.index, dtype="datetime64[ns]")
-    dm = md.copy()
-    for sel, fmt_md, fmt_dm in ((long_year, "%m/%d/%Y", "%d/%m/%Y"),
-                                (~long_year, "%m/%d/%y", "%d/%m/%y")):
-        if sel.any():
-            md[sel] = pd.to_datetime(day[sel], format=fmt_md, errors="coerce").astype("datetime64[ns]")
-            dm[sel] = pd.to_datetime(day[sel], format=fmt_dm, errors="coerce").astype("datetime64[ns]")
-    day_first = bool((dm.notna() & md.isna()).any()) and not bool((md.notna() & dm.isna()).any())
-    return dm.fillna(md) if day_first else md.fillna(dm)
-
-
-def _dates(raw: pd.Series | np.ndarray, lines: np.ndarray, report: _Report, field: str) -> pd.Series:
-    """Parse a date column to datetime64[ns] at midnight; garbage -> NaT and a warning.
-
-    Accepted: ``12 Mar 2024`` (LinkedIn), ISO ``2024-03-12`` (with or without a time),
-    ``12-Mar-24`` and other Excel re-saves, ``Mar 12, 2024``, ``12.03.2024``, Excel serial
-    day numbers, and slash dates. Slash dates are read month first (``03/12/2024`` is
-    12 March, as LinkedIn and US Excel write them) unless some value in the column only
-    makes sense day first (``25/03/2024``): then the whole column is read day first.
-    Each distinct string is parsed once (exports repeat dates a lot).
+    The convention chosen goes to the report (``date_convention``); an ambiguous column (every date
+    fits both day-first and month-first) is warned about once, at its first date; an unreadable date
+    is NaT with a warning naming its line. Each distinct string is parsed once (exports repeat dates).
     """
     codes, uniques = pd.factorize(_objects(raw))
     distinct = _clean(np.asarray(uniques, dtype=object))
-    parsed = _parse_named_month(distinct)
-    rest = np.flatnonzero(np.isnat(parsed) & (distinct != ""))
-    if len(rest):
-        others = _parse_date_values(pd.Series(distinct[rest], dtype="string"))
-        parsed[rest] = others.to_numpy("datetime64[ns]")
-        bad = rest[np.isnat(parsed[rest])]
+    reading = infer_dates(distinct, np.bincount(codes[codes >= 0], minlength=len(distinct)))
+    parsed = reading.values
+    report.date_convention = reading.convention
+    if reading.ambiguous:
+        first = np.flatnonzero(codes >= 0)[0]
+        report.warn(int(lines[first]), field,
+                    f"every date in this column fits both day-first and month-first; read as "
+                    f"{reading.convention} (check a few, or export the file with ISO dates)")
+    raw_text = np.full(len(codes), "", dtype=object)
+    bad = np.flatnonzero(np.isnat(parsed) & (distinct != ""))
+    if len(bad):
+        expected = f"a date as the rest of the file writes them ({reading.convention})" if reading.convention \
+            else "a date, e.g. '12 Mar 2024' or '2024-03-12'"
         for i in np.flatnonzero(np.isin(codes, bad)):  # loops over unreadable dates only
+            raw_text[i] = distinct[codes[i]]
             report.warn(int(lines[i]), field,
-                        f"{distinct[codes[i]]!r} is not a date; expected e.g. '12 Mar 2024'; left empty")
+                        f"{distinct[codes[i]]!r} is not a date; expected {expected}; left empty, "
+                        f"its text kept in {field}_raw")
     values = np.append(parsed, _NAT)  # code -1 (missing) -> this NaT
-    return pd.Series(values[codes], dtype="datetime64[ns]")
+    return pd.Series(values[codes], dtype="datetime64[ns]"), raw_text
 
 
 def _split_full_name(name: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -352,6 +264,7 @@ def _empty_frame(report: _Report) -> pd.DataFrame:
     df = pd.DataFrame({
         **{c: pd.Series([], dtype="string") for c in _TEXT_COLUMNS},
         "connected_on": pd.Series([], dtype="datetime64[ns]"),
+        "connected_on_raw": pd.Series([], dtype="string"),
         "source": pd.Series([], dtype="string"),
         "line": pd.Series([], dtype="int64"),
     })
@@ -384,8 +297,8 @@ def _assemble(fields: Mapping[str, list[pd.Series | np.ndarray]], lines: np.ndar
     date_parts = fields.get("connected_on", [])
     if len(date_parts) > 1:  # several mapped columns: the first non-empty one
         date_parts = [_first_present([_clean(p) for p in date_parts], n)]
-    connected = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
-                 else pd.Series(np.full(n, _NAT)))
+    connected, connected_raw = (_dates(date_parts[0], lines, report, "connected_on") if date_parts
+                                else (pd.Series(np.full(n, _NAT)), np.full(n, "", dtype=object)))
     if fmt == "linkedin":
         # LinkedIn writes hidden/private members as "LinkedIn Member" (or with no name at all)
         hidden = (first == "LinkedIn") & (last == "Member") | (first == "LinkedIn Member") & (last == "")
@@ -399,6 +312,7 @@ def _assemble(fields: Mapping[str, list[pd.Series | np.ndarray]], lines: np.ndar
         "company": _to_string(text("company")), "position": _to_string(text("position")),
         "profile_url": _to_string(_first_present(urls, n)),
         "connected_on": connected,
+        "connected_on_raw": _to_string(connected_raw),
         "source": pd.Series(pd.array(np.full(n, fmt, dtype=object), dtype="string")),
         "line": pd.Series(lines, dtype="int64"),
     }, copy=False)

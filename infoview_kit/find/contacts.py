@@ -19,8 +19,8 @@ __all__ = ["COLUMNS", "FORMATS", "is_recruiter", "read_contacts"]
 
 #: Output columns of :func:`read_contacts`, in order.
 COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on", "source",
-    "line",
+    "first_name", "last_name", "email", "company", "position", "profile_url", "connected_on",
+    "connected_on_raw", "source", "line",
 )
 #: Format names accepted by ``fmt=`` and written to the ``source`` column.
 FORMATS: tuple[str, ...] = ("linkedin", "google", "outlook", "vcard", "csv")
@@ -80,19 +80,21 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
     comma, semicolon or tab, found from the header. Line ends: LF, CRLF or CR.
 
     Normalization: Unicode NFC, whitespace trimmed, "" -> NA; names kept as written; emails lower-cased and checked
-    with a pattern (dot-atom @ dotted domain with a letter TLD, Unicode allowed, at most 254 characters) — an
-    invalid one is left out, counted and warned about; several emails (Google's ``a ::: b``, Outlook's E-mail 2/3,
-    vCard's EMAIL lines) give the first valid one, vCard ``PREF`` first; profile URLs lose whitespace, get
-    ``https://`` (``http://`` upgraded, missing scheme added) and are otherwise kept as given. Dates: see the
-    accepted forms below.
+    as every entry point checks them (:func:`infoview_kit.base.validate.email`: email-validator) — an invalid one
+    is left out, counted and warned about; several emails (Google's ``a ::: b``, Outlook's E-mail 2/3, vCard's EMAIL
+    lines) give the first valid one, vCard ``PREF`` first; profile URLs lose whitespace, get ``https://``
+    (``http://`` upgraded, missing scheme added) and are otherwise kept as given.
+
+    A row with more or fewer fields than the header is never imported shifted: it is repaired only when exactly
+    one repair fits, else skipped, with its line and raw text in the report (:mod:`infoview_kit.find.ragged` has
+    the rule); fix the row, import again, and the person arrives. Dates are read by one convention for the whole
+    column, named in ``report["date_convention"]``, with a warning when every value fits both day-first and
+    month-first (:mod:`infoview_kit.find.dates`); an unreadable date is NaT, warned about, and its text kept in
+    ``connected_on_raw`` (the import keeps it in the stored source record).
 
     Decisions: LinkedIn rows with no name, or named "LinkedIn Member" as LinkedIn writes hidden members, are
-    skipped; other formats skip records with no name and no valid email (e.g. Apple's company cards). Slash dates
-    are month first (``03/12/2024`` is 12 March, as LinkedIn and US Excel write them) unless a value in the column
-    only makes sense day first (``25/03/2024``), then the whole column is day first; also accepted: ``12 Mar 2024``,
-    ``12-Mar-24``, ``Mar 12, 2024``, ISO (a time is dropped), ``12.03.2024`` and Excel day numbers. Ragged CSV rows
-    are read (missing fields empty, extra fields ignored) with a warning. A vCard that vobject cannot parse is
-    skipped and reported; a file where none parses is an error.
+    skipped; other formats skip records with no name and no valid email (e.g. Apple's company cards). A vCard that
+    vobject cannot parse is skipped and reported; a file where none parses is an error.
 
     Parameters
     ----------
@@ -112,12 +114,15 @@ def read_contacts(path: str | os.PathLike[str], *, fmt: str | None = None,
     pandas.DataFrame
         Columns, in order: ``first_name, last_name, email, company, position, profile_url`` (pandas "string" dtype,
         NA when missing — never "" or "nan"), ``connected_on`` (datetime64[ns] at midnight, NaT when missing or
-        unreadable), ``source`` (string: the format name) and ``line`` (int64: the 1-based physical line where the
-        record starts, counting lines inside quoted fields). For Google, Outlook and vCard, ``profile_url`` is the
-        LinkedIn URL if there is one. ``df.attrs["report"]`` is a dict: ``format``; ``rows_read`` (records found,
-        blank lines not counted, skipped ones counted, so ``len(df) == rows_read - len(skipped)``); ``skipped``
-        (list of ``{line, reason}``); ``warnings`` (list of ``{line, field, message}``, field being an output column
-        or "row"); ``invalid_emails`` (count of addresses left out).
+        unreadable), ``connected_on_raw`` (string: the text of an unreadable date, NA otherwise), ``source``
+        (string: the format name) and ``line`` (int64: the 1-based physical line where the record starts, counting
+        lines inside quoted fields). For Google, Outlook and vCard, ``profile_url`` is the LinkedIn URL if there is
+        one. ``df.attrs["report"]`` is a dict: ``format``; ``rows_read`` (records found, blank lines not counted,
+        skipped ones counted, so ``len(df) == rows_read - len(skipped)``); ``skipped`` (list of ``{line, reason}``,
+        and ``raw``, the row's text, for a row with the wrong number of fields); ``repaired`` (list of ``{line,
+        column, how, raw}``); ``warnings`` (list of ``{line, field, message}``, field being an output column);
+        ``invalid_emails`` (count of addresses left out); ``date_convention`` (str, None when the file has no
+        dates).
 
     Raises
     ------

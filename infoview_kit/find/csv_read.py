@@ -19,6 +19,7 @@ import pandas as pd
 
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.find.columns import _TEXT_COLUMNS, _assemble, _objects, _Report
+from infoview_kit.find.ragged import RowFit
 
 logger = logging.getLogger("infoview_kit")
 
@@ -358,11 +359,15 @@ def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
 
 
 def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _Report, name: str,
-                   path: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Parse the data part with the csv module, warning about ragged rows."""
+                   path: str, fit: RowFit) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse the data part with the csv module; a row whose field count differs from the header's is
+    repaired when :class:`~infoview_kit.find.ragged.RowFit` finds the one repair, else skipped, and
+    either way reported with its line and raw text (never imported shifted)."""
     rows: list[list[str]] = []
     starts: list[int] = []
     last: tuple[int, int] | None = None
+    lines = body.split("\n")
+    ragged: list[tuple[int, list[str], int, str]] = []  # (index in rows, fields, line, raw text)
     with _field_limit(len(body)):
         reader = csv.reader(io.StringIO(body, newline="\n"), delimiter=delim, strict=False)
         prev = 0
@@ -380,23 +385,40 @@ def _parse_careful(body: str, delim: str, ncols: int, first_line: int, report: _
             if not any(f.strip() for f in record):
                 continue
             if len(record) != ncols:
-                extra = "extra fields ignored" if len(record) > ncols else "missing fields left empty"
-                report.warn(first_line + start, "row",
-                            f"{len(record)} fields, expected {ncols} as in the header; {extra}")
-                record = (record + [""] * ncols)[:ncols]
+                ragged.append((len(rows), record, first_line + start, "\n".join(lines[start:prev])))
             rows.append(record)
             starts.append(start)
     if last is not None:
-        lines = body.split("\n")
         tail = "\n".join(lines[last[0]:last[1]])
         if tail.count('"') % 2 and last[1] - last[0] > 1:
             line = first_line + last[0]
             raise InputFormatError(
                 f"{name}, line {line}: a quoted field starting here is never closed; the file looks "
                 f"truncated or has a stray '\"'", path=path, line=line)
+    if ragged:
+        rows, starts = _ragged(rows, starts, ragged, ncols, report, fit)
     raw = pd.DataFrame(rows, columns=list(range(ncols)), dtype=object) if rows else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in range(ncols)})
     return raw, np.asarray(starts, dtype=np.int64)
+
+
+def _ragged(rows: list[list[str]], starts: list[int], ragged: list[tuple[int, list[str], int, str]], ncols: int,
+            report: _Report, fit: RowFit) -> tuple[list[list[str]], list[int]]:
+    """Repair or drop the rows with the wrong number of fields (all judged at once); report each with its text."""
+    drop = set()
+    comma = "comma" if fit.delim == "," else "delimiter"
+    for (at, record, line, raw), fixed in zip(ragged, fit.resolve([r[1] for r in ragged]), strict=True):
+        if fixed is not None:
+            report.repair(line, fixed[1], fixed[2], raw)
+            rows[at] = fixed[0]
+            continue
+        drop.add(at)
+        report.rows_read += 1  # _assemble counts the rows it gets; this one it never sees
+        fix = f"quote the value that holds a {comma}" if len(record) > ncols else "add the missing fields"
+        report.skip(line, f"{len(record)} fields where the header has {ncols}: skipped, so that no value lands "
+                          f"in the wrong column; {fix} and import the file again", raw)
+    keep = [i for i in range(len(rows)) if i not in drop]
+    return [rows[i] for i in keep], [starts[i] for i in keep]
 
 
 def _xlsx_as_csv(data: bytes, path: str, name: str) -> str:
@@ -450,6 +472,7 @@ def _read_csv_text(text: str, utf8: bytes | None, name: str, path: str, fmt: str
     logger.debug("%s: %s layout, header on line %d, delimiter %r", name, fmt_used, header.line,
                  header.delimiter)
     ncols = len(header.names)
+    targets = _resolve_targets(header, fmt_used, mapping)
     offset = _line_offset(text, header.end_line + 1)
     body = text[offset:]
     first_line = header.end_line + 1
@@ -461,13 +484,13 @@ def _read_csv_text(text: str, utf8: bytes | None, name: str, path: str, fmt: str
         parsed = _parse_fast(body, body_utf8, header.delimiter, ncols)
     if parsed is None:
         logger.debug("%s: irregular CSV, reading it record by record", name)
-        parsed = _parse_careful(body, header.delimiter, ncols, first_line, report, name, path)
+        parsed = _parse_careful(body, header.delimiter, ncols, first_line, report, name, path,
+                                RowFit(targets, ncols, header.delimiter))
     raw, starts = parsed
     blank = _blank_rows(raw)
     if blank.any():
         raw, starts = raw.loc[~blank].reset_index(drop=True), starts[~blank]
     lines = starts + first_line
-    targets = _resolve_targets(header, fmt_used, mapping)
     fields = {t: [raw[i] for i in cols] for t, cols in targets.items()}
     return _assemble(fields, lines, fmt_used, report, url_linkedin_only=fmt_used in ("google", "outlook"))
 

@@ -44,8 +44,12 @@ def import_upload(wb: Store, name: str, content: bytes, *,
 
 
 def report_lines(report: ImportReport) -> list[str]:
-    """Return what an import skipped, merged and warned about, one line each: "line 4: skipped: ..."."""
-    rows = [f"line {s.get('line', '?')}: skipped: {s.get('reason', '')}" for s in report.skipped]
+    """Return what an import skipped, repaired, merged and warned about, one line each: "line 4: skipped: ...";
+    a skipped or repaired row with its text as written. (The date convention shows only when the column was
+    ambiguous: that warning names it.)"""
+    rows = [f"line {s.get('line', '?')}: skipped: {s.get('reason', '')}"
+            + (f" — the row as written: {s['raw']}" if s.get("raw") else "") for s in report.skipped]
+    rows += [f"line {r['line']}: repaired: {r['how']} — the row as written: {r['raw']}" for r in report.repaired]
     rows += [f"line {m.get('line', '?')}: merged into contact {m.get('contact_id') or 'new'} "
              f"(same {str(m.get('matched_by', '')).removeprefix('same ')})" for m in report.merges]
     rows += [f"line {x.get('line', '?')}: {x.get('field', '')}: {x.get('message', '')}".replace(": : ", ": ")

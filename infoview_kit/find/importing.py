@@ -44,17 +44,22 @@ class ImportReport:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     invalid_emails: int = 0
     merges: list[dict[str, Any]] = field(default_factory=list)
+    repaired: list[dict[str, Any]] = field(default_factory=list)
+    date_convention: str | None = None
 
     def __str__(self) -> str:
         text = (f"{self.file} ({self.format}): {self.added} added, {self.merged} merged, "
                 f"{self.updated} updated, {self.unchanged} unchanged, {len(self.skipped)} skipped, "
-                f"{len(self.warnings)} warnings")
+                f"{len(self.repaired)} repaired, {len(self.warnings)} warnings")
         return text
 
     def to_frame(self) -> pd.DataFrame:
-        """Return skipped rows and warnings as one DataFrame: line, kind, field, message."""
-        rows = [{"line": s.get("line"), "kind": "skipped", "field": pd.NA, "message": s.get("reason")}
-                for s in self.skipped]
+        """Return skipped rows, repaired rows and warnings as one DataFrame: line, kind, field, message
+        (a skipped or repaired row's message ends with its raw text)."""
+        rows = [{"line": s.get("line"), "kind": "skipped", "field": pd.NA,
+                 "message": str(s.get("reason")) + (f" | {s['raw']}" if s.get("raw") else "")} for s in self.skipped]
+        rows += [{"line": r["line"], "kind": "repaired", "field": r["column"],
+                  "message": f"{r['how']} | {r['raw']}"} for r in self.repaired]
         rows += [{"line": w.get("line"), "kind": "warning", "field": w.get("field", pd.NA),
                   "message": w.get("message")} for w in self.warnings]
         return pd.DataFrame(rows, columns=["line", "kind", "field", "message"])
@@ -92,7 +97,8 @@ def import_contacts(wb: Store, path: str | os.PathLike[str], *, fmt: str | None 
     report = ImportReport(file=os.path.basename(os.fspath(path)), format=info.get("format", fmt or "?"),
                           skipped=list(info.get("skipped", [])),
                           warnings=list(info.get("warnings", [])),
-                          invalid_emails=int(info.get("invalid_emails", 0)))
+                          invalid_emails=int(info.get("invalid_emails", 0)),
+                          repaired=list(info.get("repaired", [])), date_convention=info.get("date_convention"))
     if not people.empty:
         wb.safety_backup("before-import")
         _store_people(wb, people, report, file=os.fspath(path), at=utc_iso(at), progress=progress)
@@ -116,11 +122,12 @@ def _store_people(wb: Store, people: pd.DataFrame, report: ImportReport, *, file
 
 
 def _records(people: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """(person_key, *IMPORT_FIELDS, source, line, name_key, company_key) of every record read, None for missing."""
+    """(person_key, *IMPORT_FIELDS, source, line, connected_on_raw, name_key, company_key) of every record
+    read, None for missing."""
     people = people.copy()
     people["person_key"] = person_keys(people)
     people["connected_on"] = people["connected_on"].dt.strftime("%Y-%m-%d")
-    frame = people[["person_key", *IMPORT_FIELDS, "source", "line"]].astype(object)
+    frame = people[["person_key", *IMPORT_FIELDS, "source", "line", "connected_on_raw"]].astype(object)
     frame = frame.where(frame.notna(), None)
     frame["name_key"] = [name_key(f, la) for f, la in zip(frame["first_name"], frame["last_name"], strict=True)]
     frame["company_key"] = [company_key(co) if co else "" for co in frame["company"]]
@@ -149,27 +156,30 @@ class _Matching:
         self.merges: list[tuple[int, str, str, str, float, str]] = []
 
     def take(self, key: str, *row: Any) -> None:
-        """Match one record: (person_key, *IMPORT_FIELDS, source, line, name_key, company_key)."""
-        *vals, source, line, nk, ck = row
+        """Match one record: (person_key, *IMPORT_FIELDS, source, line, connected_on_raw, name_key, company_key).
+
+        The source record keeps what the contact row cannot: a date that could not be read stays there as
+        written (``connected_on_raw``)."""
+        *vals, source, line, raw_date, nk, ck = row
         hit = ((self.known[(source, key)], "source", 100.0) if (source, key) in self.known
                else self.index.match(key, vals[_EMAIL], nk, ck))
         if hit is None:  # someone new: the contact row is the record as read
             cid = -(len(self.pending) + 1)
             self.pending[cid], self.values[cid] = key, list(vals)
             self.index.add(cid, key, vals[_EMAIL], nk, ck)
-            self.sources.append((cid, source, key, line, None))
+            self.sources.append((cid, source, key, line, _record_json(vals, raw_date) if raw_date else None))
             return
         cid, matched_by, score = hit
         if matched_by == "key" and cid > 0:  # a new source for someone already here
             matched_by = {"url": "profile link", "email": "email"}.get(key.split(":")[0], "name and company")
-        if self._join(cid, key, vals, source, line, matched_by, score):
+        if self._join(cid, key, vals, source, line, matched_by, score, raw_date):
             self.index.add(cid, key, vals[_EMAIL], nk, ck)
 
     def _join(self, cid: int, key: str, vals: list[Any], source: str, line: int, matched_by: str,
-              score: float) -> bool:
+              score: float, raw_date: str | None) -> bool:
         """A record joins someone already here (or earlier in this file): keep the record as read, so
         no field is lost, and fill what they lacked. False for the very same record twice in this file."""
-        data = json.dumps(dict(zip(IMPORT_FIELDS, vals, strict=True)), ensure_ascii=False)
+        data = _record_json(vals, raw_date)
         old = self.values[cid]
         filled = {k: new for k, o, new in zip(IMPORT_FIELDS, old, vals, strict=True) if o is None and new is not None}
         for k, new in filled.items():
@@ -201,6 +211,12 @@ class _Matching:
     def filled(self) -> dict[int, list[Any]]:
         """Contacts already stored that the import gave new fields: id -> values."""
         return {cid: self.values[cid] for cid in self.changed}
+
+
+def _record_json(vals: Sequence[Any], raw_date: str | None) -> str:
+    """A source record as stored: IMPORT_FIELDS, and the date's own text when it could not be read."""
+    record = dict(zip(IMPORT_FIELDS, vals, strict=True)) | ({"connected_on_raw": raw_date} if raw_date else {})
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _progress(rows: Iterable[Any], total: int, show: bool, desc: str) -> Iterable[Any]:

@@ -9,13 +9,14 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from icalendar import TRANSP, Alarm, Calendar, Event, Todo, vCalAddress
 from icalendar.timezone import tzid_from_dt
 
 from infoview_kit.base.errors import InfoviewError, InputFormatError
 from infoview_kit.base.paths import zone_named
+from infoview_kit.base.validate import email as check_email
+from infoview_kit.base.validate import url as check_url
 
 __all__ = [
     "DEFAULT_DOMAIN",
@@ -37,7 +38,6 @@ _STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 _MAX_ALARM_MIN = 7 * 24 * 60
 # C0 controls except TAB and LF, plus DEL: they have no place in calendar text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_EMAIL = re.compile(r"[^@\s<>\"',;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@\s<>\"',;:()\[\]\\]+")
 
 
 def uid_for(*parts: str, domain: str = DEFAULT_DOMAIN) -> str:
@@ -140,7 +140,7 @@ def meeting_ics(*, uid: str, sequence: int, start: datetime, duration_min: int, 
     alarm = None if alarm_min is None else _int(alarm_min, "alarm_min", low=0, high=_MAX_ALARM_MIN)
     event = Event.new(uid=uid, sequence=sequence, stamp=stamp, start=start, end=end, summary=summary_text,
                       description=_ics_text(description, "description") or None,
-                      location=_ics_text(location, "location") or None, url=_url(url))
+                      location=_ics_text(location, "location") or None, url=check_url(url, "url"))
     event.add("status", status)
     _add_people(event, method, organizer, attendee)
     if alarm is not None and method != "CANCEL":
@@ -171,8 +171,8 @@ def _summary(summary: Any) -> str:
 
 
 def _organizer_and_attendee(method: str, organizer_email: Any, attendee_email: Any) -> tuple[str | None, str | None]:
-    organizer = _email(organizer_email, "organizer_email")
-    attendee = _email(attendee_email, "attendee_email")
+    organizer = check_email(organizer_email, "organizer_email")
+    attendee = check_email(attendee_email, "attendee_email")
     if method == "REQUEST" and organizer is None:
         raise InputFormatError("method='REQUEST' (an invitation) needs organizer_email, your own address.")
     return organizer, attendee
@@ -516,26 +516,6 @@ def _uid(value: Any) -> str:
     if any(c.isspace() for c in value) or _CONTROL.search(value):
         raise InputFormatError(f"uid {value!r} must not contain spaces or control characters; use uid_for().")
     return value
-
-
-def _email(value: Any, field: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
-        raise InputFormatError(f"{field} {value!r} is not a plain e-mail address like name@example.org.")
-    return value.strip()
-
-
-def _url(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    ok = isinstance(value, str) and not any(c.isspace() or _CONTROL.match(c) for c in value)
-    if ok:
-        parts = urlsplit(value)
-        ok = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-    if not ok:
-        raise InputFormatError(f"url {value!r} is not an http(s) link, e.g. https://meet.example.org/abc.")
-    return str(value)
 
 
 def _due(value: Any, where: str) -> tuple[date, timedelta]:

@@ -347,7 +347,8 @@ class People(StoreCore):
         how = None if how is None or not str(how).strip() else str(how).strip()
         if how is not None and how not in HOW_KNOWN and how != old["how_known"]:
             raise InputFormatError(f"how_known = {how!r}: expected one of {', '.join(HOW_KNOWN)}")
-        clean = clean_contact_fields(**merged)
+        kept_link = {} if "profile_url" in fields else {"profile_url": merged.pop("profile_url")}
+        clean = clean_contact_fields(**merged) | kept_link  # a stored link is checked when it is edited
         clean["how_known"] = how
         changed = [k for k in self.EDITABLE_CONTACT_FIELDS if clean[k] != old[k]]
         if not changed:

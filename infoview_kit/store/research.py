@@ -10,6 +10,7 @@ import pandas as pd
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.text import clean_text
 from infoview_kit.base.validate import fact_date
+from infoview_kit.base.validate import url as check_url
 from infoview_kit.store.core import rowid
 from infoview_kit.store.people import People
 from infoview_kit.store.schema import RESEARCH_KINDS, utc_iso
@@ -41,8 +42,9 @@ class Research(People):
         Raises
         ------
         InputFormatError
-            For an unknown kind, an empty title, a relation other than by/about, or a date that
-            is not one (e.g. "next spring"); nothing is written.
+            For an unknown kind, an empty title, a relation other than by/about, a date that
+            is not one (e.g. "next spring") or a link that is not an http(s) address with a dotted host
+            (:mod:`infoview_kit.base.validate`); nothing is written.
         """
         self.contact(contact_id)
         if kind not in RESEARCH_KINDS:
@@ -53,6 +55,7 @@ class Research(People):
         if relation not in (None, "by", "about"):
             raise InputFormatError(f"relation {relation!r}: expected 'by' or 'about'")
         start, end = fact_date(start, "research date 'from'"), fact_date(end, "research date 'to'")
+        url, source_url = check_url(url, "research link"), check_url(source_url, "research source link")
         stamp = utc_iso(at)
         values = (organization, start, end, outlet, relation, url, source_url, notes)
         with self.transaction() as c:
@@ -118,6 +121,9 @@ class Research(People):
             raise InputFormatError(f"relation {new['relation']!r}: expected 'by' or 'about'")
         new["start"] = fact_date(new["start"], "research date 'from'")
         new["end"] = fact_date(new["end"], "research date 'to'")
+        for k, label in (("url", "research link"), ("source_url", "research source link")):
+            if k in fields:  # a link stored before links were checked stays until it is edited
+                new[k] = check_url(new[k], label)
         changed = [k for k in self.EDITABLE_RESEARCH_FIELDS if new[k] != old[k]]
         if not changed:
             return []

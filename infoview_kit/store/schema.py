@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from infoview_kit.base.errors import InputFormatError
-from infoview_kit.base.paths import zone_named
 
 #: ``PRAGMA application_id`` of every workbook ("IVWB"): tells a workbook from any other SQLite file.
 APPLICATION_ID = 0x49565742
@@ -305,7 +304,9 @@ def clean_profile_value(key: str, value: Any) -> Any:
 
         value = email(value, "profile field 'email'")
     if value and key == "timezone":
-        zone_named(value)
+        from infoview_kit.base.validate import time_zone
+
+        time_zone(value, "profile field 'timezone'")
     if value and key == "country":
         from infoview_kit.base.bizdays import _parse_country
 

@@ -301,7 +301,7 @@ class ImportForm(_Form):
         total = len(self._wb.directory()) if report.added or report.merged else None
         self._details.value = _report_html(report)
         return (f"Imported {report.file}: {report.added} added, {report.merged} merged, {report.updated} updated, "
-                f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
+                f"{report.unchanged} unchanged, {len(report.skipped)} skipped, {len(report.repaired)} repaired"
                 + (f"; your workbook now holds {total} contacts." if total is not None else "."))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

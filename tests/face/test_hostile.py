@@ -23,6 +23,7 @@ from icalendar import Calendar
 
 import infoview_kit as ik
 from infoview_kit import cli, interview, outreach
+from infoview_kit.base.errors import InputFormatError
 from infoview_kit.followup import draft_due, reminders_file
 from infoview_kit.interview.calendars import meeting_ics, reminders_ics
 from infoview_kit.outreach.drafting import export_eml, mailto_for
@@ -67,11 +68,16 @@ def build_hostile_workbook(path: Path) -> dict[str, int]:
                        change_wanted=JS, schools=[SCRIPT], employers=[FORMULA], city=IMG, interests=[SCRIPT, IMG],
                        groups=[JS], signature=f"{SCRIPT}\n{IMG}", country="US", timezone="America/Chicago",
                        at="2026-09-01T09:00")
+        with pytest.raises(InputFormatError, match="profile link"):  # the forms and the API refuse such links ...
+            wb.add_contact("Eve", profile_url=JS)
         ref = wb.add_contact(f"{SCRIPT}Rita", IMG, email="rita@example.org", company=SCRIPT, position=IMG,
-                             profile_url=JS, how_known="alumni", where_found=RTL, notes=BIG, at="2026-09-01T10:00")
+                             how_known="alumni", where_found=RTL, notes=BIG, at="2026-09-01T10:00")
         cid = wb.add_contact(INJECT, f"Smith{IMG}", email="eve@example.org", company=FORMULA,
-                             position="+1 Analyst", profile_url="javascript:alert(2)", how_known="referral",
+                             position="+1 Analyst", how_known="referral",
                              where_found=SCRIPT, notes=f"{SCRIPT}{IMG}{RTL}", referred_by=ref, at="2026-09-02T10:00")
+        # ... but a workbook edited by hand, or written before links were checked, may hold them: output escapes them
+        wb._conn.executemany("UPDATE contacts SET profile_url = ? WHERE id = ?",
+                             [(JS, ref), ("javascript:alert(2)", cid)])
         odd = wb.add_contact("../../x", "CON", email="con@example.org", company="@SUM(A1)", position="-2+3",
                              at="2026-09-02T11:00")
         report = wb.import_contacts(_hostile_csv(path.parent / "hostile.csv"), at="2026-09-03T10:00")
@@ -81,9 +87,11 @@ def build_hostile_workbook(path: Path) -> dict[str, int]:
             wb.set_target(person, at="2026-09-04T10:00")
             for kind, title in [("experience", SCRIPT), ("accomplishment", IMG), ("article", f"{SCRIPT} article"),
                                 ("interest", IMG), ("note", FORMULA)]:
-                wb.add_research(person, kind, title, organization=SCRIPT if kind == "experience" else None,
-                                outlet=IMG, relation="by" if kind == "article" else None, url=JS,
-                                source_url="JaVaScRiPt:alert(3)", notes=f"{IMG}\r\n{RTL}", at="2026-09-05T10:00")
+                rid = wb.add_research(person, kind, title, organization=SCRIPT if kind == "experience" else None,
+                                      outlet=IMG, relation="by" if kind == "article" else None,
+                                      notes=f"{IMG}\r\n{RTL}", at="2026-09-05T10:00")
+                wb._conn.execute("UPDATE research SET url = ?, source_url = ? WHERE id = ?",
+                                 (JS, "JaVaScRiPt:alert(3)", rid))  # as above: by hand, past the checks
         mid = wb.save_draft(cid, "outreach", f"Hello{SCRIPT}\r\nBcc: victim@evil.example",
                             f"Dear Eve,\n{SCRIPT}\n{IMG}\n{JS}\nBest", at="2026-09-06T10:00")
         wb.mark_sent(mid, at="2026-09-07T10:00")

@@ -27,5 +27,15 @@ def test_an_upload_is_imported_under_its_own_name_and_its_report_reads_as_lines(
     report = import_upload(new_wb, "../../Connections.csv", SAMPLE.read_bytes())
     assert report.file == "Connections.csv" and report.added > 0
     lines = report_lines(report)
-    assert len(lines) == len(report.skipped) + len(report.merges) + len(report.warnings)
+    assert len(lines) == len(report.skipped) + len(report.repaired) + len(report.merges) + len(report.warnings)
     assert all(line.startswith("line ") for line in lines)
+
+
+def test_skipped_and_repaired_rows_read_with_their_text(new_wb):
+    report = import_file(new_wb, Path(__file__).resolve().parents[1] / "fixtures" / "contacts"
+                         / "linkedin_comma_in_company.csv")
+    lines = report_lines(report)
+    assert lines[0].startswith("line 4: skipped: 9 fields where the header has 7")
+    assert lines[0].endswith("the row as written: Quill,Bastos,https://www.linkedin.com/in/quill-bastos,"
+                             "quill@example.org,Nortwind, Ltd.,Analyst, Data,5 Jan 2022")
+    assert lines[1].startswith("line 2: repaired: fields 5-6 joined back into company")

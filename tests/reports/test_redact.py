@@ -54,7 +54,7 @@ def build_marked_workbook(path: Path) -> Path:
                                  ("interest", "Qwxcycling", None), ("note", "Qwxnote title", None)]:
             wb.add_research(anna, kind, title, organization=org, start="2019-03", end="2021", outlet="Qwxoutlet",
                             relation="by" if kind == "article" else None, url="https://qwxsite.example/a",
-                            source_url="javascript:qwx()", notes="Qwxresearch note", at="2026-09-05T10:00")
+                            source_url="https://qwxsource.example/qwx", notes="Qwxresearch note", at="2026-09-05T10:00")
         mid = wb.save_draft(anna, "outreach", "Qwxsubject hello", "Dear Qwxanna,\nQwxbody text.\nQwxjane",
                             template="qwxtemplate", at="2026-09-06T10:00")
         wb.mark_sent(mid, at="2026-09-07T10:00")
