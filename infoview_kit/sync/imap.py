@@ -121,11 +121,11 @@ def _logout(client: Any) -> None:
 
 def folders_to_read(client: Any, account: Imap) -> list[str]:
     """INBOX and the folder marked ``\\Sent`` (SPECIAL-USE; by name when the server has no marks)."""
-    import imapclient
+    from imapclient.imapclient import SENT
 
     if account.folders:
         return list(account.folders)
-    sent = client.find_special_folder(imapclient.SENT)
+    sent = client.find_special_folder(SENT)
     return ["INBOX"] + ([sent] if sent and sent.upper() != "INBOX" else [])
 
 
@@ -133,10 +133,16 @@ def iter_imap(account: Imap, *, me: frozenset[str], since: dict[str, Any],
               report: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Yield the rows of each folder's new messages (all of them when UIDVALIDITY changed or on a first read),
     recording each folder's ``{uidvalidity, last_uid}`` in ``report["imap_state"]``."""
+    from imapclient.exceptions import IMAPClientError
+
     client = connect(account)
+    folder = "the folder list"
     try:
         for folder in folders_to_read(client, account):
             yield from _folder_rows(client, account, folder, me, since.get(folder) or {}, report)
+    except (IMAPClientError, OSError, EOFError) as exc:  # the session broke: say so, keep nothing secret
+        raise InputFormatError(f"{account.url}: the connection failed while reading {folder} "
+                               f"({type(exc).__name__}); try again") from None
     finally:
         _logout(client)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import email.header
 import email.utils
 import hashlib
 import re
@@ -143,7 +144,15 @@ def _address_pairs(msg: Message, name: str) -> list[tuple[str, str]]:
         pass
     raw = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
     pairs = email.utils.getaddresses([str(v) for v in raw])
-    return [(one_line(n), one_line(a).lower()) for n, a in pairs if "@" in a]
+    return [(one_line(_decoded(n)), one_line(a).lower()) for n, a in pairs if "@" in a]
+
+
+def _decoded(words: str) -> str:
+    """RFC 2047 encoded words decoded (any charset; undecodable bytes replaced)."""
+    try:
+        return str(email.header.make_header(email.header.decode_header(words)))
+    except Exception:  # an unknown charset or a broken encoded word: keep the text as it came
+        return words
 
 
 def _first_address(msg: Message, name: str) -> tuple[str, str]:

@@ -149,7 +149,7 @@ def _layout(path: str, name: str) -> str:
                                f"{_EXPECTED}", path=path)
     if name.lower().endswith(".csv"):
         return "linkedin"
-    if files.looks_like_mbox(path):
+    if files.looks_like_mbox(path) or os.path.getsize(path) == 0:  # an empty file is an empty mail folder
         return "mbox"
     if name.lower().endswith(".eml") or files.looks_like_message(path):
         return "eml"
@@ -191,7 +191,7 @@ def _mail_rows(raws: Iterator[files.Raw], source: str, mine: frozenset[str],
         warn = _warner(report, source, position)
         try:
             msg = parse_message(data)
-            if not any(msg.get(h) is not None for h in ("From", "Date", "Message-ID", "Subject", "To")):
+            if not {k.lower() for k in msg.keys()} & {"from", "date", "message-id", "subject", "to"}:
                 raise ValueError("no message headers (From, Date, Message-ID, Subject or To)")
             if msg.defects:
                 warn("malformed MIME (" + ", ".join(sorted({type(d).__name__ for d in msg.defects})) + ")")
