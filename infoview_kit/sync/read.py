@@ -191,7 +191,7 @@ def _mail_rows(raws: Iterator[files.Raw], source: str, mine: frozenset[str],
         warn = _warner(report, source, position)
         try:
             msg = parse_message(data)
-            if not {k.lower() for k in msg.keys()} & {"from", "date", "message-id", "subject", "to"}:
+            if not {k.lower() for k in msg} & {"from", "date", "message-id", "subject", "to"}:
                 raise ValueError("no message headers (From, Date, Message-ID, Subject or To)")
             if msg.defects:
                 warn("malformed MIME (" + ", ".join(sorted({type(d).__name__ for d in msg.defects})) + ")")
