@@ -113,10 +113,12 @@ def _side_by_side(path: Path, repeats: int) -> tuple[float, float]:
 
 
 def peak_rss_mb(path: Path) -> float:
-    """Peak RSS of a fresh process that reads `path` (interpreter, pandas and the table included)."""
-    code = ("import resource,sys; from infoview_kit.sync.read import read_conversations; "
+    """Peak RSS (VmHWM) of a fresh process that reads `path` (interpreter, pandas and the table included)."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child would report its parent's
+    code = ("import re,sys; from infoview_kit.sync.read import read_conversations; "
             "df = read_conversations(sys.argv[1]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(df))")
+            "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1); "
+            "print(int(hwm) / 1024, len(df))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     return float(out.stdout.split()[0])
@@ -135,6 +137,10 @@ def bench_files(messages: int, repeats: int) -> None:
         big = make_mbox(Path(tmp) / "big.mbox", 4000, attachment=190_000)
         print(f"  peak RSS of reading a {big.stat().st_size / 2**20:,.0f} MB mbox (4,000 messages with "
               f"attachments): {peak_rss_mb(big):.0f} MB")
+        big.unlink()
+        many = make_mbox(Path(tmp) / "many.mbox", 4 * messages)
+        print(f"  peak RSS of reading {4 * messages:,} messages ({many.stat().st_size / 2**20:,.0f} MB): "
+              f"{peak_rss_mb(many):.0f} MB (the table itself: about 1 KB a message)")
 
 
 def bench_imap(messages: int = 5000) -> None:

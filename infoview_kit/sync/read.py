@@ -108,9 +108,10 @@ def iter_conversations(source: Source | Iterable[Source], *, me: Iterable[str] |
     mine = own_addresses(me)
     state = (since or {}).get("imap_state", since or {})
     sources: list[Source] = list(source) if isinstance(source, (list, tuple)) else [source]  # type: ignore[list-item]
+    shared: dict[Any, Any] = {}
     for one in sources:
         for row in _rows_of(one, mine, state, report):
-            yield _checked(row, report)
+            yield _checked(_shared(row, shared), report)
 
 
 def _rows_of(source: Source, mine: frozenset[str], state: dict[str, Any],
@@ -209,6 +210,18 @@ def _warner(report: dict[str, Any], source: str, position: str) -> Callable[[str
     def warn(message: str) -> None:
         report["warnings"].append({"source": source, "position": position, "message": message})
     return warn
+
+
+_REPEATING = ("folder", "from_addr", "from_name", "to_addrs", "cc_addrs", "thread")
+
+
+def _shared(row: dict[str, Any], pool: dict[Any, Any]) -> dict[str, Any]:
+    """One object for each repeated value (the same people write again and again), so a large mailbox's
+    table holds each address once. The pool is capped so a mailbox of strangers cannot grow it forever."""
+    for column in _REPEATING:
+        value = row[column]
+        row[column] = pool.setdefault(value, value) if len(pool) < 200_000 else pool.get(value, value)
+    return row
 
 
 def _checked(row: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:

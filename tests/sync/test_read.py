@@ -10,6 +10,8 @@ import zipfile
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.find.contacts import read_contacts
@@ -305,3 +307,18 @@ def test_linkedin_csv_with_hostile_fields(tmp_path):
     assert row.from_name == "Eve Bcc: x" and row.subject == "a b"
     assert row.snippet.startswith("bold zzz") and len(row.snippet) == 200
 
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=st.binary(max_size=400), body=st.binary(max_size=2000),
+       name=st.text(max_size=40), charset=st.sampled_from(["utf-8", "x-nope", "utf-7", "iso-2022-jp", "", "utf-16"]))
+def test_random_bytes_never_raise(tmp_path, head, body, name, charset):
+    raw = (f"From: {name} <a@example.com>\nSubject: {name}\nContent-Type: text/plain; charset={charset}\n"
+           f"Content-Transfer-Encoding: base64\n").encode("utf-8", "surrogatepass") + head + b"\n\n" + body
+    path = tmp_path / "fuzz.mbox"
+    path.write_bytes(b"From x Mon Nov  2 09:00:00 2026\n" + raw.replace(b"\nFrom ", b"\n>From "))
+    df = read_conversations(path)
+    rep = df.attrs["report"]
+    assert len(df) == rep["messages_read"] - len(rep["skipped"])
+    for column in ("from_name", "subject", "snippet"):
+        assert all("\n" not in v and "\r" not in v for v in df[column])
