@@ -29,8 +29,9 @@ HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "
            "X-Gmail-Labels", "X-GM-THRID", "Content-Type")
 _FIRST = ["Amélie", "Bruno", "Chiara", "Dmitri", "Farid", "Greta", "Hiroshi", "Ines", "João", "Kwame", "Lena",
           "Mateo", "Nadia", "Oskar", "Priya", "Rosa", "Søren", "Tomás", "Zoë", "Aarav"]
-_WORDS = ("thanks for your time yesterday I learned a lot about how your team works and would love to stay in "
-          "touch about the role we discussed next week maybe coffee").split()
+_WORDS = ["thanks", "for", "your", "time", "yesterday", "I", "learned", "a", "lot", "about", "how", "team", "works",
+          "and", "would", "love", "to", "stay", "in", "touch", "the", "role", "we", "discussed", "next", "week",
+          "maybe", "coffee"]
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -53,7 +54,8 @@ def _message(rng: random.Random, i: int, attachment: int) -> bytes:
             f"Message-ID: <m{i}@bench.example>", "MIME-Version: 1.0",
             f"X-Gmail-Labels: {'Sent' if mine else 'Inbox'},Opened", f"X-GM-THRID: {1750000000000000000 + i // 3}"]
     if kind in (1, 2):
-        head += [f"In-Reply-To: <m{i - 1}@bench.example>", f"References: <m{i - 2}@bench.example> <m{i - 1}@bench.example>"]
+        head += [f"In-Reply-To: <m{i - 1}@bench.example>",
+                 f"References: <m{i - 2}@bench.example> <m{i - 1}@bench.example>"]
     if kind == 3:
         head.append("Auto-Submitted: auto-replied")
     body = _text(rng, 60)
@@ -61,7 +63,8 @@ def _message(rng: random.Random, i: int, attachment: int) -> bytes:
         blob = base64.encodebytes(rng.randbytes(attachment or 3000)).decode()
         head.append('Content-Type: multipart/mixed; boundary="b1"')
         text = (f"--b1\nContent-Type: text/plain; charset=utf-8\n\n{body}\n--b1\nContent-Type: application/pdf\n"
-                f"Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=cv.pdf\n\n{blob}--b1--\n")
+                "Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=cv.pdf\n\n"
+                f"{blob}--b1--\n")
     elif kind == 5:
         head += ["Content-Type: text/html; charset=utf-8"]
         text = f"<html><body><p>{body}</p><p>Maya</p></body></html>\n"
