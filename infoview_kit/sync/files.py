@@ -160,7 +160,11 @@ def iter_eml_files(path: str | os.PathLike[str]) -> Iterator[Raw]:
     root = Path(path)
     for file in sorted(root.rglob("*.eml")):
         if file.is_file():
-            yield file.parent.name, file.relative_to(root).as_posix(), read_head(file), None
+            try:
+                data = read_head(file)
+            except OSError:  # unreadable (a permission): counted as a message with no headers
+                data = b""
+            yield file.parent.name, file.relative_to(root).as_posix(), data, None
 
 
 def mbox_files(path: str | os.PathLike[str]) -> list[Path]:

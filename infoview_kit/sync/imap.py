@@ -105,6 +105,7 @@ def connect(account: Imap) -> Any:
     except (TimeoutError, OSError, imapclient.exceptions.IMAPClientError) as exc:
         raise InputFormatError(f"{account.url}: cannot reach the server ({type(exc).__name__}: "
                                f"{one_line(getattr(exc, 'strerror', None) or exc)[:200]})") from None
+    client.normalise_times = False  # INTERNALDATE as an aware datetime, not naive local time
     try:
         client.login(account.user, password_for(account))
     except Exception:

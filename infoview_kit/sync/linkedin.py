@@ -14,6 +14,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -81,8 +82,14 @@ def _opener(path: str) -> Iterator[Callable[[str], io.TextIOBase | None]]:
         yield from_folder
         return
     if not zipfile.is_zipfile(path):
+        kind = _csv_kind(path)
+
         def alone(name: str) -> io.TextIOBase | None:
-            if name.casefold() != os.path.basename(path).casefold():
+            if name == PROFILE:  # messages.csv taken out of the unpacked folder: its Profile.csv beside it
+                inner = os.path.join(os.path.dirname(os.path.abspath(path)), PROFILE)
+                return open(inner, encoding="utf-8-sig", errors="replace", newline="") if (  # noqa: SIM115
+                    os.path.isfile(inner)) else None
+            if name != kind:
                 return None
             return open(path, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115
         yield alone
@@ -92,6 +99,21 @@ def _opener(path: str) -> Iterator[Callable[[str], io.TextIOBase | None]]:
             member = find_member(archive, name)
             return None if member is None else member_stream(archive, member)
         yield from_zip
+
+
+def _csv_kind(path: str) -> str:
+    """Which of LinkedIn's files a lone CSV is, by its header (it may have been renamed): messages.csv,
+    Invitations.csv, or ""."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            head = fh.readline(65536).upper()
+    except OSError:
+        return ""
+    if "CONVERSATION ID" in head:
+        return MESSAGES
+    if "INVITERPROFILEURL" in head or ("SENT AT" in head and "DIRECTION" in head):
+        return INVITATIONS
+    return ""
 
 
 def iter_linkedin(path: str, *, me: frozenset[str], report: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -108,11 +130,16 @@ def iter_linkedin(path: str, *, me: frozenset[str], report: dict[str, Any]) -> I
                 if stream is None:
                     continue
                 found = True
-                with stream:
-                    yield from _rows(stream, name, source, reader, me, owner, report)
+                try:
+                    with stream:
+                        yield from _rows(stream, name, source, reader, me, owner, report)
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                    raise InputFormatError(f"{source}: {name} is damaged ({type(exc).__name__}: "
+                                           f"{one_line(exc)[:120]}); download the archive again", path=path) from None
             if not found:
-                raise InputFormatError(f"{source}: no {MESSAGES} or {INVITATIONS}; expected LinkedIn's data "
-                                       "download (a ZIP, its folder, or messages.csv)", path=path)
+                raise InputFormatError(f"{source}: no {MESSAGES} or {INVITATIONS} (no CONVERSATION ID column); "
+                                       "expected LinkedIn's data download (a ZIP, its folder, or messages.csv)",
+                                       path=path)
     finally:
         csv.field_size_limit(old)
 

@@ -128,10 +128,14 @@ def _rows_of(source: Source, mine: frozenset[str], state: dict[str, Any],
         raise InputFormatError(f"{name}: no such file or folder; check the path", path=path)
     report["sources"].append(name)
     kind = _layout(path, name)
-    if kind == "linkedin":
-        yield from iter_linkedin(path, me=mine, report=report)
-    else:
-        yield from _mail_rows(_raw_messages(path, kind), name, mine, report)
+    try:
+        if kind == "linkedin":
+            yield from iter_linkedin(path, me=mine, report=report)
+        else:
+            yield from _mail_rows(_raw_messages(path, kind), name, mine, report)
+    except OSError as exc:  # the disk, a permission, a file removed while read: the source as a whole
+        raise InputFormatError(f"{name}: could not be read ({exc.strerror or type(exc).__name__})",
+                               path=path) from None
 
 
 def _layout(path: str, name: str) -> str:

@@ -322,3 +322,22 @@ def test_random_bytes_never_raise(tmp_path, head, body, name, charset):
     assert len(df) == rep["messages_read"] - len(rep["skipped"])
     for column in ("from_name", "subject", "snippet"):
         assert all("\n" not in v and "\r" not in v for v in df[column])
+
+
+def test_a_renamed_messages_csv_and_a_connections_csv(tmp_path):
+    renamed = tmp_path / "messages (1).csv"
+    renamed.write_bytes(mb.linkedin_files()["messages.csv"])
+    assert len(read_conversations(renamed)) == 4
+    (tmp_path / "Connections.csv").write_bytes(mb.linkedin_files()["Connections.csv"])
+    with pytest.raises(InputFormatError, match="no messages.csv or Invitations.csv"):
+        read_conversations(tmp_path / "Connections.csv")
+
+
+def test_a_damaged_zip_member_is_a_clear_error(tmp_path):
+    path = _zip(tmp_path / "damaged.zip", mb.linkedin_files(), method=zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"Hi Priya")
+    data[at:at + 2] = b"XX"  # the stored bytes no longer match their CRC
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputFormatError, match="messages.csv is damaged"):
+        read_conversations(path)
