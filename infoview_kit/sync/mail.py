@@ -55,8 +55,9 @@ def one_line(value: object) -> str:
 
 
 def is_sent_folder(folder: str) -> bool:
-    """Tell whether a folder name is a Sent folder: Sent, Sent Items, Sent Messages, .Sent, [Gmail]/Sent Mail."""
-    last = re.split(r"[/\\]", folder.strip())[-1].lstrip(".").strip()
+    """Tell whether a folder name is a Sent folder: Sent, Sent Items, Sent Messages, .Sent, INBOX.Sent,
+    [Gmail]/Sent Mail (and the same in German, French, Spanish, Italian and Dutch)."""
+    last = re.split(r"[/\\.]", folder.strip())[-1].strip()  # [Gmail]/Sent Mail, INBOX.Sent, .Sent
     return last.casefold() in SENT_FOLDERS or folder.strip().casefold() in SENT_FOLDERS
 
 
