@@ -124,6 +124,7 @@ def iter_linkedin(path: str, *, me: frozenset[str], report: dict[str, Any]) -> I
     try:
         with _opener(path) as open_csv:
             owner = _owner_name(open_csv)
+            me = me | _owner_url(open_csv)
             found = False
             for name, reader in ((MESSAGES, _message_row), (INVITATIONS, _invitation_row)):
                 stream = open_csv(name)
@@ -142,6 +143,29 @@ def iter_linkedin(path: str, *, me: frozenset[str], report: dict[str, Any]) -> I
                                        path=path)
     finally:
         csv.field_size_limit(old)
+
+
+def _owner_url(open_csv: Callable[[str], io.TextIOBase | None]) -> frozenset[str]:
+    """The archive owner's profile URL: the one profile in every conversation of messages.csv (as sender or
+    recipient), when there are at least two conversations and exactly one such profile; else none."""
+    stream = open_csv(MESSAGES)
+    if stream is None:
+        return frozenset()
+    common: set[str] | None = None
+    conversations: set[str] = set()
+    with stream:
+        try:
+            for rec in csv.DictReader(stream):
+                rec = {(k or "").strip().upper(): v or "" for k, v in rec.items() if isinstance(v, str)}
+                present = {profile_url(rec.get("SENDER PROFILE URL", "")),
+                           *_urls(rec.get("RECIPIENT PROFILE URLS", ""))}
+                common = present - {""} if common is None else common & present
+                conversations.add(rec.get("CONVERSATION ID", ""))
+                if not common:
+                    return frozenset()
+        except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            return frozenset()  # the reading pass says what is wrong with the file
+    return frozenset(common) if common and len(common) == 1 and len(conversations) > 1 else frozenset()
 
 
 def _owner_name(open_csv: Callable[[str], io.TextIOBase | None]) -> str:

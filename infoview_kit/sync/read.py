@@ -122,7 +122,7 @@ def _rows_of(source: Source, mine: frozenset[str], state: dict[str, Any],
         report["sources"].append(source.url)
         yield from iter_imap(source, me=mine, since=state, report=report)
         return
-    path = os.fspath(source)
+    path = os.path.expanduser(os.fspath(source))
     name = os.path.basename(os.path.normpath(path)) or path
     if not os.path.exists(path):
         raise InputFormatError(f"{name}: no such file or folder; check the path", path=path)

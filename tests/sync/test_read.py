@@ -149,7 +149,11 @@ def test_linkedin_folder_and_messages_csv_alone(tmp_path):
     shutil.copy(folder / "messages.csv", alone)
     df = read_conversations(alone, me=[mb.ME_URL + "?trk=profile"])
     assert len(df) == 4 and df.outgoing.tolist() == [True, False, False, False]
-    assert not read_conversations(alone).outgoing.any()  # no Profile.csv, no me=: nothing known as mine
+    # no Profile.csv, no me=: the owner is the one profile in every conversation
+    assert read_conversations(alone).outgoing.tolist() == [True, False, False, False]
+    one = tmp_path / "one.csv"
+    one.write_text("".join(alone.read_text(encoding="utf-8").splitlines(keepends=True)[:4]), encoding="utf-8")
+    assert not read_conversations(one).outgoing.any()  # one conversation: two candidates, nobody is sure
 
 
 def test_read_contacts_takes_the_same_download(tmp_path):
