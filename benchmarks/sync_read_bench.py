@@ -147,7 +147,6 @@ def bench_files(messages: int, repeats: int) -> None:
 
 
 def bench_imap(messages: int = 5000) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import imapclient
 
     from infoview_kit.sync.imap import Imap
@@ -187,6 +186,7 @@ def bench_imap(messages: int = 5000) -> None:
 
 
 def main() -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's package and tests
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=3)
