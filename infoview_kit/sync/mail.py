@@ -73,6 +73,17 @@ def parse_message(data: bytes) -> Message:
     return _PARSER.parsebytes(data[:PARSE_BYTES])
 
 
+def read_message(data: bytes, warn: Any = None) -> Message:
+    """Parse one message and check it is mail: a ValueError when it has none of From, Date, Message-ID,
+    Subject or To (garbage, a truncated file); a warning naming malformed MIME."""
+    msg = parse_message(data)
+    if not {k.lower() for k in msg} & {"from", "date", "message-id", "subject", "to"}:
+        raise ValueError("no message headers (From, Date, Message-ID, Subject or To)")
+    if msg.defects and warn is not None:
+        warn("malformed MIME (" + ", ".join(sorted({type(d).__name__ for d in msg.defects})) + ")")
+    return msg
+
+
 def message_row(msg: Message, *, source: str, folder: str, position: str, me: frozenset[str] = frozenset(),
                 fallback_date: Fallback = None, warn: Any = None) -> dict[str, Any]:
     """Return the table row of one parsed message.

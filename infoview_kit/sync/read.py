@@ -15,7 +15,7 @@ from infoview_kit.base.errors import InputFormatError
 from infoview_kit.sync import files
 from infoview_kit.sync.imap import Imap, iter_imap
 from infoview_kit.sync.linkedin import is_linkedin_folder, is_linkedin_zip, iter_linkedin, profile_url
-from infoview_kit.sync.mail import COLUMNS, message_row, one_line, parse_message
+from infoview_kit.sync.mail import COLUMNS, message_row, one_line, read_message
 
 logger = logging.getLogger("infoview_kit")
 
@@ -195,11 +195,7 @@ def _mail_rows(raws: Iterator[files.Raw], source: str, mine: frozenset[str],
         report["messages_read"] += 1
         warn = _warner(report, source, position)
         try:
-            msg = parse_message(data)
-            if not {k.lower() for k in msg} & {"from", "date", "message-id", "subject", "to"}:
-                raise ValueError("no message headers (From, Date, Message-ID, Subject or To)")
-            if msg.defects:
-                warn("malformed MIME (" + ", ".join(sorted({type(d).__name__ for d in msg.defects})) + ")")
+            msg = read_message(data, warn)
             row = message_row(msg, source=source, folder=folder, position=position, me=mine,
                               fallback_date=fallback, warn=warn)
         except Exception as exc:  # one message never stops the read; it is counted with its position
