@@ -296,8 +296,12 @@ def _report_failure(msg: Message) -> str:
 # Body -> snippet
 # --------------------------------------------------------------------------------------------------
 
-_QUOTE_HEAD = re.compile(r"^(?:On .{4,200} wrote:|Am .{4,200} schrieb .{0,100}:|Le .{4,200} a écrit ?:)\s*$",
-                         re.MULTILINE)
+#: Where the quoted message starts in a reply: Gmail/Apple ("On ... wrote:", in English, German, French,
+#: Spanish), Outlook ("-----Original Message-----", or a rule of underscores then "From:").
+_QUOTE_HEAD = re.compile(
+    r"^(?:On .{4,200} wrote:|Am .{4,200} schrieb .{0,100}:|Le .{4,200} a écrit ?:|El .{4,200} escribió:|"
+    r"-{2,} ?(?:Original Message|Ursprüngliche Nachricht|Message d'origine) ?-{2,}|_{10,}\s*\n\s*From:.*)\s*$",
+    re.MULTILINE | re.IGNORECASE)
 
 
 def snippet_of(msg: Message) -> str:

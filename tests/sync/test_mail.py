@@ -14,6 +14,7 @@ from infoview_kit.sync.mail import (
     one_line,
     parse_message,
     snippet_of,
+    snippet_text,
 )
 
 
@@ -86,3 +87,13 @@ def test_html_text_skips_script_style_and_quoted_replies():
 
 def test_one_line_removes_every_line_break():
     assert one_line("a\r\nb\u2028c\x00d\x85e  f") == "a b c d e f"
+
+
+@pytest.mark.parametrize("quote", [
+    "On Mon, 2 Nov 2026 at 09:00, Maya Ortiz <maya@example.org> wrote:\n> old",
+    "-----Original Message-----\nFrom: Maya Ortiz\nSent: Monday\n\nold",
+    "________________________________\nFrom: Maya Ortiz <maya@example.org>\nSent: Monday\n\nold",
+    "Am Mo., 2. Nov. 2026 um 09:00 Uhr schrieb Maya Ortiz <maya@example.org>:\n> old",
+])
+def test_the_snippet_is_the_answer_not_the_quote(quote):
+    assert snippet_text(f"Happy to talk on Thursday.\n\n{quote}\n") == "Happy to talk on Thursday."
