@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -176,7 +177,7 @@ def _raw_messages(path: str, kind: str) -> Iterator[files.Raw]:
 def _folder_messages(path: str) -> Iterator[files.Raw]:
     """A folder of mbox files (Thunderbird, Apple Mail) and/or .eml files."""
     mboxes = files.mbox_files(path)
-    emls = any(True for _ in zip(files.iter_eml_files(path), range(1), strict=False))
+    emls = next(Path(path).rglob("*.eml"), None) is not None
     if not mboxes and not emls:
         name = os.path.basename(os.path.normpath(path))
         raise InputFormatError(f"{name}: a folder with no mail in it (no mbox, Maildir or .eml files); {_EXPECTED}",
