@@ -156,6 +156,12 @@ def test_linkedin_folder_and_messages_csv_alone(tmp_path):
     assert not read_conversations(one).outgoing.any()  # one conversation: two candidates, nobody is sure
 
 
+def test_read_contacts_says_when_a_zip_has_no_connections(tmp_path):
+    path = _zip(tmp_path / "messages-only.zip", {"messages.csv": mb.linkedin_files()["messages.csv"]})
+    with pytest.raises(InputFormatError, match="without Connections.csv"):
+        read_contacts(path)
+
+
 def test_read_contacts_takes_the_same_download(tmp_path):
     zipped = mb.write_linkedin_zip(tmp_path / "Basic_LinkedInDataExport_11-25-2026.zip")
     people = read_contacts(zipped)
