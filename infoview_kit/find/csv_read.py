@@ -495,12 +495,45 @@ def _read_csv_text(text: str, utf8: bytes | None, name: str, path: str, fmt: str
     return _assemble(fields, lines, fmt_used, report, url_linkedin_only=fmt_used in ("google", "outlook"))
 
 
+def _linkedin_archive(path: str) -> bytes | None:
+    """LinkedIn's "Get a copy of your data" download, as a ZIP or unpacked folder: its ``Connections.csv``.
+
+    The ZIP is checked (no ``../`` names, no bomb) and the member read in memory, never extracted; for
+    any other file (an .xlsx is a ZIP too) this returns None.
+    """
+    from infoview_kit.base.archive import is_zip, member_bytes
+
+    if os.path.isdir(path):
+        inner = os.path.join(path, "Connections.csv")
+        return _read_bytes(inner) if os.path.isfile(inner) else None
+    if not is_zip(path):
+        return None
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return None  # an Excel workbook: its own reader says what is wrong with it
+    data = member_bytes(path, "Connections.csv")
+    if data is None and not _is_xlsx_zip(path):
+        name = os.path.basename(path)
+        raise InputFormatError(f"{name}: a ZIP archive without Connections.csv; expected LinkedIn's data download "
+                               "(it holds Connections.csv), an .xlsx file or a contacts export", path=path)
+    return data
+
+
+def _is_xlsx_zip(path: str) -> bool:
+    """Tell whether a (checked) ZIP is an Excel workbook (it holds ``xl/workbook.xml``)."""
+    from infoview_kit.base.archive import open_zip
+
+    with open_zip(path) as archive:
+        return "xl/workbook.xml" in archive.namelist()
+
+
 def _read_text(path: str, name: str) -> tuple[str, bytes | None]:
     """Read a contacts file as text (an .xlsx file's first sheet as CSV), line ends normalized.
 
     Returns the text and, when they are simply the file's own bytes, its UTF-8 bytes (see :func:`_decode`).
     """
-    data = _read_bytes(path)
+    data = _linkedin_archive(path)
+    if data is None:
+        data = _read_bytes(path)
     if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=path, line=1)
     if data.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook; its first sheet is read as CSV
