@@ -135,7 +135,7 @@ def test_undo_merge_backs_up_first(new_wb):
 def test_opening_an_old_schema_file_leaves_a_backup_that_opens_as_the_old_version(tmp_path, monkeypatch):
     path = _old_workbook(tmp_path / "workbook.sqlite", monkeypatch, version=2)
     with Workbook.open(path) as wb:
-        assert wb.schema_version == schema.SCHEMA_VERSION == 4
+        assert wb.schema_version == schema.SCHEMA_VERSION == 5
         (b,) = wb.backups().itertuples()
     assert b.reason == "before-migration-v2-to-v4"
     assert _raw(tmp_path / "workbook.backups" / b.name, "PRAGMA user_version") == [(2,)]
