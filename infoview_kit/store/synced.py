@@ -97,15 +97,6 @@ class Synced(Messages):
             c.execute("UPDATE sync_runs SET undone_at = ? WHERE id = ?", (stamp, int(run_id)))
             self._event("sync_undone", stamp, None, int(run_id))
 
-    def interactions(self) -> pd.DataFrame:
-        """Return the exchanges with contacts a sync recorded besides sent messages and replies (applied, not
-        undone): contact_id, at (UTC), incoming (bool). Keep-in-touch counts them as being in touch."""
-        df = self._df("SELECT contact_id, at, incoming FROM synced WHERE action = 'interaction' AND skipped = 0 "
-                      "AND undone_at IS NULL ORDER BY at, id")
-        df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601", cache=False)
-        df["incoming"] = df["incoming"].astype(bool)
-        return df
-
     # ---------------------------------------------------------------- putting a sending back
     def revert_sent(self, message_id: int, kinds: Iterable[str]) -> dict[str, Any]:
         """Put a sent message back to a draft (data only): status, sent_at and replied_at cleared, the open
@@ -162,10 +153,12 @@ class Synced(Messages):
                       (msg["contact_id"], replied_at, *routine))
 
     # ---------------------------------------------------------------- bounced addresses
-    def flag_bounced(self, address: str, contact_id: int, synced_id: int, *,
+    def flag_bounced(self, address: str, contact_id: int, synced_id: int, message_id: int | None = None, *,
                      at: dt.datetime | str | None = None) -> None:
-        """Flag an address mail bounced from (lower-cased); a newer bounce replaces an older flag."""
+        """Flag an address mail bounced from (lower-cased; a newer bounce replaces an older flag) and log
+        ``email_bounced``."""
         with self.transaction() as c:
+            self._event("email_bounced", utc_iso(at), int(contact_id), message_id, synced_id=int(synced_id))
             c.execute("INSERT INTO bounced_addresses (address, contact_id, at, synced_id) VALUES (?, ?, ?, ?) "
                       "ON CONFLICT(address) DO UPDATE SET contact_id = excluded.contact_id, at = excluded.at, "
                       "synced_id = excluded.synced_id", (address.strip().lower(), int(contact_id), utc_iso(at),
@@ -175,6 +168,12 @@ class Synced(Messages):
         """Remove the bounce flags a finding set."""
         with self.transaction() as c:
             c.execute("DELETE FROM bounced_addresses WHERE synced_id = ?", (int(synced_id),))
+
+    def record_auto_reply(self, contact_id: int, message_id: int | None, *,
+                          at: dt.datetime | str | None = None) -> None:
+        """Log an automatic reply (out of office) to a message: ``auto_reply_received`` (not a reply)."""
+        with self.transaction():
+            self._event("auto_reply_received", utc_iso(at), int(contact_id), message_id)
 
     def bounced_addresses(self) -> pd.DataFrame:
         """Return the flagged addresses: address, contact_id, at (UTC)."""
