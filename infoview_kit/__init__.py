@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from infoview_kit.research.facts import common_ground as common_ground
     from infoview_kit.research.facts import online_facts as online_facts
     from infoview_kit.research.facts import readiness as readiness
+    from infoview_kit.sync.imap import Imap as Imap
+    from infoview_kit.sync.read import read_conversations as read_conversations
     from infoview_kit.workbook import Workbook as Workbook
     from infoview_kit.workbook import setup as setup
     from infoview_kit.workspace import where_this_runs as where_this_runs
@@ -57,6 +59,7 @@ _LAZY = {
     "Workbook": "workbook", "setup": "workbook", "check_setup": "onboarding", "where_this_runs": "workspace",
     "choose_targets": "find.targets", "pick_contact": "find.targets", "rank_people": "find.targets",
     "apply_ratings": "find.targets", "lamp_list": "find.targets", "starter_contacts": "find.targets",
+    "read_conversations": "sync.read", "Imap": "sync.imap",
 }
 
 

@@ -472,12 +472,35 @@ def _read_csv_text(text: str, utf8: bytes | None, name: str, path: str, fmt: str
     return _assemble(fields, lines, fmt_used, report, url_linkedin_only=fmt_used in ("google", "outlook"))
 
 
+def _linkedin_archive(path: str) -> bytes | None:
+    """LinkedIn's "Get a copy of your data" download, as a ZIP or unpacked folder: its ``Connections.csv``.
+
+    The ZIP is checked (no ``../`` names, no bomb) and the member read in memory, never extracted; for
+    any other file (an .xlsx is a ZIP too) this returns None.
+    """
+    from infoview_kit.base.archive import is_zip, member_bytes
+
+    if os.path.isdir(path):
+        inner = os.path.join(path, "Connections.csv")
+        return _read_bytes(inner) if os.path.isfile(inner) else None
+    if not is_zip(path):
+        return None
+    try:
+        return member_bytes(path, "Connections.csv")
+    except InputFormatError:
+        if path.lower().endswith((".xlsx", ".xlsm")):
+            return None  # let the Excel reader say what is wrong
+        raise
+
+
 def _read_text(path: str, name: str) -> tuple[str, bytes | None]:
     """Read a contacts file as text (an .xlsx file's first sheet as CSV), line ends normalized.
 
     Returns the text and, when they are simply the file's own bytes, its UTF-8 bytes (see :func:`_decode`).
     """
-    data = _read_bytes(path)
+    data = _linkedin_archive(path)
+    if data is None:
+        data = _read_bytes(path)
     if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputFormatError(f"{name}, line 1: the file is empty; {_EXPECTED}", path=path, line=1)
     if data.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook; its first sheet is read as CSV

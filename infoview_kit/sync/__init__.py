@@ -5,3 +5,14 @@ messages, matches them to contacts, and proposes what happened (sent, replied, a
 for the person to review and apply. Nothing leaves the machine; mail from people who are not contacts is never
 stored.
 """
+
+from infoview_kit.sync.imap import Imap
+from infoview_kit.sync.mail import COLUMNS
+from infoview_kit.sync.read import iter_conversations, read_conversations
+
+__all__ = [
+    "COLUMNS",
+    "Imap",
+    "iter_conversations",
+    "read_conversations",
+]
