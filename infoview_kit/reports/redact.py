@@ -190,6 +190,9 @@ _KEEP: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "merges": "id contact_id score at undone_at",
     "state": "key value",  # ids and change counters only
     "contact_changes": "seq contact_id",
+    "sync_runs": "id applied_at undone_at",
+    "synced": "id run_id channel action contact_id message_id at incoming skipped undone_at",
+    "bounced_addresses": "contact_id at synced_id",
 }.items()}
 _REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "profile": "value",
@@ -205,6 +208,9 @@ _REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "merges": "source source_key matched_by filled",
     "state": "",
     "contact_changes": "",
+    "sync_runs": "sources",
+    "synced": "source_id evidence undo",
+    "bounced_addresses": "address",
 }.items()}
 #: Profile fields whose values become numbered tags ("City 2"), and the tag's label.
 _PROFILE_TAGS = {"city": "City", "region": "Region", "interests": "Interest", "groups": "Group",
@@ -297,6 +303,7 @@ def _redact_rows(c: sqlite3.Connection) -> None:
     _redact_messages_and_meetings(c)
     _redact_questions(c, p)
     _redact_followups(c)
+    _redact_sync(c)
     details = c.execute("SELECT id, detail FROM events WHERE detail IS NOT NULL").fetchall()
     c.executemany("UPDATE events SET detail = ? WHERE id = ?", [(p.detail(d), eid) for eid, d in details])
 
@@ -441,6 +448,15 @@ def _redact_followups(c: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
+def _redact_sync(c: sqlite3.Connection) -> None:
+    """What a sync of the mailbox recorded: which findings, when, for whom stay (keep-in-touch reads them);
+    the source messages' ids, the evidence (names, addresses, subjects) and the bounced addresses go.
+    Where an IMAP account was read up to (``sync_state``) is not kept at all."""
+    c.execute("UPDATE sync_runs SET sources = '[]'")
+    c.execute("UPDATE synced SET source_id = 'synced-' || id, evidence = '[redacted evidence]', undo = NULL")
+    c.execute("UPDATE bounced_addresses SET address = 'bounced' || rowid || '@example.invalid'")
+
+
 def redacted_workbook(workbook: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield the path of a redacted copy of `workbook` in a private temporary folder, removed after.
 

@@ -10,8 +10,8 @@ from rapidfuzz import fuzz
 from infoview_kit.store import Store
 
 #: The columns of a proposal table, in order.
-COLUMNS = ["contact_id", "name", "message_id", "action", "at", "evidence", "source_id", "channel", "incoming",
-           "address", "subject"]
+PROPOSAL_COLUMNS = ["contact_id", "name", "message_id", "action", "at", "evidence", "source_id", "channel",
+                    "incoming", "address", "subject"]
 #: The actions, in the order a review lists them.
 ACTIONS = ("sent", "replied", "auto_reply", "bounced", "interaction")
 #: How alike a sent copy's subject must be to the draft's (rapidfuzz ratio, 0-100) when they are not equal.
@@ -32,6 +32,7 @@ def subject_keys(subjects: pd.Series) -> pd.Series:
     return s.str.casefold().str.split().str.join(" ")
 
 
+_NS = "datetime64[ns, UTC]"
 _OPENING = 40  # characters of a message's opening words compared with a draft's text (LinkedIn has no subject)
 
 
@@ -77,8 +78,8 @@ def _known_copies(f: pd.DataFrame, msgs: pd.DataFrame, todo: np.ndarray) -> pd.D
 
 def _before(rows: pd.DataFrame, sends: pd.DataFrame) -> pd.DataFrame:
     """For each row, the last sending to its contact at or before its date: id, status, sent_at, replied_at."""
-    left = rows.reset_index().sort_values("date", kind="stable")
-    right = sends.sort_values("sent_at", kind="stable").astype({"contact_id": "int64"})
+    left = rows.reset_index().astype({"date": _NS}).sort_values("date", kind="stable")
+    right = sends.astype({"contact_id": "int64", "sent_at": _NS}).sort_values("sent_at", kind="stable")
     left["contact_id"] = left["contact_id"].astype("int64")
     if right.empty:
         return left.assign(id=np.nan, status=None, sent_at=pd.NaT, replied_at=pd.NaT).set_index("index")
@@ -90,7 +91,8 @@ def classify(f: pd.DataFrame, msgs: pd.DataFrame, synced: pd.DataFrame) -> pd.Da
     """Give each (message, contact) row of `f` its action, the workbook message concerned and the moment
     that message was drafted or sent (``ref_at``); rows with nothing to propose are dropped."""
     f = f.copy()
-    msgs = msgs.assign(dkey=subject_keys(msgs["subject"]), dbody=_words(msgs["body"]))
+    msgs = msgs.assign(dkey=subject_keys(msgs["subject"]), dbody=_words(msgs["body"])).astype(
+        {"drafted_at": _NS, "sent_at": _NS, "replied_at": _NS})
     f["action"] = pd.Series([None] * len(f), dtype=object)
     f["message_id"] = np.nan
     f["ref_at"] = pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns, UTC]")
@@ -153,7 +155,7 @@ def _day(moments: pd.Series, tz: str) -> pd.Series:
 
 
 def describe(wb: Store, f: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:
-    """The proposals with their evidence in words, in the columns of :data:`COLUMNS`, by time."""
+    """The proposals with their evidence in words, in the columns of :data:`PROPOSAL_COLUMNS`, by time."""
     tz = wb.profile().get("timezone") or "UTC"
     names = book.drop_duplicates("contact_id").set_index("contact_id")["name"]
     action = f["action"].to_numpy(dtype=object)
@@ -189,4 +191,4 @@ def describe(wb: Store, f: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:
         "subject": f["subject"].to_numpy(dtype=object)})
     out["at"] = pd.to_datetime(out["at"], utc=True)
     order = np.lexsort((out["contact_id"].to_numpy(), out["at"].to_numpy()))
-    return out.iloc[order].reset_index(drop=True)[COLUMNS]
+    return out.iloc[order].reset_index(drop=True)[PROPOSAL_COLUMNS]
