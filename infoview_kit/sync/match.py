@@ -32,10 +32,11 @@ def _prepare(table: pd.DataFrame) -> pd.DataFrame:
                                "ik.read_conversations")
     t = table.loc[:, list(NEEDED)].reset_index(drop=True)
     mid = t["message_id"].fillna("").astype(str).str.strip().str.strip("<>")
-    hashed = pd.util.hash_pandas_object(t[["from_addr", "subject"]].astype(str).assign(d=t["date"].astype(str)),
-                                        index=False)
-    fallback = pd.Series(["nomid:" + format(int(h), "016x") for h in hashed], index=t.index, dtype=object)
-    t["source_id"] = mid.where(mid != "", fallback)
+    t["source_id"] = mid
+    none = (mid == "").to_numpy(dtype=bool)
+    if none.any():  # no Message-ID: a stable id from the sender, subject and date
+        hashed = pd.util.hash_pandas_object(t.loc[none, ["from_addr", "subject", "date"]].astype(str), index=False)
+        t.loc[none, "source_id"] = ["nomid:" + format(int(h), "016x") for h in hashed]
     t["date"] = pd.to_datetime(t["date"], utc=True).astype("datetime64[ns, UTC]")
     t = t[t["date"].notna().to_numpy(dtype=bool)]
     t = t.drop_duplicates("source_id").reset_index(drop=True)
