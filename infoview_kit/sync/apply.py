@@ -55,7 +55,11 @@ def _replied(wb: Store, row: dict[str, Any]) -> dict[str, Any] | None:
     """An answer: recorded on the message as "They replied" does (:func:`outreach.routine.mark_replied`),
     which settles the no-reply routine."""
     mid = _message(row)
-    if wb.message(mid)["status"] != "sent" or not mark_replied(wb, mid, at=row["at"]):
+    status = wb.message(mid)["status"]
+    if status == "draft":
+        raise InputFormatError(f"{row['evidence']}: your message is still a draft in the workbook; apply its "
+                               "sending first")
+    if status != "sent" or not mark_replied(wb, mid, at=row["at"]):
         return None
     return {"replied_at": row["at"]}
 
@@ -110,6 +114,9 @@ def apply_matches(wb: Store, proposals: pd.DataFrame, *, skipped: pd.DataFrame |
         If a proposal names a contact or message no longer in the workbook; nothing is changed.
     """
     rows, skips = _rows(proposals), _rows(skipped)
+    done = set(wb.synced_keys().itertuples(index=False, name=None))  # applying again adds nothing
+    rows = [r for r in rows if (str(r["source_id"]), int(r["contact_id"])) not in done]
+    skips = [r for r in skips if (str(r["source_id"]), int(r["contact_id"])) not in done]
     report = dict((proposals.attrs if proposals is not None else {}).get("report", {}))
     with wb.transaction():
         run = wb.start_sync_run(list(sources) or [str(s) for s in report.get("sources", [])], at=at)
