@@ -447,7 +447,6 @@ def _redact_followups(c: sqlite3.Connection) -> None:
                   (safe, REASONS.get(safe, "[redacted reason]"), fid))
 
 
-@contextlib.contextmanager
 def _redact_sync(c: sqlite3.Connection) -> None:
     """What a sync of the mailbox recorded: which findings, when, for whom stay (keep-in-touch reads them);
     the source messages' ids, the evidence (names, addresses, subjects) and the bounced addresses go.
@@ -457,6 +456,7 @@ def _redact_sync(c: sqlite3.Connection) -> None:
     c.execute("UPDATE bounced_addresses SET address = 'bounced' || rowid || '@example.invalid'")
 
 
+@contextlib.contextmanager
 def redacted_workbook(workbook: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield the path of a redacted copy of `workbook` in a private temporary folder, removed after.
 

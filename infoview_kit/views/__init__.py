@@ -2,7 +2,8 @@
 
 ``forms`` holds the shared machinery (the person picker, status lines, change notices, take-away files) and
 the start page's forms; ``find``, ``research``, ``outreach`` (+ ``outreach_panels``), ``interview`` (+ ``meeting``)
-and ``followup`` hold each step's widgets; ``sync`` reviews what the mailbox says happened. Notebooks reach them as ``ik.views.<Name>``.
+and ``followup`` hold each step's widgets; ``sync`` reviews what the mailbox says happened. Notebooks reach
+them as ``ik.views.<Name>``.
 """
 
 from __future__ import annotations
