@@ -193,6 +193,7 @@ _KEEP: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "sync_runs": "id applied_at undone_at",
     "synced": "id run_id channel action contact_id message_id at incoming skipped undone_at",
     "bounced_addresses": "contact_id at synced_id",
+    "sync_state": "uidvalidity last_uid updated_at",
 }.items()}
 _REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "profile": "value",
@@ -211,6 +212,7 @@ _REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "sync_runs": "sources",
     "synced": "source_id evidence undo",
     "bounced_addresses": "address",
+    "sync_state": "account folder",
 }.items()}
 #: Profile fields whose values become numbered tags ("City 2"), and the tag's label.
 _PROFILE_TAGS = {"city": "City", "region": "Region", "interests": "Interest", "groups": "Group",
@@ -449,11 +451,13 @@ def _redact_followups(c: sqlite3.Connection) -> None:
 
 def _redact_sync(c: sqlite3.Connection) -> None:
     """What a sync of the mailbox recorded: which findings, when, for whom stay (keep-in-touch reads them);
-    the source messages' ids, the evidence (names, addresses, subjects) and the bounced addresses go.
-    Where an IMAP account was read up to (``sync_state``) is not kept at all."""
+    the source messages' ids, the evidence (names, addresses, subjects), the bounced addresses, and the
+    names of IMAP accounts and folders go."""
     c.execute("UPDATE sync_runs SET sources = '[]'")
     c.execute("UPDATE synced SET source_id = 'synced-' || id, evidence = '[redacted evidence]', undo = NULL")
     c.execute("UPDATE bounced_addresses SET address = 'bounced' || rowid || '@example.invalid'")
+    c.execute("UPDATE sync_state SET account = 'imap://account' || rowid || '@example.invalid', "
+              "folder = 'folder' || rowid")
 
 
 @contextlib.contextmanager

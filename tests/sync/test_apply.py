@@ -182,11 +182,11 @@ def test_redaction_covers_what_sync_stored(story, tmp_path):
         sources_ = {r[0] for r in con.execute("SELECT source_id FROM synced")}
         bounced = [r[0] for r in con.execute("SELECT address FROM bounced_addresses")]
         actions = sorted(r[0] for r in con.execute("SELECT action FROM synced"))
-        state = con.execute("SELECT count(*) FROM sync_state").fetchone()[0]
+        state = con.execute("SELECT account, folder, last_uid FROM sync_state").fetchall()
     finally:
         con.close()
     assert evidence == {"[redacted evidence]"} and all(s.startswith("synced-") for s in sources_)
-    assert bounced == ["bounced1@example.invalid"] and state == 0
+    assert bounced == ["bounced1@example.invalid"] and state == [("imap://account1@example.invalid", "folder1", 5)]
     assert actions == sorted(proposals["action"])  # what happened, and when, still counts
     raw = copy.read_bytes()
     for secret in (b"priya.raman@example.com", b"m1.maya@example.org", b"Quick question", b"mail.example"):
