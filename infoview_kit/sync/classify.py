@@ -119,6 +119,7 @@ def classify(f: pd.DataFrame, msgs: pd.DataFrame, synced: pd.DataFrame) -> pd.Da
     sends["sent_at"] = pd.to_datetime(sends["sent_at"], utc=True)
     sends["replied_at"] = pd.to_datetime(sends["replied_at"], utc=True)
     _answers(f, ~f["outgoing"].to_numpy(dtype=bool) | bounce, sends)
+    f["ref_skey"] = f["message_id"].map(pd.Series(msgs["dkey"].to_numpy(), index=msgs["id"].astype("float64")))
     return f[keep & f["action"].notna().to_numpy(dtype=bool)].reset_index(drop=True)
 
 
@@ -167,12 +168,15 @@ def describe(wb: Store, f: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:
     head = pd.Series(quoted, index=f.index) + way + f["addr"].astype(str) + " on " + on
     thread = (f["how"] == "thread").to_numpy(dtype=bool)
     link = (f["channel"] == "linkedin").to_numpy(dtype=bool)
+    same = (f["skey"] == f["ref_skey"]).to_numpy(dtype=bool)
     tail = np.select(
-        [action == "sent", (action == "replied") & thread, (action == "replied") & link, action == "replied",
+        [action == "sent", (action == "replied") & thread, (action == "replied") & link,
+         (action == "replied") & same, action == "replied",
          action == "auto_reply", action == "bounced"],
         [", after your draft of " + ref,
          ", in reply to your sent message of " + ref,
          ", the first message from their LinkedIn profile after yours of " + ref,
+         ", the first message from them after yours of " + ref + ", with its subject",
          ", the first message from them after yours of " + ref + " (a new subject, no thread headers)",
          ": an automatic reply (out of office), not a reply",
          ": a delivery failure; your message of " + ref + " did not reach them"],
