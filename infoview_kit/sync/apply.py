@@ -34,6 +34,8 @@ def _rows(proposals: pd.DataFrame | None) -> list[dict[str, Any]]:
         if row["action"] not in ACTIONS:
             raise InputFormatError(f"proposal {i + 1}: action {row['action']!r}: expected one of {', '.join(ACTIONS)}")
         row["message_id"] = None if pd.isna(row["message_id"]) else int(row["message_id"])
+        if pd.isna(row["at"]):
+            raise InputFormatError(f"proposal {i + 1} ({row['source_id']}): no date; expected when it happened")
         row["at"] = utc_iso(pd.Timestamp(row["at"]).to_pydatetime())
     return sorted(rows, key=lambda r: r["at"])
 

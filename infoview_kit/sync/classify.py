@@ -118,34 +118,39 @@ def classify(f: pd.DataFrame, msgs: pd.DataFrame, synced: pd.DataFrame) -> pd.Da
     sends = pd.concat([recorded.astype({"id": "float64"}), found], ignore_index=True)
     sends["sent_at"] = pd.to_datetime(sends["sent_at"], utc=True)
     sends["replied_at"] = pd.to_datetime(sends["replied_at"], utc=True)
-    _answers(f, ~f["outgoing"].to_numpy(dtype=bool) | bounce, sends)
+    replies = synced[(synced["action"] == "replied").to_numpy(dtype=bool) & ~synced["skipped"].to_numpy(dtype=bool)]
+    _answers(f, ~f["outgoing"].to_numpy(dtype=bool) | bounce, sends, replies["message_id"].astype("Float64")
+             .to_numpy(dtype="float64", na_value=np.nan))
     f["ref_skey"] = f["message_id"].map(pd.Series(msgs["dkey"].to_numpy(), index=msgs["id"].astype("float64")))
     return f[keep & f["action"].notna().to_numpy(dtype=bool)].reset_index(drop=True)
 
 
-def _answers(f: pd.DataFrame, incoming: np.ndarray, sends: pd.DataFrame) -> None:
-    """Classify what came in (in place): a bounce, an automatic reply, the first answer to a sending, or
-    an interaction; an answer the workbook holds already (recorded by hand) is dropped."""
+def _answers(f: pd.DataFrame, incoming: np.ndarray, sends: pd.DataFrame, synced_replies: np.ndarray) -> None:
+    """Classify what came in (in place): a bounce, an automatic reply, the first answer to a sending (its
+    reply), or an interaction. The first answer to a message whose reply was recorded by hand (They
+    replied) around that time is that same reply: dropped."""
     rows = f[incoming]
     if rows.empty:
         return
     last = _before(rows[["contact_id", "date"]], sends).reindex(rows.index)
     idx = rows.index.to_numpy()
-    f.loc[idx, "message_id"] = last["id"].to_numpy(dtype="float64")
+    mid = last["id"].to_numpy(dtype="float64")
+    f.loc[idx, "message_id"] = mid
     f.loc[idx, "ref_at"] = pd.to_datetime(last["sent_at"], utc=True).to_numpy()
     auto = rows["auto_reply"].to_numpy(dtype=bool)
     bounce = (rows["how"] == "bounce").to_numpy(dtype=bool)
     status = last["status"].to_numpy(dtype=object)
     replied_at = pd.to_datetime(last["replied_at"], utc=True)
-    recorded = (status == "replied") & (rows["date"] <= replied_at + REPLY_SLACK).fillna(False).to_numpy(dtype=bool)
-    answer = ~auto & ~bounce & (status == "sent")
+    by_hand = (status == "replied") & ~np.isin(mid, synced_replies) & (
+        rows["date"] <= replied_at + REPLY_SLACK).fillna(False).to_numpy(dtype=bool)
+    answer = ~auto & ~bounce & np.isin(status, ["sent", "replied"])
     # the first answer after a sending is its reply; later ones are interactions
-    first = pd.Series(rows["date"].to_numpy(), index=idx)[answer].groupby(last["id"].to_numpy()[answer]).idxmin()
+    first = pd.Series(rows["date"].to_numpy(), index=idx)[answer].groupby(mid[answer]).idxmin()
+    is_first = np.isin(idx, first.to_numpy())
     action = np.where(bounce, "bounced", np.where(auto, "auto_reply", "interaction")).astype(object)
-    action[np.isin(idx, first.to_numpy())] = "replied"
-    action[~auto & ~bounce & recorded & ~np.isin(idx, first.to_numpy())] = None
+    action[is_first & (status == "sent")] = "replied"
+    action[is_first & by_hand] = None
     # an interaction concerns no message of the workbook
-    mid = f.loc[idx, "message_id"].to_numpy(dtype="float64")
     f.loc[idx, "message_id"] = np.where(action == "interaction", np.nan, mid)
     f.loc[idx, "action"] = action
 

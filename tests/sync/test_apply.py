@@ -206,3 +206,34 @@ def test_the_shared_summary_counts_synced_replies_like_clicked_ones(story, tmp_p
     by_click = progress_summary(clicked, "2026-11-20")["totals"]
     assert synced["replies"] == by_click["replies"] == 1
     assert json.dumps(progress_summary(wb, "2026-11-20")).find("Priya") == -1
+
+
+def test_an_imap_sync_applied_is_read_incrementally_the_next_time(story, imap_account):
+    """Against a real Dovecot: what applying keeps (UIDVALIDITY, last UID) makes the next read fetch only
+    new mail, and a later answer in the thread still finds the message it answers."""
+    import imapclient
+
+    from tests.sync.imap_server import PASSWORD
+
+    def fill(messages):
+        with imapclient.IMAPClient(imap_account.host, port=imap_account.port, ssl=False) as client:
+            client.login(imap_account.user, PASSWORD)
+            for folder, msg in messages:
+                client.append("Sent" if folder == "Sent" else "INBOX", msg.as_bytes(), msg_time=None)
+
+    wb, ids, msgs, _sources = story
+    fill(mb.story()[:2])  # Maya's email to Priya, and Priya's answer
+    first = propose(wb, imap=imap_account)
+    assert sorted(first["action"]) == ["replied", "sent"] and first.attrs["report"]["messages_read"] == 2
+    ik.apply_matches(wb, first)
+    assert wb.sync_state(imap_account.url) == first.attrs["report"]["imap_state"]
+    assert propose(wb, imap=imap_account).attrs["report"]["messages_read"] == 0
+    later = mb.reply()
+    del later["Message-ID"], later["From"]
+    later["Message-ID"], later["From"] = "<r3.priya@home.example>", "Priya <priya@home.example>"
+    fill([("INBOX", mb.out_of_office()), ("INBOX", later)])
+    second = propose(wb, imap=imap_account)
+    assert second.attrs["report"]["messages_read"] == 2
+    assert second[["action", "contact_id"]].values.tolist() == [["interaction", ids["priya"]],  # by time
+                                                                ["auto_reply", ids["lena"]]]
+    assert "from priya@home.example" in second["evidence"].iloc[0]

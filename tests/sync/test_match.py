@@ -128,3 +128,10 @@ def test_the_report_travels_with_the_proposals(wb):
     state = {"INBOX": {"uidvalidity": 7, "last_uid": 42}}
     found = ik.match_conversations(wb, table(SENT_ANN, report={"imap_state": state}))
     assert found.attrs["report"]["imap_state"] == state
+
+
+def test_after_a_reply_a_sync_recorded_the_next_answer_is_an_interaction(wb):
+    ik.apply_matches(wb, ik.match_conversations(wb, table(
+        SENT_ANN, msg("r@x", "2026-03-11", "ann@acme.example", subject="Re: Coffee chat?"))))
+    later = msg("r2@x", "2026-03-11T02:00", "ann.lee@home.example", subject="Re: Coffee chat?", in_reply_to="s1@me")
+    assert _one(wb, later) == [("interaction", "Ann Lee", None)]
