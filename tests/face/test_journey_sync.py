@@ -1,12 +1,12 @@
 """The journey's variant that records the reply by sync instead of by clicking "They replied", in JupyterLab
-(notebook 05 with its widgets live, in Chromium), reusing journey.py's helpers.
+and Chromium, reusing journey.py's helpers.
 
-Maya has found her contacts and written to Priya (notebooks 01 and 03, set up here through the public
-calls their buttons make), but does not click "They replied": Priya's answer is in her mail program. She
-exports her mailbox (an mbox, written here with the standard ``mailbox`` module, with Priya's reply and a
-newsletter from a stranger), types its path into notebook 05's *What happened since last time*, clicks
-Review, then Apply. The workbook then holds the reply as the button would have recorded it, and nothing of
-the stranger. A screenshot per step is kept in test-artifacts/ (journey_sync_*.png).
+Maya finds her contacts and writes to Priya by clicking (notebooks 01 and 03 in `infoview lab`, on the
+private copies: journey.py's steps), but does not click "They replied": Priya's answer is in her mail
+program. She exports her mailbox (an mbox, written here with the standard ``mailbox`` module, with Priya's
+reply and a newsletter from a stranger), types its path into notebook 05's *What happened since last time*,
+clicks Review, then Apply. The workbook then holds the reply as the button would have recorded it, and
+nothing of the stranger; `git status` stays clean. Screenshots: test-artifacts/journey_lab_NN_sync_*.png.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import mailbox
-import re
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -22,9 +21,10 @@ import pandas as pd
 import pytest
 
 from infoview_kit import followup as followups
+from infoview_kit.workbook import Workbook
 
-from ..conftest import need_browser, run_all_cells
-from .journey import CONNECTIONS, PROFILE, Journey
+from ..conftest import need_browser, start_infoview, stop_server
+from .journey import Journey, _clean, _project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,60 +55,72 @@ def _mailbox(path: Path, sent: dict) -> tuple[Path, pd.Timestamp]:
     return path, when.floor("s")
 
 
-def _sent_workbook(path: Path, export: Path) -> tuple[int, dict]:
-    """Maya's workbook after notebooks 01 and 03 (the clicking of journey.py up to "Sent", done here
-    through the same public calls its buttons make): her profile, her connections, Priya added with her
-    email, the first email to Priya drafted and marked sent. Returns Priya's id and the sent message."""
-    import yaml
+class _SyncJourney(Journey):
+    """journey.py's walk in JupyterLab; its screenshots named journey_lab_NN_sync_*.png."""
 
-    from infoview_kit.outreach.drafting import save_composed
-    from infoview_kit.workbook import Workbook
-
-    with Workbook.open(path) as wb:
-        wb.set_profile(**yaml.safe_load(PROFILE))
-        wb.import_contacts(export)
-        priya = wb.add_contact("Priya", "Natarajan", email="priya.n@example.org", company="Riverbend Clinic",
-                               position="Clinical Research Coordinator")
-        wb.set_target(priya)
-        mid = save_composed(wb, priya, "seed")
-        text = wb.message(mid)
-        wb.save_draft(priya, "outreach", text["subject"], re.sub(r"\[[A-Za-z_]+\]", "your work", text["body"]))
-        wb.mark_sent(mid)
-        return priya, dict(wb.messages(priya).set_index("id").loc[mid].to_dict(), id=mid)
+    def shot(self, name: str, locator=None) -> None:
+        super().shot("sync_" + name, locator)
 
 
-def test_the_reply_recorded_by_sync_in_lab(tmp_path, lab, page, artifacts):
+def _send_first_email(j: Journey, priya: int) -> dict:
+    """Notebook 03, by clicking: fill the draft's blanks and click Sent (not They replied)."""
     from playwright.sync_api import expect
 
-    need_browser()
-    export = tmp_path / "Connections.csv"
-    export.write_text(CONNECTIONS)
-    workbook = tmp_path / "workbook.sqlite"
-    priya, sent = _sent_workbook(workbook, export)
-    box, replied_at = _mailbox(tmp_path / "Takeout" / "All mail.mbox", sent)
-    j = Journey(page, lab("05_follow_up_progress.ipynb", workbook), "sync", workbook, artifacts)
+    j.open("03_draft_emails.ipynb", "Write")
+    form = j.page.locator(".infoview-composer").last
+    expect(form.locator(".infoview-who")).to_contain_text("Priya Natarajan")
+    j._fill_blanks(form)
+    j.button(form, "Sent").click()
+    expect(form.locator(".infoview-status")).to_contain_text("Marked sent on")
+    j.shot("first_email_sent", form)
+    with j.wb() as wb:
+        sent = wb.messages(priya).query("kind == 'outreach'")
+        assert sent["status"].tolist() == ["sent"]
+        return dict(sent.iloc[0])
 
-    run_all_cells(page, j.url)  # notebook 05 as a person opens it: Run All
-    review = page.locator(".jp-OutputArea .infoview-sync")
+
+def _sync_in_05(j: Journey, box: Path, replied_at: pd.Timestamp) -> None:
+    """Notebook 05, by clicking: type the mailbox's path, Review, Apply."""
+    from playwright.sync_api import expect
+
+    j.open("05_follow_up_progress.ipynb", "Follow-ups")
+    review = j.page.locator(".jp-OutputArea .infoview-sync")
     status = review.locator(".infoview-status")
     expect(status).to_contain_text("Type the path of your mailbox")  # nothing to review before a path
-    j.shot("sync_empty", review)
+    j.shot("empty", review)
     review.locator(".widget-text input").fill(str(box))
     j.button(review, "Review").click()
     expect(status).to_contain_text("1 to review: 1 replied (2 messages read)")
     row = review.locator(".infoview-sync-row-0")
     expect(row).to_contain_text("Priya Natarajan")
     expect(row).to_contain_text(f"from priya.n@example.org on {replied_at.tz_convert('America/New_York'):%d %b %Y}")
-    j.shot("sync_reviewed", review)
+    j.shot("reviewed", review)
     with j.wb() as wb:
-        assert wb.message(int(sent["id"]))["status"] == "sent", "nothing changes before Apply"
+        assert wb.messages().query("kind == 'outreach'")["status"].tolist() == ["sent"], "nothing changes yet"
     j.button(row, "Apply").click()
     expect(status).to_contain_text("Replied: ")
     expect(status).to_contain_text("applied 1 (1 replied)")
     expect(row).to_have_count(0)
-    j.shot("sync_applied", review)
+    j.shot("applied", review)
+    j.button(review, "Review").click()  # the same mailbox again: nothing new
+    expect(status).to_contain_text("Nothing new to review (2 messages read)")
+    j.shot("again", review)
 
-    with j.wb() as wb:
+
+def test_the_journey_with_the_reply_recorded_by_sync_in_lab(tmp_path, git_project, page, artifacts, monkeypatch):
+    need_browser()
+    monkeypatch.delenv("INFOVIEW_WORKBOOK")
+    workbook, export = _project(tmp_path, git_project)
+    proc, url, _log = start_infoview("lab", tmp_path / "lab", cwd=git_project)
+    try:
+        j = _SyncJourney(page, url, "lab", workbook, artifacts)
+        priya, _jonah = j.find_contacts(export)
+        sent = _send_first_email(j, priya)
+        box, replied_at = _mailbox(tmp_path / "Takeout" / "All mail.mbox", sent)
+        _sync_in_05(j, box, replied_at)
+    finally:
+        stop_server(proc)
+    with Workbook.open(workbook, read_only=True) as wb:
         msg = wb.messages(priya).set_index("id").loc[int(sent["id"])]
         assert msg["status"] == "replied" and msg["replied_at"] == replied_at
         assert followups.due(wb, horizon_days=30).query(f"contact_id == {priya}").empty, \
@@ -119,8 +131,4 @@ def test_the_reply_recorded_by_sync_in_lab(tmp_path, lab, page, artifacts):
         assert not any(wb.all_tables()[t].astype(str).apply(lambda c: c.str.contains("digest")).any().any()
                        for t in ("synced", "events", "contacts")), "mail from strangers is never stored"
         assert wb.contacts().set_index("id").loc[priya, "stage"] == "replied"
-
-    # a second Review of the same mailbox: nothing new
-    j.button(review, "Review").click()
-    expect(status).to_contain_text("Nothing new to review (2 messages read)")
-    j.shot("sync_again", review)
+    _clean(git_project, workbook)
