@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/cohort_bench.py
 	$(BIN)/python benchmarks/widget_bench.py
+	$(BIN)/python benchmarks/sync_read_bench.py
 
 clean:
 	rm -rf data/demo reports .pytest_cache

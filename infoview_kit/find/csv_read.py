@@ -485,12 +485,22 @@ def _linkedin_archive(path: str) -> bytes | None:
         return _read_bytes(inner) if os.path.isfile(inner) else None
     if not is_zip(path):
         return None
-    try:
-        return member_bytes(path, "Connections.csv")
-    except InputFormatError:
-        if path.lower().endswith((".xlsx", ".xlsm")):
-            return None  # let the Excel reader say what is wrong
-        raise
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return None  # an Excel workbook: its own reader says what is wrong with it
+    data = member_bytes(path, "Connections.csv")
+    if data is None and not _is_xlsx_zip(path):
+        name = os.path.basename(path)
+        raise InputFormatError(f"{name}: a ZIP archive without Connections.csv; expected LinkedIn's data download "
+                               "(it holds Connections.csv), an .xlsx file or a contacts export", path=path)
+    return data
+
+
+def _is_xlsx_zip(path: str) -> bool:
+    """Tell whether a (checked) ZIP is an Excel workbook (it holds ``xl/workbook.xml``)."""
+    from infoview_kit.base.archive import open_zip
+
+    with open_zip(path) as archive:
+        return "xl/workbook.xml" in archive.namelist()
 
 
 def _read_text(path: str, name: str) -> tuple[str, bytes | None]:

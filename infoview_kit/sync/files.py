@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import mailbox
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from infoview_kit.sync.mail import PARSE_BYTES
 
-Raw = tuple[str, str, bytes, "dt.datetime | None"]
+#: One message as read: folder, position, its first bytes, and a function giving its arrival time (or None).
+Raw = tuple[str, str, bytes, Callable[[], dt.datetime | None] | None]
 _FROM_LINE = re.compile(rb"^From \S*\s+(.*?)\s*$")
 
 
@@ -67,27 +69,64 @@ def _from_line_date(line: bytes) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+class _Pending:
+    """The message being read from an mbox: its first PARSE_BYTES bytes and its From line's date."""
+
+    def __init__(self, from_line: bytes) -> None:
+        self.parts: list[bytes] = []
+        self.kept = 0
+        self.date = functools.partial(_from_line_date, from_line)  # parsed only if the Date header is missing
+
+    def add(self, chunk: bytes) -> None:
+        if self.kept < PARSE_BYTES and chunk:
+            piece = chunk[:PARSE_BYTES - self.kept]
+            self.parts.append(piece)
+            self.kept += len(piece)
+
+    def data(self) -> bytes:
+        return b"".join(self.parts)
+
+
+_BLOCK = 1 << 20
+_LONGEST_FROM_LINE = 1 << 16
+
+
 def iter_mbox(path: str | os.PathLike[str]) -> Iterator[Raw]:
-    """Yield the messages of an mbox file as it is read, line by line (a message starts at a ``From `` line,
-    as the stdlib ``mailbox.mbox`` splits them; Gmail and Thunderbird escape the others as ``>From``)."""
+    """Yield the messages of an mbox file as it is read, a block at a time (a message starts at a line
+    beginning ``From ``, as the stdlib ``mailbox.mbox`` splits them; Gmail and Thunderbird escape the others as
+    ``>From``). Only the first PARSE_BYTES of each message are kept."""
     folder = mbox_folder(path)
-    number = 0
-    parts: list[bytes] = []
-    size = 0
-    fallback: dt.datetime | None = None
+    number, current = 0, None
     with open(path, "rb") as fh:
-        for line in fh:
-            if line.startswith(b"From "):
-                if number:
-                    yield folder, f"message {number}", b"".join(parts), fallback
-                number += 1
-                parts, size, fallback = [], 0, _from_line_date(line)
-                continue
-            if size < PARSE_BYTES and number:
-                parts.append(line)
-                size += len(line)
-    if number:
-        yield folder, f"message {number}", b"".join(parts), fallback
+        data = b"\n"  # as if a line ended before the file: a first line "From " starts the first message
+        while True:
+            block = fh.read(_BLOCK)
+            pos, hold = 0, -1
+            data += block
+            while True:
+                i = data.find(b"\nFrom ", pos)
+                if i < 0:
+                    break
+                end = data.find(b"\n", i + 1, i + 1 + _LONGEST_FROM_LINE)
+                if end < 0:
+                    if block and len(data) - i <= _LONGEST_FROM_LINE:
+                        hold = i  # the From line goes on in the next block
+                        break
+                    end = min(len(data), i + 1 + _LONGEST_FROM_LINE)
+                if current is not None:
+                    current.add(data[pos:i + 1])
+                    yield folder, f"message {number}", current.data(), current.date
+                current, number, pos = _Pending(data[i + 1:end]), number + 1, end + 1
+            if not block:
+                if current is not None:
+                    current.add(data[pos:])
+                    yield folder, f"message {number}", current.data(), current.date
+                return
+            if hold < 0:
+                hold = max(pos, len(data) - 5)  # a "\nFrom" cut by the block's end waits for the rest
+            if current is not None:
+                current.add(data[pos:hold])
+            data = data[hold:]
 
 
 def read_head(path: str | os.PathLike[str]) -> bytes:
@@ -121,7 +160,11 @@ def iter_eml_files(path: str | os.PathLike[str]) -> Iterator[Raw]:
     root = Path(path)
     for file in sorted(root.rglob("*.eml")):
         if file.is_file():
-            yield file.parent.name, file.relative_to(root).as_posix(), read_head(file), None
+            try:
+                data = read_head(file)
+            except OSError:  # unreadable (a permission): counted as a message with no headers
+                data = b""
+            yield file.parent.name, file.relative_to(root).as_posix(), data, None
 
 
 def mbox_files(path: str | os.PathLike[str]) -> list[Path]:

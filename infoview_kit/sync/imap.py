@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from infoview_kit.base.errors import InputFormatError
-from infoview_kit.sync.mail import message_row, one_line, parse_message
+from infoview_kit.sync.mail import message_row, one_line, read_message
 
 logger = logging.getLogger("infoview_kit")
 
@@ -92,7 +92,16 @@ def password_for(account: Imap, prompt: Callable[[str], str] = getpass.getpass) 
         stored = keyring.get_password(KEYRING_SERVICE, f"{account.user}@{account.host}")
     except Exception:  # no keyring backend on this machine: ask
         stored = None
-    return stored or prompt(f"Password for {account.user}@{account.host}: ")
+    if stored:
+        return stored
+    try:
+        typed = prompt(f"Password for {account.user}@{account.host}: ")
+    except Exception:  # no terminal to ask on (papermill, a service): say where the password should be
+        typed = ""
+    if not typed:
+        raise InputFormatError(f"{account.url}: no password in the keyring and none typed; store it once with "
+                               f"`keyring set {KEYRING_SERVICE} {account.user}@{account.host}`")
+    return typed
 
 
 def connect(account: Imap) -> Any:
@@ -105,6 +114,7 @@ def connect(account: Imap) -> Any:
     except (TimeoutError, OSError, imapclient.exceptions.IMAPClientError) as exc:
         raise InputFormatError(f"{account.url}: cannot reach the server ({type(exc).__name__}: "
                                f"{one_line(getattr(exc, 'strerror', None) or exc)[:200]})") from None
+    client.normalise_times = False  # INTERNALDATE as an aware datetime, not naive local time
     try:
         client.login(account.user, password_for(account))
     except Exception:
@@ -200,7 +210,7 @@ def _row(account: Imap, folder: str, uid: int, data: dict[bytes, Any], me: froze
         if not isinstance(body, bytes):
             raise ValueError("the server sent no message")
         arrived = data.get(b"INTERNALDATE")
-        msg = parse_message(body)
+        msg = read_message(body, warn)
         row = message_row(msg, source=account.url, folder=folder, position=position, me=me,
                           fallback_date=arrived if isinstance(arrived, dt.datetime) else None, warn=warn)
     except Exception as exc:  # one message never stops the read

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -81,8 +82,14 @@ def _opener(path: str) -> Iterator[Callable[[str], io.TextIOBase | None]]:
         yield from_folder
         return
     if not zipfile.is_zipfile(path):
+        kind = _csv_kind(path)
+
         def alone(name: str) -> io.TextIOBase | None:
-            if name.casefold() != os.path.basename(path).casefold():
+            if name == PROFILE:  # messages.csv taken out of the unpacked folder: its Profile.csv beside it
+                inner = os.path.join(os.path.dirname(os.path.abspath(path)), PROFILE)
+                return open(inner, encoding="utf-8-sig", errors="replace", newline="") if (  # noqa: SIM115
+                    os.path.isfile(inner)) else None
+            if name != kind:
                 return None
             return open(path, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115
         yield alone
@@ -94,6 +101,21 @@ def _opener(path: str) -> Iterator[Callable[[str], io.TextIOBase | None]]:
         yield from_zip
 
 
+def _csv_kind(path: str) -> str:
+    """Which of LinkedIn's files a lone CSV is, by its header (it may have been renamed): messages.csv,
+    Invitations.csv, or ""."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            head = fh.readline(65536).upper()
+    except OSError:
+        return ""
+    if "CONVERSATION ID" in head:
+        return MESSAGES
+    if "INVITERPROFILEURL" in head or ("SENT AT" in head and "DIRECTION" in head):
+        return INVITATIONS
+    return ""
+
+
 def iter_linkedin(path: str, *, me: frozenset[str], report: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Yield the rows of a LinkedIn archive: each message of messages.csv, each invitation with a message."""
     source = os.path.basename(os.path.normpath(path))
@@ -102,19 +124,48 @@ def iter_linkedin(path: str, *, me: frozenset[str], report: dict[str, Any]) -> I
     try:
         with _opener(path) as open_csv:
             owner = _owner_name(open_csv)
+            me = me | _owner_url(open_csv)
             found = False
             for name, reader in ((MESSAGES, _message_row), (INVITATIONS, _invitation_row)):
                 stream = open_csv(name)
                 if stream is None:
                     continue
                 found = True
-                with stream:
-                    yield from _rows(stream, name, source, reader, me, owner, report)
+                try:
+                    with stream:
+                        yield from _rows(stream, name, source, reader, me, owner, report)
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                    raise InputFormatError(f"{source}: {name} is damaged ({type(exc).__name__}: "
+                                           f"{one_line(exc)[:120]}); download the archive again", path=path) from None
             if not found:
-                raise InputFormatError(f"{source}: no {MESSAGES} or {INVITATIONS}; expected LinkedIn's data "
-                                       "download (a ZIP, its folder, or messages.csv)", path=path)
+                raise InputFormatError(f"{source}: no {MESSAGES} or {INVITATIONS} (no CONVERSATION ID column); "
+                                       "expected LinkedIn's data download (a ZIP, its folder, or messages.csv)",
+                                       path=path)
     finally:
         csv.field_size_limit(old)
+
+
+def _owner_url(open_csv: Callable[[str], io.TextIOBase | None]) -> frozenset[str]:
+    """The archive owner's profile URL: the one profile in every conversation of messages.csv (as sender or
+    recipient), when there are at least two conversations and exactly one such profile; else none."""
+    stream = open_csv(MESSAGES)
+    if stream is None:
+        return frozenset()
+    common: set[str] | None = None
+    conversations: set[str] = set()
+    with stream:
+        try:
+            for rec in csv.DictReader(stream):
+                rec = {(k or "").strip().upper(): v or "" for k, v in rec.items() if isinstance(v, str)}
+                present = {profile_url(rec.get("SENDER PROFILE URL", "")),
+                           *_urls(rec.get("RECIPIENT PROFILE URLS", ""))}
+                common = present - {""} if common is None else common & present
+                conversations.add(rec.get("CONVERSATION ID", ""))
+                if not common:
+                    return frozenset()
+        except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            return frozenset()  # the reading pass says what is wrong with the file
+    return frozenset(common) if common and len(common) == 1 and len(conversations) > 1 else frozenset()
 
 
 def _owner_name(open_csv: Callable[[str], io.TextIOBase | None]) -> str:

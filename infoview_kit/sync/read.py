@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ from infoview_kit.base.errors import InputFormatError
 from infoview_kit.sync import files
 from infoview_kit.sync.imap import Imap, iter_imap
 from infoview_kit.sync.linkedin import is_linkedin_folder, is_linkedin_zip, iter_linkedin, profile_url
-from infoview_kit.sync.mail import COLUMNS, message_row, one_line, parse_message
+from infoview_kit.sync.mail import COLUMNS, message_row, one_line, read_message
 
 logger = logging.getLogger("infoview_kit")
 
@@ -108,9 +109,10 @@ def iter_conversations(source: Source | Iterable[Source], *, me: Iterable[str] |
     mine = own_addresses(me)
     state = (since or {}).get("imap_state", since or {})
     sources: list[Source] = list(source) if isinstance(source, (list, tuple)) else [source]  # type: ignore[list-item]
+    shared: dict[Any, Any] = {}
     for one in sources:
         for row in _rows_of(one, mine, state, report):
-            yield _checked(row, report)
+            yield _checked(_shared(row, shared), report)
 
 
 def _rows_of(source: Source, mine: frozenset[str], state: dict[str, Any],
@@ -121,16 +123,20 @@ def _rows_of(source: Source, mine: frozenset[str], state: dict[str, Any],
         report["sources"].append(source.url)
         yield from iter_imap(source, me=mine, since=state, report=report)
         return
-    path = os.fspath(source)
+    path = os.path.expanduser(os.fspath(source))
     name = os.path.basename(os.path.normpath(path)) or path
     if not os.path.exists(path):
         raise InputFormatError(f"{name}: no such file or folder; check the path", path=path)
     report["sources"].append(name)
     kind = _layout(path, name)
-    if kind == "linkedin":
-        yield from iter_linkedin(path, me=mine, report=report)
-    else:
-        yield from _mail_rows(_raw_messages(path, kind), name, mine, report)
+    try:
+        if kind == "linkedin":
+            yield from iter_linkedin(path, me=mine, report=report)
+        else:
+            yield from _mail_rows(_raw_messages(path, kind), name, mine, report)
+    except OSError as exc:  # the disk, a permission, a file removed while read: the source as a whole
+        raise InputFormatError(f"{name}: could not be read ({exc.strerror or type(exc).__name__})",
+                               path=path) from None
 
 
 def _layout(path: str, name: str) -> str:
@@ -171,7 +177,7 @@ def _raw_messages(path: str, kind: str) -> Iterator[files.Raw]:
 def _folder_messages(path: str) -> Iterator[files.Raw]:
     """A folder of mbox files (Thunderbird, Apple Mail) and/or .eml files."""
     mboxes = files.mbox_files(path)
-    emls = any(True for _ in zip(files.iter_eml_files(path), range(1), strict=False))
+    emls = next(Path(path).rglob("*.eml"), None) is not None
     if not mboxes and not emls:
         name = os.path.basename(os.path.normpath(path))
         raise InputFormatError(f"{name}: a folder with no mail in it (no mbox, Maildir or .eml files); {_EXPECTED}",
@@ -190,11 +196,7 @@ def _mail_rows(raws: Iterator[files.Raw], source: str, mine: frozenset[str],
         report["messages_read"] += 1
         warn = _warner(report, source, position)
         try:
-            msg = parse_message(data)
-            if not {k.lower() for k in msg} & {"from", "date", "message-id", "subject", "to"}:
-                raise ValueError("no message headers (From, Date, Message-ID, Subject or To)")
-            if msg.defects:
-                warn("malformed MIME (" + ", ".join(sorted({type(d).__name__ for d in msg.defects})) + ")")
+            msg = read_message(data, warn)
             row = message_row(msg, source=source, folder=folder, position=position, me=mine,
                               fallback_date=fallback, warn=warn)
         except Exception as exc:  # one message never stops the read; it is counted with its position
@@ -209,6 +211,18 @@ def _warner(report: dict[str, Any], source: str, position: str) -> Callable[[str
     def warn(message: str) -> None:
         report["warnings"].append({"source": source, "position": position, "message": message})
     return warn
+
+
+_REPEATING = ("folder", "from_addr", "from_name", "to_addrs", "cc_addrs", "thread")
+
+
+def _shared(row: dict[str, Any], pool: dict[Any, Any]) -> dict[str, Any]:
+    """One object for each repeated value (the same people write again and again), so a large mailbox's
+    table holds each address once. The pool is capped so a mailbox of strangers cannot grow it forever."""
+    for column in _REPEATING:
+        value = row[column]
+        row[column] = pool.setdefault(value, value) if len(pool) < 200_000 else pool.get(value, value)
+    return row
 
 
 def _checked(row: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:

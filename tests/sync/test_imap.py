@@ -90,6 +90,29 @@ def test_password_comes_from_keyring_then_prompt(monkeypatch):
     assert password_for(account, prompt=lambda text: "typed" if "maya@imap.example.org" in text else "") == "typed"
 
 
+def test_no_keyring_and_no_terminal_says_where_the_password_goes(monkeypatch):
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_password", lambda service, user: None)
+
+    def no_terminal(_: str) -> str:
+        raise EOFError
+
+    with pytest.raises(InputFormatError, match="keyring set infoview_kit maya@imap.example.org"):
+        password_for(Imap("imap.example.org", "maya"), prompt=no_terminal)
+
+
+def test_a_message_the_server_holds_but_nobody_can_read_is_skipped(imap_account):
+    _fill(imap_account, [("Sent", mailboxes.outreach())])
+    with imapclient.IMAPClient(imap_account.host, port=imap_account.port, ssl=False) as client:
+        client.login(imap_account.user, PASSWORD)
+        client.append("INBOX", b"\x00\x01 not a message\r\n")
+        client.append("INBOX", mailboxes.reply().as_bytes())
+    df = read_conversations(imap_account)  # no me=: the Sent folder's mark alone says outgoing
+    assert df[["folder", "outgoing"]].values.tolist() == [["INBOX", False], ["Sent", True]]
+    assert df.attrs["report"]["skipped"][0]["position"] == "INBOX, UID 1"
+
+
 def test_plain_imap_only_on_loopback_and_no_password_in_urls():
     with pytest.raises(InputFormatError, match="only on 127.0.0.1"):
         Imap("imap.example.org", "maya", port=143, ssl=False)

@@ -10,6 +10,8 @@ import zipfile
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from infoview_kit.base.errors import InputFormatError
 from infoview_kit.find.contacts import read_contacts
@@ -147,7 +149,17 @@ def test_linkedin_folder_and_messages_csv_alone(tmp_path):
     shutil.copy(folder / "messages.csv", alone)
     df = read_conversations(alone, me=[mb.ME_URL + "?trk=profile"])
     assert len(df) == 4 and df.outgoing.tolist() == [True, False, False, False]
-    assert not read_conversations(alone).outgoing.any()  # no Profile.csv, no me=: nothing known as mine
+    # no Profile.csv, no me=: the owner is the one profile in every conversation
+    assert read_conversations(alone).outgoing.tolist() == [True, False, False, False]
+    one = tmp_path / "one.csv"
+    one.write_text("".join(alone.read_text(encoding="utf-8").splitlines(keepends=True)[:4]), encoding="utf-8")
+    assert not read_conversations(one).outgoing.any()  # one conversation: two candidates, nobody is sure
+
+
+def test_read_contacts_says_when_a_zip_has_no_connections(tmp_path):
+    path = _zip(tmp_path / "messages-only.zip", {"messages.csv": mb.linkedin_files()["messages.csv"]})
+    with pytest.raises(InputFormatError, match="without Connections.csv"):
+        read_contacts(path)
 
 
 def test_read_contacts_takes_the_same_download(tmp_path):
@@ -305,3 +317,37 @@ def test_linkedin_csv_with_hostile_fields(tmp_path):
     assert row.from_name == "Eve Bcc: x" and row.subject == "a b"
     assert row.snippet.startswith("bold zzz") and len(row.snippet) == 200
 
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=st.binary(max_size=400), body=st.binary(max_size=2000),
+       name=st.text(max_size=40), charset=st.sampled_from(["utf-8", "x-nope", "utf-7", "iso-2022-jp", "", "utf-16"]))
+def test_random_bytes_never_raise(tmp_path, head, body, name, charset):
+    raw = (f"From: {name} <a@example.com>\nSubject: {name}\nContent-Type: text/plain; charset={charset}\n"
+           f"Content-Transfer-Encoding: base64\n").encode("utf-8", "surrogatepass") + head + b"\n\n" + body
+    path = tmp_path / "fuzz.mbox"
+    path.write_bytes(b"From x Mon Nov  2 09:00:00 2026\n" + raw.replace(b"\nFrom ", b"\n>From "))
+    df = read_conversations(path)
+    rep = df.attrs["report"]
+    assert len(df) == rep["messages_read"] - len(rep["skipped"])
+    for column in ("from_name", "subject", "snippet"):
+        assert all("\n" not in v and "\r" not in v for v in df[column])
+
+
+def test_a_renamed_messages_csv_and_a_connections_csv(tmp_path):
+    renamed = tmp_path / "messages (1).csv"
+    renamed.write_bytes(mb.linkedin_files()["messages.csv"])
+    assert len(read_conversations(renamed)) == 4
+    (tmp_path / "Connections.csv").write_bytes(mb.linkedin_files()["Connections.csv"])
+    with pytest.raises(InputFormatError, match="no messages.csv or Invitations.csv"):
+        read_conversations(tmp_path / "Connections.csv")
+
+
+def test_a_damaged_zip_member_is_a_clear_error(tmp_path):
+    path = _zip(tmp_path / "damaged.zip", mb.linkedin_files(), method=zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"Hi Priya")
+    data[at:at + 2] = b"XX"  # the stored bytes no longer match their CRC
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputFormatError, match="messages.csv is damaged"):
+        read_conversations(path)
