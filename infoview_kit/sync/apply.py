@@ -55,15 +55,31 @@ def _sent(wb: Store, row: dict[str, Any]) -> dict[str, Any] | None:
 
 def _replied(wb: Store, row: dict[str, Any]) -> dict[str, Any] | None:
     """An answer: recorded on the message as "They replied" does (:func:`outreach.routine.mark_replied`),
-    which settles the no-reply routine."""
+    which settles the no-reply routine. An answer to a message a bounce put back to a draft shows it
+    arrived after all: it is sent again (as it was), then answered."""
     mid = _message(row)
     status = wb.message(mid)["status"]
+    unbounced = False
     if status == "draft":
-        raise InputFormatError(f"{row['evidence']}: your message is still a draft in the workbook; apply its "
-                               "sending first")
+        bounce = _bounce_of(wb, mid)
+        if bounce is None:
+            raise InputFormatError(f"{row['evidence']}: your message is still a draft in the workbook; apply its "
+                                   "sending first")
+        wb.restore_sent(mid, bounce)
+        status, unbounced = "sent", True
     if status != "sent" or not mark_replied(wb, mid, at=row["at"]):
         return None
-    return {"replied_at": row["at"]}
+    return {"replied_at": row["at"], "unbounced": unbounced}
+
+
+def _bounce_of(wb: Store, message_id: int) -> dict[str, Any] | None:
+    """What the standing bounce that put `message_id` back to a draft replaced, or None."""
+    rows = wb.synced(live=True)
+    rows = rows[(rows["action"] == "bounced").to_numpy(dtype=bool) & (rows["message_id"] == message_id).fillna(False)
+                .to_numpy(dtype=bool)]
+    undos = [json.loads(u) for u in rows["undo"] if isinstance(u, str)]
+    undos = [u for u in undos if u.get("status")]
+    return undos[-1] if undos else None
 
 
 def _bounced(wb: Store, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -181,6 +197,8 @@ def _undo_row(wb: Store, row: dict[str, Any]) -> None:
         wb.revert_sent(mid, ROUTINE_KINDS)
     elif row["action"] == "replied":
         wb.revert_replied(mid, ROUTINE_KINDS, undo["replied_at"])
+        if undo.get("unbounced"):  # back to the draft the bounce had made it
+            wb.revert_sent(mid, ROUTINE_KINDS)
     elif row["action"] == "bounced":
         wb.unflag_bounced(int(row["id"]))
         if undo.get("status"):

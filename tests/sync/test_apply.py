@@ -237,3 +237,26 @@ def test_an_imap_sync_applied_is_read_incrementally_the_next_time(story, imap_ac
     assert second[["action", "contact_id"]].values.tolist() == [["interaction", ids["priya"]],  # by time
                                                                 ["auto_reply", ids["lena"]]]
     assert "from priya@home.example" in second["evidence"].iloc[0]
+
+
+def test_an_answer_after_a_bounce_shows_the_message_arrived(story):
+    wb, ids, msgs, _sources = story
+    base = {"contact_id": ids["jun"], "message_id": msgs["jun"], "channel": "mail", "incoming": True,
+            "address": "jun@nowhere.example"}
+    bounce = pd.DataFrame([{**base, "action": "bounced", "at": pd.Timestamp("2026-11-05T09:00Z"),
+                            "evidence": "Delivery failure", "source_id": "b1@example.org"}])
+    answer = pd.DataFrame([{**base, "action": "replied", "at": pd.Timestamp("2026-11-06T09:00Z"),
+                            "evidence": "Re: Hello from jun", "source_id": "r@jun.example"}])
+    ik.apply_matches(wb, bounce)
+    assert wb.message(msgs["jun"])["status"] == "draft"
+    before = _state(wb)
+    ik.apply_matches(wb, answer)
+    msg = wb.message(msgs["jun"])
+    assert (msg["status"], msg["sent_at"], msg["replied_at"]) == ("replied", "2026-11-04T15:00:00+00:00",
+                                                                  "2026-11-06T09:00:00+00:00")
+    ik.undo_sync(wb)
+    assert _state(wb) == before
+    both = pd.concat([bounce, answer], ignore_index=True)
+    ik.undo_sync(wb)
+    ik.apply_matches(wb, both)  # in one run too
+    assert wb.message(msgs["jun"])["status"] == "replied"
