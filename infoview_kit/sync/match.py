@@ -82,8 +82,9 @@ def _book(wb: Store) -> pd.DataFrame:
 
 
 def _thread_pairs(t: pd.DataFrame, pairs: pd.DataFrame, synced: pd.DataFrame) -> pd.DataFrame:
-    """Answers by thread: an incoming message whose In-Reply-To or References name a message sent to a
-    contact (in this table, or applied by an earlier sync) concerns that contact, from whatever address.
+    """Answers by thread: an incoming message whose In-Reply-To or References name a message sent to one
+    contact (in this table, or applied by an earlier sync) concerns that contact, from another address of
+    theirs; from a known address it concerns who sent it, and the thread only says what it answers.
     Returns row, contact_id, addr, how ("thread"), anchor (the source id it answers)."""
     out_rows = t.loc[pairs["row"].to_numpy()]
     anchors = pd.DataFrame({"anchor": out_rows["source_id"].to_numpy(), "contact_id": pairs["contact_id"].to_numpy(),
@@ -97,7 +98,15 @@ def _thread_pairs(t: pd.DataFrame, pairs: pd.DataFrame, synced: pd.DataFrame) ->
         return pd.DataFrame(columns=["row", "contact_id", "addr", "how", "anchor"])
     refs = (incoming["in_reply_to"].map(_tuple) + incoming["references"].map(_tuple)).explode().dropna()
     refs = pd.DataFrame({"row": refs.index.to_numpy(), "anchor": refs.astype(str).str.strip().str.strip("<>")})
-    hits = refs.merge(anchors.drop_duplicates(), on="anchor", how="inner").drop_duplicates(["row", "contact_id"])
+    anchors = anchors.drop_duplicates()
+    # a message sent to one contact only: an answer in its thread from an unknown address is theirs
+    alone = anchors.groupby("anchor")["contact_id"].transform("size").to_numpy() == 1
+    hits = refs.merge(anchors[alone], on="anchor", how="inner").drop_duplicates(["row", "contact_id"])
+    # a sender the workbook knows is who they are: the thread only says which message they answer
+    own = pd.MultiIndex.from_frame(pairs[["row", "contact_id"]].astype("int64"))
+    known = np.isin(hits["row"].to_numpy(), pairs["row"].to_numpy())
+    same = pd.MultiIndex.from_frame(hits[["row", "contact_id"]].astype("int64")).isin(own)
+    hits = hits[~known | same]
     hits["addr"] = t["from_addr"].to_numpy(dtype=object)[hits["row"].to_numpy()]
     hits["how"] = "thread"
     return hits[["row", "contact_id", "addr", "how", "anchor"]]

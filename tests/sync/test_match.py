@@ -135,3 +135,14 @@ def test_after_a_reply_a_sync_recorded_the_next_answer_is_an_interaction(wb):
         SENT_ANN, msg("r@x", "2026-03-11", "ann@acme.example", subject="Re: Coffee chat?"))))
     later = msg("r2@x", "2026-03-11T02:00", "ann.lee@home.example", subject="Re: Coffee chat?", in_reply_to="s1@me")
     assert _one(wb, later) == [("interaction", "Ann Lee", None)]
+
+
+def test_an_answer_in_a_thread_is_from_whoever_sent_it(wb):
+    both = msg("s9@me", "2026-03-10", ME, ("ann@acme.example", "cara@gamma.example"), "Coffee chat?", outgoing=True)
+    # Cara answers the message sent to Ann and Cara: hers, never Ann's
+    cara = msg("r@c", "2026-03-11", "cara@gamma.example", subject="Re: Coffee chat?", in_reply_to="s9@me")
+    assert [(a, n) for a, n, _m in _one(wb, both, cara)] == [("sent", "Ann Lee"), ("interaction", "Cara Moss"),
+                                                             ("interaction", "Cara Moss")]
+    # an unknown address answering a message sent to two people could be either: nobody
+    other = msg("r@x", "2026-03-11", "someone@home.example", subject="Re: Coffee chat?", in_reply_to="s9@me")
+    assert [(a, n) for a, n, _m in _one(wb, both, other)] == [("sent", "Ann Lee"), ("interaction", "Cara Moss")]
