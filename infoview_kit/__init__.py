@@ -42,7 +42,10 @@ if TYPE_CHECKING:
     from infoview_kit.research.facts import common_ground as common_ground
     from infoview_kit.research.facts import online_facts as online_facts
     from infoview_kit.research.facts import readiness as readiness
+    from infoview_kit.sync.apply import apply_matches as apply_matches
+    from infoview_kit.sync.apply import undo_sync as undo_sync
     from infoview_kit.sync.imap import Imap as Imap
+    from infoview_kit.sync.match import match_conversations as match_conversations
     from infoview_kit.sync.read import read_conversations as read_conversations
     from infoview_kit.workbook import Workbook as Workbook
     from infoview_kit.workbook import setup as setup
@@ -59,7 +62,8 @@ _LAZY = {
     "Workbook": "workbook", "setup": "workbook", "check_setup": "onboarding", "where_this_runs": "workspace",
     "choose_targets": "find.targets", "pick_contact": "find.targets", "rank_people": "find.targets",
     "apply_ratings": "find.targets", "lamp_list": "find.targets", "starter_contacts": "find.targets",
-    "read_conversations": "sync.read", "Imap": "sync.imap",
+    "read_conversations": "sync.read", "Imap": "sync.imap", "match_conversations": "sync.match",
+    "apply_matches": "sync.apply", "undo_sync": "sync.apply",
 }
 
 

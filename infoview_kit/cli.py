@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     _setup_commands(sub)
     _coach_commands(sub)
     _care_commands(sub)
+    _sync_command(sub)
     return p
 
 
@@ -121,6 +122,19 @@ def _care_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     f.add_argument("contact", help="the contact's id, or their full name")
     _options(f).add_argument("--yes", action="store_true", help="do not ask for confirmation")
     f.add_argument("--drop-backups", action="store_true", help="also delete the backups that still hold them")
+
+
+def _sync_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    y = _options(sub.add_parser("sync", help="read your mailbox (mbox, Maildir, .eml folder, IMAP) and LinkedIn's "
+                                             "data archive, and print what they say happened (drafts sent, replies, "
+                                             "bounces) as a table to review; --yes applies it"))
+    y.add_argument("sources", nargs="*", metavar="SOURCE", help="mailbox files or folders, LinkedIn's ZIP or folder")
+    y.add_argument("--imap", metavar="HOST", help="also read this IMAP server, read-only (TLS, port 993)")
+    y.add_argument("--user", help="the IMAP login name (the password comes from the keyring or a prompt)")
+    y.add_argument("--port", type=int, default=993, help="the IMAP port (default: 993)")
+    y.add_argument("--dry-run", action="store_true", help="only print the proposals; change nothing")
+    y.add_argument("--yes", action="store_true", help="apply every proposal without asking")
+    y.add_argument("--undo", action="store_true", help="take back the last sync that was applied")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -392,10 +406,37 @@ def _cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from infoview_kit.base.errors import InputFormatError
+    from infoview_kit.sync.apply import applied_line, apply_matches, undo_sync
+    from infoview_kit.sync.imap import Imap
+    from infoview_kit.sync.review import proposals_text, propose
+    from infoview_kit.workbook import Workbook
+
+    with Workbook.open(_existing_workbook(args.workbook), create=False) as wb:
+        if args.undo:
+            print(applied_line(wb, undo_sync(wb)))
+            return 0
+        if not args.sources and not args.imap:
+            raise InputFormatError("nothing to read: name a mailbox or LinkedIn archive, or --imap HOST --user NAME")
+        if args.imap and not args.user:
+            raise InputFormatError("--imap needs --user NAME (the login name)")
+        imap = Imap(host=args.imap, user=args.user, port=args.port) if args.imap else None
+        proposals = propose(wb, args.sources, imap=imap)
+        print(proposals_text(proposals, wb.profile().get("timezone") or "UTC"))
+        if args.dry_run or not len(proposals):
+            return 0
+        if not args.yes and not _confirm(f"Apply all {len(proposals)}?"):
+            print("nothing changed")
+            return 1
+        print(applied_line(wb, apply_matches(wb, proposals)))
+    return 0
+
+
 _COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "import": _cmd_import, "due": _cmd_due, "report": _cmd_report,
              "init": _cmd_init, "lab": _cmd_lab, "app": _cmd_app, "share-progress": _cmd_share_progress,
              "cohort-report": _cmd_cohort_report, "backup": _cmd_backup, "restore": _cmd_restore,
-             "export": _cmd_export, "forget": _cmd_forget}
+             "export": _cmd_export, "forget": _cmd_forget, "sync": _cmd_sync}
 
 
 if __name__ == "__main__":

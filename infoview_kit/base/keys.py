@@ -97,6 +97,13 @@ def url_key(url: Any) -> str | None:
     return text or None
 
 
+def url_keys(urls: pd.Series) -> pd.Series:
+    """Return :func:`url_key` of every profile URL of a Series, vectorized (string dtype, NA for none)."""
+    url = urls.astype("string").str.strip().str.replace(_URL_PREFIX, "", regex=True)
+    url = url.str.split("?").str[0].str.split("#").str[0].str.rstrip("/").str.lower()
+    return url.where(url.str.len() > 0)
+
+
 def person_keys(people: pd.DataFrame) -> list[str]:
     """Return the natural key of each person: profile URL, else email, else name and company."""
     def col(name: str) -> pd.Series:
@@ -105,9 +112,7 @@ def person_keys(people: pd.DataFrame) -> list[str]:
         s = people[name].astype(object)
         return s.where(s.notna(), None)
 
-    url = col("profile_url").astype("string").str.strip().str.replace(_URL_PREFIX, "", regex=True)
-    url = url.str.split("?").str[0].str.split("#").str[0].str.rstrip("/").str.lower()
-    url = url.where(url.str.len() > 0)
+    url = url_keys(col("profile_url"))
     email = col("email").astype("string").str.lower()
     keys = ("url:" + url).fillna("email:" + email).astype(object)
     keys = keys.where(keys.notna(), None).tolist()

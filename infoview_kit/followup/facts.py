@@ -106,6 +106,24 @@ def messages_then(t: Tables, cut64: np.datetime64) -> Messages:
 
 
 @dataclass
+class Interactions:
+    """Exchanges with contacts a sync of the mailbox recorded (besides sendings and replies), before the day."""
+
+    cid: np.ndarray
+    at: np.ndarray
+    incoming: np.ndarray  # from them: an answer
+
+
+def interactions_then(t: Tables, cut64: np.datetime64) -> Interactions:
+    """The exchanges a sync recorded (:meth:`Store.interactions`), before `cut64`."""
+    x = t.interactions()
+    at = utc_moments(x["at"])
+    keep = at < cut64
+    return Interactions(cid=x["contact_id"].to_numpy(dtype="int64")[keep], at=at[keep],
+                        incoming=x["incoming"].to_numpy(dtype=bool)[keep])
+
+
+@dataclass
 class Meetings:
     """Meetings as they stood: held means held and ended by then."""
 

@@ -21,11 +21,13 @@ from infoview_kit.followup.evidence import evidence_before, first_answer_after
 from infoview_kit.followup.facts import (
     NAT,
     Followups,
+    Interactions,
     Meetings,
     Messages,
     People,
     first_per,
     followups_then,
+    interactions_then,
     meetings_then,
     messages_then,
     people_then,
@@ -145,18 +147,20 @@ class _Touches:
     kit_at: np.ndarray
 
 
-def _touches(m: Messages, g: Meetings, f: Followups) -> _Touches:
-    """The real interactions with each person, and the updates and check-ins they left unanswered."""
+def _touches(m: Messages, g: Meetings, f: Followups, x: Interactions) -> _Touches:
+    """The real interactions with each person (with the exchanges a sync of the mailbox recorded: one from
+    them is an answer), and the updates and check-ins they left unanswered."""
     s_ok, r_ok, held = m.sent_ok, m.replied_ok, g.held
     by_hand = f.did & np.isin(f.kind, KEEP_IN_TOUCH)
     by_hand[by_hand] = ~pd.MultiIndex.from_arrays([f.cid[by_hand], f.kind[by_hand], f.done[by_hand]]).isin(
         pd.MultiIndex.from_arrays([m.cid[s_ok], m.kind[s_ok], m.sent[s_ok]]))
-    tc = np.concatenate([m.cid[s_ok], m.cid[r_ok], g.cid[held], f.cid[by_hand]]).astype("int64")
-    ta = np.concatenate([m.sent[s_ok], m.replied[r_ok], g.end[held], f.done[by_hand]])
+    tc = np.concatenate([m.cid[s_ok], m.cid[r_ok], g.cid[held], f.cid[by_hand], x.cid]).astype("int64")
+    ta = np.concatenate([m.sent[s_ok], m.replied[r_ok], g.end[held], f.done[by_hand], x.at])
     tk = np.concatenate([m.kind[s_ok], np.full(r_ok.sum(), "reply", dtype=object),
-                         np.full(held.sum(), "meeting", dtype=object), f.kind[by_hand]])
+                         np.full(held.sum(), "meeting", dtype=object), f.kind[by_hand],
+                         np.full(len(x.cid), "interaction", dtype=object)])
     answer = np.concatenate([np.zeros(s_ok.sum(), bool), np.ones(r_ok.sum() + held.sum(), bool),
-                             np.zeros(by_hand.sum(), bool)])
+                             np.zeros(by_hand.sum(), bool), x.incoming])
     skipped_kit = f.skipped & np.isin(f.kind, ("update", "checkin"))  # the clock starts again from a skip
     last_touch = first_per(np.concatenate([tc, f.cid[skipped_kit].astype("int64")]),
                            np.concatenate([ta, f.done[skipped_kit]]), "max")
@@ -488,7 +492,7 @@ def _plan(t: Tables, today: dt.date | str | None) -> Plan:
     f = followups_then(t, cut64, people, m, g)
     routine = _no_reply_routine(t, cut64, f, m)
     f.open &= ~routine.settled
-    touches = _touches(m, g, f)
+    touches = _touches(m, g, f, interactions_then(t, cut64))
     clock, intros = _clock(people, m, g, f, touches), _intros(people)
     days = _days(clock, intros, tz, country, day)
     asks = _referral_ask(clock, days, m, f, touches, intros, today64)

@@ -190,6 +190,10 @@ _KEEP: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "merges": "id contact_id score at undone_at",
     "state": "key value",  # ids and change counters only
     "contact_changes": "seq contact_id",
+    "sync_runs": "id applied_at undone_at",
+    "synced": "id run_id channel action contact_id message_id at incoming skipped undone_at",
+    "bounced_addresses": "contact_id at synced_id",
+    "sync_state": "uidvalidity last_uid updated_at",
 }.items()}
 _REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "profile": "value",
@@ -205,6 +209,10 @@ _REWRITE: dict[str, frozenset[str]] = {t: frozenset(c.split()) for t, c in {
     "merges": "source source_key matched_by filled",
     "state": "",
     "contact_changes": "",
+    "sync_runs": "sources",
+    "synced": "source_id evidence undo",
+    "bounced_addresses": "address",
+    "sync_state": "account folder",
 }.items()}
 #: Profile fields whose values become numbered tags ("City 2"), and the tag's label.
 _PROFILE_TAGS = {"city": "City", "region": "Region", "interests": "Interest", "groups": "Group",
@@ -297,6 +305,7 @@ def _redact_rows(c: sqlite3.Connection) -> None:
     _redact_messages_and_meetings(c)
     _redact_questions(c, p)
     _redact_followups(c)
+    _redact_sync(c)
     details = c.execute("SELECT id, detail FROM events WHERE detail IS NOT NULL").fetchall()
     c.executemany("UPDATE events SET detail = ? WHERE id = ?", [(p.detail(d), eid) for eid, d in details])
 
@@ -438,6 +447,17 @@ def _redact_followups(c: sqlite3.Connection) -> None:
         safe = kind if kind in kinds else f"other-{fid}"
         c.execute("UPDATE followups SET kind = ?, reason = ? WHERE id = ?",
                   (safe, REASONS.get(safe, "[redacted reason]"), fid))
+
+
+def _redact_sync(c: sqlite3.Connection) -> None:
+    """What a sync of the mailbox recorded: which findings, when, for whom stay (keep-in-touch reads them);
+    the source messages' ids, the evidence (names, addresses, subjects), the bounced addresses, and the
+    names of IMAP accounts and folders go."""
+    c.execute("UPDATE sync_runs SET sources = '[]'")
+    c.execute("UPDATE synced SET source_id = 'synced-' || id, evidence = '[redacted evidence]', undo = NULL")
+    c.execute("UPDATE bounced_addresses SET address = 'bounced' || rowid || '@example.invalid'")
+    c.execute("UPDATE sync_state SET account = 'imap://account' || rowid || '@example.invalid', "
+              "folder = 'folder' || rowid")
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 
 It records and decides nothing: the steps' rules live in the step packages. Its modules: ``schema``
 (migrations, vocabularies), ``core`` (connection, transactions, change notices, activity log),
-one mixin per table group (``people``, ``employers``, ``merges``, ``research``, ``messages``,
+one mixin per table group (``people``, ``employers``, ``merges``, ``research``, ``messages``, ``synced``,
 ``meetings``, ``followups``), ``backups``, ``forget``, and ``store`` (the assembled :class:`Store`).
 """
 

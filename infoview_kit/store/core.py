@@ -237,12 +237,13 @@ class StoreCore:
         for times, JSON text for ``profile.value``, ``contact_sources.data``, ``merges.filled`` and
         ``events.detail``), in object columns with None for missing, so nothing is converted on the
         way out. Tables come in a fixed order (profile, employers, contacts, contact_sources,
-        merges, research, messages, meetings, questions, followups, events, state, contact_changes), then any
-        other table
+        merges, research, messages, meetings, questions, followups, events, state, contact_changes, sync_runs,
+        synced, bounced_addresses, sync_state), then any other table
         by name; rows in the order they were written.
         """
         order = ["profile", "employers", "contacts", "contact_sources", "merges", "research", "messages",
-                 "meetings", "questions", "followups", "events", "state", "contact_changes"]
+                 "meetings", "questions", "followups", "events", "state", "contact_changes", "sync_runs", "synced",
+                 "bounced_addresses", "sync_state"]
         c = self._conn
         own = not c.in_transaction
         if own:

@@ -148,6 +148,15 @@ class Followups(People):
         df["detail"] = json.loads("[" + ",".join(d if isinstance(d, str) else "{}" for d in df["detail"]) + "]")
         return df
 
+    def interactions(self) -> pd.DataFrame:
+        """Return the exchanges with contacts a sync recorded besides sent messages and replies (applied, not
+        undone): contact_id, at (UTC), incoming (bool). Keep-in-touch counts them as being in touch."""
+        df = self._df("SELECT contact_id, at, incoming FROM synced WHERE action = 'interaction' AND skipped = 0 "
+                      "AND undone_at IS NULL ORDER BY at, id")
+        df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601", cache=False)
+        df["incoming"] = df["incoming"].astype(bool)
+        return df
+
     def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]:
         """Return the rows and columns :func:`infoview_kit.followup.rules.due` works from, and only those.
 
@@ -170,6 +179,7 @@ class Followups(People):
             ``followups``: id, contact_id, kind, due_at, done_at, reason, message_id, meeting_id,
             snoozed_until, skipped (bool). ``scheduled``: the ``meeting_scheduled`` events before
             `closed_since` (contact_id, at), for :func:`infoview_kit.followup.rules.answer_evidence`.
+            ``interactions``: the exchanges a sync recorded (contact_id, at, incoming).
             Moments are UTC datetime64, ids that may be missing are Int64.
         """
         routine = ", ".join(f"'{k}'" for k in ("second_contact", "nudge"))
@@ -199,6 +209,7 @@ class Followups(People):
                     df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601", cache=False)
                 elif col in ("referred_by", "checkin_days", "message_id", "meeting_id"):
                     df[col] = df[col].astype("Int64")
+        frames["interactions"] = self.interactions()
         frames["contacts"]["excluded"] = frames["contacts"]["excluded"].astype(bool)
         frames["followups"]["skipped"] = frames["followups"]["skipped"].astype(bool)
         return frames

@@ -39,7 +39,7 @@ class ForgetSummary:
         verb = "Forgot" if self.done else "Will forget"
         nouns = {"contacts": "contact", "contact_sources": "source", "research": "research item",
                  "messages": "message", "meetings": "meeting", "questions": "question", "followups": "follow-up",
-                 "merges": "merge"}
+                 "merges": "merge", "synced": "synced message", "bounced_addresses": "bounced address"}
 
         def count(n: int, noun: str) -> str:
             return f"{n} {noun}" + ("" if n == 1 else "s")
@@ -74,7 +74,8 @@ class Forget(People):
         what would go.
 
         Removed: the contact, their sources, research, messages, meetings (and question plans),
-        follow-ups, and the merges that name them or their records; others they referred keep
+        follow-ups, what a sync of your mailbox recorded about them (the source messages' ids, the
+        evidence, their bounced addresses), and the merges that name them or their records; others they referred keep
         their row with ``referred_by`` cleared. Their events stay, so counts and totals by kind and
         time stay, but anonymized: ``contact_id`` and ``ref_id`` cleared and ``detail`` cut to the
         kind of message or research (``{"kind": ..., "anonymized": "forgotten-<random>"}``, the same random
@@ -130,6 +131,8 @@ class Forget(People):
         "meetings": "contact_id = ?",
         "questions": "meeting_id IN (SELECT id FROM meetings WHERE contact_id = ?)",
         "followups": "contact_id = ?",
+        "synced": "contact_id = ?",
+        "bounced_addresses": "contact_id = ?",
         "merges": "contact_id = ?1 OR (source, source_key) IN "
                   "(SELECT source, source_key FROM contact_sources WHERE contact_id = ?1)",
     }
@@ -198,8 +201,8 @@ class Forget(People):
         c.executemany("UPDATE events SET detail = ? WHERE id = ?", updates)
         c.execute("UPDATE contacts SET referred_by = NULL WHERE referred_by = ?", (cid,))
         # merges first (they are found through the person's sources), the contact row last
-        for table in ("merges", "questions", "followups", "messages", "meetings", "research", "contact_sources",
-                      "contacts"):
+        for table in ("merges", "bounced_addresses", "synced", "questions", "followups", "messages", "meetings",
+                      "research", "contact_sources", "contacts"):
             c.execute(f"DELETE FROM {table} WHERE {self._FORGET_MATCH[table]}", (cid,))
         if self.current()["contact_id"] is None:  # they were the person being worked on
             c.execute("DELETE FROM state WHERE key IN ('contact_id', 'meeting_id')")

@@ -27,6 +27,7 @@ class Tables(Protocol):
     def followups(self) -> pd.DataFrame: ...
     def meetings(self) -> pd.DataFrame: ...
     def messages(self) -> pd.DataFrame: ...
+    def interactions(self) -> pd.DataFrame: ...
 
 
 class Store(Protocol):
@@ -39,6 +40,7 @@ class Store(Protocol):
     def followups(self) -> pd.DataFrame: ...
     def meetings(self) -> pd.DataFrame: ...
     def messages(self) -> pd.DataFrame: ...
+    def interactions(self) -> pd.DataFrame: ...
     def due_inputs(self, closed_since: dt.datetime | str) -> dict[str, pd.DataFrame]: ...
 
 
@@ -94,6 +96,10 @@ class Snapshot:
         """Every message (see :meth:`Workbook.messages`)."""
         return self._get("messages")
 
+    def interactions(self) -> pd.DataFrame:
+        """The exchanges a sync of the mailbox recorded (see :meth:`Workbook.interactions`)."""
+        return self._get("interactions")
+
     def scheduled(self) -> pd.DataFrame:
         """The ``meeting_scheduled`` events (contact_id, at): a narrow read by kind unless every event is read."""
         if "events" in self._cache:
@@ -139,6 +145,10 @@ class LeanSnapshot(Snapshot):
     def messages(self) -> pd.DataFrame:
         """Sent messages, with the columns due reads."""
         return self._input("messages")
+
+    def interactions(self) -> pd.DataFrame:
+        """The exchanges a sync of the mailbox recorded."""
+        return self._input("interactions")
 
     def scheduled(self) -> pd.DataFrame:
         """The ``meeting_scheduled`` events before the end of `today` (contact_id, at)."""

@@ -12,7 +12,7 @@ from infoview_kit.base.errors import InputFormatError
 #: ``PRAGMA application_id`` of every workbook ("IVWB"): tells a workbook from any other SQLite file.
 APPLICATION_ID = 0x49565742
 #: The newest schema this code understands (``PRAGMA user_version``).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 #: How many changes to contacts the change log keeps after an import (older ones: views read everyone anew).
 CONTACT_CHANGES_KEPT = 1000
@@ -219,6 +219,48 @@ _MIGRATIONS.append("""
         BEGIN UPDATE state SET value = value + 1 WHERE key = 'followups_changes'; END;
     CREATE TRIGGER followups_changes_delete AFTER DELETE ON followups
         BEGIN UPDATE state SET value = value + 1 WHERE key = 'followups_changes'; END;
+    """)
+_MIGRATIONS.append("""
+    -- v5: what a sync of the mailbox or LinkedIn archive applied (infoview_kit.sync): each change with the
+    -- source message it came from (so a second sync proposes nothing new, and a sync can be undone),
+    -- the addresses mail bounced from, and where an IMAP account was read up to
+    CREATE TABLE sync_runs (
+        id          INTEGER PRIMARY KEY,
+        applied_at  TEXT NOT NULL,
+        sources     TEXT,                        -- JSON: what was read (paths, account names; no password)
+        undone_at   TEXT
+    );
+    CREATE TABLE synced (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+        source_id   TEXT NOT NULL,               -- the source message's Message-ID (LinkedIn: linkedin:...)
+        channel     TEXT NOT NULL CHECK (channel IN ('mail', 'linkedin')),
+        action      TEXT NOT NULL CHECK (action IN ('sent', 'replied', 'auto_reply', 'bounced', 'interaction')),
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        message_id  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+        at          TEXT NOT NULL,               -- ISO, UTC: when the source message was dated
+        incoming    INTEGER NOT NULL DEFAULT 0,  -- from them (1) or from you (0)
+        skipped     INTEGER NOT NULL DEFAULT 0,  -- reviewed and skipped: not applied, not proposed again
+        evidence    TEXT NOT NULL,
+        undo        TEXT,                        -- JSON: what the change replaced, to put it back
+        undone_at   TEXT
+    );
+    CREATE UNIQUE INDEX synced_once ON synced(source_id, contact_id) WHERE undone_at IS NULL;
+    CREATE INDEX synced_contact ON synced(contact_id);
+    CREATE TABLE bounced_addresses (
+        address     TEXT PRIMARY KEY,            -- lower-cased
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        at          TEXT NOT NULL,
+        synced_id   INTEGER REFERENCES synced(id) ON DELETE CASCADE
+    );
+    CREATE TABLE sync_state (
+        account     TEXT NOT NULL,               -- user@host of an IMAP account
+        folder      TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        last_uid    INTEGER NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (account, folder)
+    );
     """)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 

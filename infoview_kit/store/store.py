@@ -19,9 +19,10 @@ from infoview_kit.store.meetings import Meetings
 from infoview_kit.store.merges import Merges
 from infoview_kit.store.messages import Messages
 from infoview_kit.store.research import Research
+from infoview_kit.store.synced import Synced
 
 
-class Store(Forget, Followups, Meetings, Messages, Research, Merges, Employers):
+class Store(Forget, Followups, Meetings, Synced, Messages, Research, Merges, Employers):
     """A person's workbook as data: one SQLite file holding everything they enter or import.
 
     Open it with :meth:`Store.open`. Reads return pandas DataFrames; every change that touches

@@ -2,7 +2,8 @@
 
 ``forms`` holds the shared machinery (the person picker, status lines, change notices, take-away files) and
 the start page's forms; ``find``, ``research``, ``outreach`` (+ ``outreach_panels``), ``interview`` (+ ``meeting``)
-and ``followup`` hold each step's widgets. Notebooks reach them as ``ik.views.<Name>``.
+and ``followup`` hold each step's widgets; ``sync`` reviews what the mailbox says happened. Notebooks reach
+them as ``ik.views.<Name>``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from infoview_kit.views.outreach import Composer as Composer
     from infoview_kit.views.research import ResearchForm as ResearchForm
     from infoview_kit.views.research import ResearchSummary as ResearchSummary
+    from infoview_kit.views.sync import SyncReview as SyncReview
 
 # Widgets and the module each lives in: imported on first use (PEP 562), so that importing one view
 # module does not import them all.
@@ -47,6 +49,7 @@ _LAZY = {
     "brief_frame": "interview", "brief_view": "interview",
     "MeetingLogForm": "meeting", "MeetingTimer": "meeting", "ThankYouPanel": "meeting",
     "FollowupBoard": "followup",
+    "SyncReview": "sync",
 }
 
 __all__ = sorted(_LAZY)

@@ -98,3 +98,53 @@ def test_a_failing_run_exits_1_with_one_line_naming_notebook_and_cell(demo_path,
     assert code == 1
     assert len(err) == 1 and "01_find_contacts.ipynb failed at cell" in err[0] and "Mars/Olympus_Mons" in err[0]
     assert (tmp_path / "o" / "01_find_contacts.ipynb").exists()
+
+
+# ---------------------------------------------------------------- infoview sync
+def _sync_story(tmp_path):
+    """The sync story's workbook (tests/sync/test_apply.py), as the workbook's default path, and its mailbox."""
+    from tests.sync import mailboxes as mb
+
+    path = tmp_path / "default-workbook.sqlite"  # $INFOVIEW_WORKBOOK in every test
+    with Workbook.open(path) as wb:
+        wb.set_profile(name="Maya Ortiz", email=mb.ME, timezone="America/Chicago", country="US")
+        priya = wb.add_contact("Priya", "Raman", email="priya.raman@example.com", at="2026-10-30")
+        jun = wb.add_contact("Jun", "Watanabe", email="jun@nowhere.example", at="2026-10-30")
+        wb.save_draft(priya, "outreach", "Quick question about your work at Acme", "Hi Priya", at="2026-11-01")
+        wb.mark_sent(wb.save_draft(jun, "outreach", "Hello", "Hi Jun", at="2026-11-01"), at="2026-11-04T15:00")
+    return path, mb.write_mbox(tmp_path / "mail.mbox", mb.story())
+
+
+def test_sync_prints_the_proposals_and_applies_them_with_yes(tmp_path, capsys):
+    path, box = _sync_story(tmp_path)
+    assert main(["sync", str(box), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Sent" in out and "Replied" in out and "Bounced" in out and "Delivery failure for jun@nowhere.example" in out
+    assert "4 to review: 1 sent, 1 replied, 1 bounced, 1 in touch (6 messages read)." in out
+    with Workbook.open(path) as wb:
+        assert wb.synced().empty and set(wb.messages()["status"]) == {"draft", "sent"}
+    assert main(["sync", str(box), "--yes"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Sync 1 applied 4 (1 sent, 1 replied, 1 bounced, 1 interaction)."
+    with Workbook.open(path) as wb:
+        assert sorted(wb.messages()["status"]) == ["draft", "replied"]
+    assert main(["sync", str(box)]) == 0  # a second sync: nothing new, nothing asked
+    assert capsys.readouterr().out.strip() == "Nothing new to review (6 messages read)."
+    assert main(["sync", "--undo"]) == 0
+    assert "Sync 1 (undone) applied 4" in capsys.readouterr().out
+    with Workbook.open(path) as wb:
+        assert set(wb.messages()["status"]) == {"draft", "sent"}
+
+
+def test_sync_asks_before_applying_and_refuses_bad_input(tmp_path, capsys, monkeypatch):
+    path, box = _sync_story(tmp_path)
+    monkeypatch.setattr("builtins.input", lambda _prompt="": "n")
+    assert main(["sync", str(box)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "nothing changed"
+    assert main(["sync"]) == 2
+    assert "nothing to read" in capsys.readouterr().err
+    assert main(["sync", str(tmp_path / "missing.mbox")]) == 2
+    assert capsys.readouterr().err.startswith("infoview sync: missing.mbox: no such file")
+    assert main(["sync", "--imap", "mail.example"]) == 2
+    assert "--imap needs --user" in capsys.readouterr().err
+    with Workbook.open(path) as wb:
+        assert wb.synced().empty

@@ -15,7 +15,8 @@ from infoview_kit.reports.export import default_export_path, export_workbook
 from infoview_kit.workbook import Workbook
 
 TABLES = ["profile", "employers", "contacts", "contact_sources", "merges", "research", "messages", "meetings",
-          "questions", "followups", "events", "state", "contact_changes"]
+          "questions", "followups", "events", "state", "contact_changes", "sync_runs", "synced", "bounced_addresses",
+          "sync_state"]
 RISKY = ["=HYPERLINK(\"http://evil.test\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn"]
 
 

@@ -74,7 +74,29 @@ def build_marked_workbook(path: Path) -> Path:
         wb.save_draft(anna, "thank_you", "Qwxthanks subject", "Thank you Qwxanna, Qwxjane", at="2026-11-24T16:00")
         wb.add_followup(referrer, "qwxkind", "2026-11-26T10:00", "Qwxreason to write to Rita")
         wb.add_followup(anna, "update", "2026-11-20T10:00", "Qwxreason update")
+        _sync_marked(wb, referrer)
     return path
+
+
+def _sync_marked(wb: Workbook, referrer: int) -> None:
+    """What a sync stores, marked: a bounce that put a sent message back (its undo holds the follow-ups'
+    reasons, which name the company), an interaction, and where an IMAP account was read up to."""
+    import pandas as pd
+
+    from infoview_kit.sync.apply import apply_matches
+
+    mid = wb.save_draft(referrer, "outreach", "Qwxsubject two", "Dear Qwxrita", at="2026-09-06T10:00")
+    wb.mark_sent(mid, at="2026-09-07T10:00")
+    rows = pd.DataFrame([
+        {"contact_id": referrer, "message_id": mid, "action": "bounced", "at": pd.Timestamp("2026-09-07T11:00Z"),
+         "evidence": "Delivery failure for qwxrita@qwxmail.example", "source_id": "qwxbounce@qwxmail.example",
+         "channel": "mail", "incoming": True, "address": "qwxrita@qwxmail.example"},
+        {"contact_id": referrer, "message_id": None, "action": "interaction", "at": pd.Timestamp("2026-09-08T11:00Z"),
+         "evidence": "\u201cQwxlunch\u201d from qwxrita@qwxmail.example", "source_id": "qwxlunch@qwxmail.example",
+         "channel": "mail", "incoming": True, "address": "qwxrita@qwxmail.example"}])
+    rows.attrs["report"] = {"sources": ["/home/qwxjane/mail.mbox"], "account": "imap://qwxjane@qwxmail.example",
+                            "imap_state": {"Qwxfolder": {"uidvalidity": 1, "last_uid": 2}}}
+    apply_matches(wb, rows, at="2026-09-08T12:00")
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +190,9 @@ def test_every_text_field_of_the_fixture_is_marked(marked):
                  "meetings.uid", "meetings.starts_at", "meetings.timezone", "meetings.status", "meetings.actual_start",
                  "meetings.actual_end", "followups.due_at", "followups.done_at", "events.at", "events.kind",
                  "merges.source", "merges.matched_by", "merges.at", "merges.undone_at", "employers.name_key",
-                 "followups.snoozed_until", "state.key", "state.value"}
+                 "followups.snoozed_until", "state.key", "state.value",
+                 "sync_runs.applied_at", "sync_runs.undone_at", "synced.channel", "synced.action", "synced.at",
+                 "synced.undone_at", "bounced_addresses.at", "sync_state.updated_at"}
     assert set(unmarked) <= generated, sorted(set(unmarked) - generated)
 
 

@@ -135,9 +135,9 @@ def test_undo_merge_backs_up_first(new_wb):
 def test_opening_an_old_schema_file_leaves_a_backup_that_opens_as_the_old_version(tmp_path, monkeypatch):
     path = _old_workbook(tmp_path / "workbook.sqlite", monkeypatch, version=2)
     with Workbook.open(path) as wb:
-        assert wb.schema_version == schema.SCHEMA_VERSION == 4
+        assert wb.schema_version == schema.SCHEMA_VERSION == 5
         (b,) = wb.backups().itertuples()
-    assert b.reason == "before-migration-v2-to-v4"
+    assert b.reason == "before-migration-v2-to-v5"
     assert _raw(tmp_path / "workbook.backups" / b.name, "PRAGMA user_version") == [(2,)]
     trigger = _raw(tmp_path / "workbook.backups" / b.name, "SELECT sql FROM sqlite_master WHERE name = "
                                                              "'events_no_update'")[0][0]
@@ -174,7 +174,7 @@ def test_migration_backups_are_capped_at_ten_too(tmp_path, monkeypatch):
         Workbook.open(moved).close()
     with Workbook.open(path) as wb:
         backups = wb.backups()
-    assert len(backups) == 10 and set(backups["reason"]) == {"before-migration-v1-to-v4"}
+    assert len(backups) == 10 and set(backups["reason"]) == {"before-migration-v1-to-v5"}
 
 
 def test_new_workbooks_and_read_only_opens_take_no_backup(tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from infoview_kit.workbook import Workbook
 
 TODAY = "2026-11-25"
 PERSON_TABLES = ["contacts", "contact_sources", "research", "messages", "meetings", "questions", "followups",
-                 "merges"]
+                 "synced", "bounced_addresses", "merges"]
 
 
 def _their_rows(wb, cid):
