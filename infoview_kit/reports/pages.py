@@ -21,7 +21,7 @@ PRINT_CSS = """
 @page{size:auto;margin:15mm 14mm}
 @media print{
   html,body{background:#fff!important}
-  body{font-size:10.5pt}
+  body{font-size:10.5pt;margin:0 auto!important}
   .jp-Notebook,main{padding:0!important;margin:0!important}
   .jp-Cell{padding:0!important;margin:0 0 .35rem 0!important}
   .jp-OutputArea-output img,figure,table,.jp-RenderedImage,.ivk-static-widget,.ivk-brief,
