@@ -79,13 +79,13 @@ def main() -> None:
             seconds, phase = time_run(tmp, master, i)
             runs.append(seconds)
             phases.append(phase)
-            print(f"  pair {i + 1}: floor {floors[-1]:6.2f} s  run {seconds:6.2f} s  ratio {seconds / floors[-1]:.2f}x  "
-                  + "  ".join(f"{k} {v:.2f}" for k, v in phase.items()), flush=True)
+            print(f"  pair {i + 1}: floor {floors[-1]:6.2f} s  run {seconds:6.2f} s  "
+                  f"ratio {seconds / floors[-1]:.2f}x  " + "  ".join(f"{k} {v:.2f}" for k, v in phase.items()),
+                  flush=True)
     ratios = sorted(r / f for r, f in zip(runs, floors, strict=True))
-    print(f"floor (5 bare papermill runs, one process): best {min(floors):6.2f} s  median {statistics.median(floors):6.2f} s"
-          f"  worst {max(floors):6.2f} s")
-    print(f"infoview run on the demo (5 notebooks+HTML): best {min(runs):6.2f} s  median {statistics.median(runs):6.2f} s"
-          f"  worst {max(runs):6.2f} s")
+    for what, times in (("floor (5 bare papermill runs, one process)", floors),
+                        ("infoview run on the demo (5 notebooks+HTML)", runs)):
+        print(f"{what}: best {min(times):6.2f} s  median {statistics.median(times):6.2f} s  worst {max(times):6.2f} s")
     print(f"ratio run/floor, pair by pair: best {ratios[0]:.2f}x  median {statistics.median(ratios):.2f}x  "
           f"worst {ratios[-1]:.2f}x; best run / best floor {min(runs) / min(floors):.2f}x (target <= 1.3x)")
     bare = time_process([sys.executable, "-c", "pass"])
