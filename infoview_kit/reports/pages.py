@@ -42,18 +42,19 @@ def display_paths(out_dir: Path, *, workbook: Path | None = None, source: Path |
 
     The report's own folder and its ``files/`` become relative (``files/…``), the workbook its file
     name, the notebooks' folder ``notebooks``; the project, this Python, the temporary folder and the
-    home folder become a word in angle brackets or ``~``.
+    home folder become a word in square brackets or ``~`` (no character HTML would read as markup,
+    since the names replace text inside HTML outputs too).
     """
     names: dict[str, str] = {}
     if workbook is not None:
         names[str(workbook)] = workbook.name
-        names[str(workbook.parent)] = "<workbook folder>"
+        names[str(workbook.parent)] = "[workbook folder]"
     names.update({str(out_dir / "files"): "files", str(out_dir): "."})
     if source is not None:
         names[str(source)] = "notebooks"
     if root is not None:
-        names[str(root)] = "<project>"
-    names.update({sys.prefix: "<python>", sys.base_prefix: "<python>", tempfile.gettempdir(): "<tmp>",
+        names[str(root)] = "[project]"
+    names.update({sys.prefix: "[python]", sys.base_prefix: "[python]", tempfile.gettempdir(): "[tmp]",
                   str(Path.home()): "~"})
     variants: dict[str, str] = {}
     for path, name in names.items():

@@ -80,7 +80,7 @@ def test_the_second_of_two_reports_a_week_apart_states_what_changed(demo_report,
         wb.log_meeting(8, actual_start="2026-12-01T10:02:00-06:00", actual_end="2026-12-01T10:29:00-06:00")
     second = run_notebooks(workbook, dt.date(2026, 12, 2), reports / "2026-12-02",
                            notebooks=["05_follow_up_progress.ipynb"], progress=False)
-    index = page_text(second.index.read_text(encoding="utf-8"))
+    index = page_text(second.index.read_text(encoding="utf-8"), "")
     assert "Since the report of Wednesday 25 November 2026" in index
     assert "1 new reply to your emails" in index
     assert "1 meeting held: Kenji Morimoto" in index
