@@ -6,18 +6,46 @@ import asyncio
 import collections
 import concurrent.futures
 import os
+import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: What every notebook of the workbook imports first; run silently in a fresh kernel before its notebook
-#: (no output, no execution count), so the notebook's own first cells find them loaded.
-WARM_IMPORTS = ("import pandas, matplotlib.pyplot, ipywidgets, IPython.display\n"
-                "import infoview_kit, infoview_kit.workbook, infoview_kit.reports.charts\n"
-                "import infoview_kit.views.find, infoview_kit.views.research, infoview_kit.views.outreach\n"
-                "import infoview_kit.views.interview, infoview_kit.views.meeting, infoview_kit.views.followup\n")
+_NAMES = re.compile(r"\bik(?:\.[A-Za-z_]\w*)+")
+
+#: Run silently in a fresh kernel before its notebook (no output, no execution count): resolve each
+#: ``ik.<name>`` the notebook uses, so the modules behind them (and pandas, ipywidgets...) are loaded.
+_WARM = """import importlib as _il
+_names = _module = _obj = _part = None
+for _names in {names!r}:
+    try:
+        _obj = _il.import_module("infoview_kit")
+        for _part in _names.split(".")[1:]:
+            _obj = getattr(_obj, _part)
+    except Exception:
+        pass
+for _module in {modules!r}:
+    try:
+        _il.import_module(_module)
+    except Exception:
+        pass
+del _il, _names, _module, _obj, _part
+"""
+
+
+def warm_code(notebook: Path) -> str:
+    """The code that warms a kernel for `notebook`: it loads what the notebook's code reaches through
+    ``ik.`` (each room, view and function it names; a name that does not resolve is skipped), and
+    matplotlib's inline backend for a notebook that draws (``%matplotlib``). Nothing is called."""
+    import nbformat
+
+    code = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+    names = sorted(set(_NAMES.findall(code)))
+    modules = ["IPython.display"] + (["matplotlib.pyplot", "matplotlib_inline.backend_inline"]
+                                     if "%matplotlib" in code else [])
+    return _WARM.format(names=tuple(names), modules=tuple(modules))
 
 
 @dataclass
@@ -43,7 +71,7 @@ def _kernel_manager(sockets: str | None, n: int) -> Any:
     return km
 
 
-def start_warm(cwd: Path, sockets: str | None, n: int, warm: str = WARM_IMPORTS) -> WarmKernel:
+def start_warm(cwd: Path, sockets: str | None, n: int, warm: str) -> WarmKernel:
     """Start a python3 kernel in `cwd` and run `warm` in it silently; return it ready for a notebook.
 
     Runs its own event loop, so it can run in a worker thread while another kernel executes a notebook.
@@ -79,15 +107,16 @@ def stop(kernel: WarmKernel) -> None:
 class KernelPipeline:
     """Kernels handed out one per notebook, each started and warmed while the notebooks before it run.
 
-    Use as a context manager; :meth:`kernels` yields `count` warm kernels. Up to `ahead` kernels are
+    Use as a context manager; :meth:`kernels` yields a kernel for each code of `warm` (one per notebook,
+    see :func:`warm_code`), warmed with it. Up to `ahead` kernels are
     started at a time (on a 2-core machine two warm beside a running notebook, so the chain of kernel
     starts does not outlast the notebooks). A kernel handed out is shut down in the background when
     the next one is asked for; a kernel never handed out (a notebook failed) is shut down at the end.
     """
 
-    def __init__(self, cwd: Path, sockets: str | None, count: int, *, warm: str = WARM_IMPORTS,
-                 ahead: int = 2) -> None:
-        self.cwd, self.sockets, self.count, self.warm, self.ahead = cwd, sockets, count, warm, max(1, ahead)
+    def __init__(self, cwd: Path, sockets: str | None, warm: Sequence[str], *, ahead: int = 2) -> None:
+        self.cwd, self.sockets, self.warm, self.ahead = cwd, sockets, list(warm), max(1, ahead)
+        self.count = len(self.warm)
         self.waited_s = 0.0  # how long the notebooks waited for a kernel (the first one's start, mostly)
         self.start_s = 0.0  # kernel starts, summed over every kernel (mostly hidden behind the notebooks)
         self.imports_s = 0.0  # warm imports, summed likewise
@@ -113,7 +142,7 @@ class KernelPipeline:
         return gen
 
     def _start(self, n: int) -> concurrent.futures.Future[WarmKernel]:
-        return self._pool.submit(start_warm, self.cwd, self.sockets, n, self.warm)
+        return self._pool.submit(start_warm, self.cwd, self.sockets, n, self.warm[n])
 
     def _kernels(self) -> Generator[Any, None, None]:
         upcoming = collections.deque(self._start(n) for n in range(min(self.ahead, self.count)))

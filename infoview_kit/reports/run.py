@@ -16,7 +16,7 @@ from typing import Any
 
 from infoview_kit.base.errors import NotebookRunError
 from infoview_kit.base.paths import project_root
-from infoview_kit.reports.kernels import KernelPipeline
+from infoview_kit.reports.kernels import KernelPipeline, warm_code
 from infoview_kit.reports.pages import PRINT_CSS, display_paths, notebook_title, to_html
 from infoview_kit.reports.since import since_last_time
 
@@ -115,7 +115,7 @@ def _execute_all(runs: Sequence[tuple[str, dict[str, Any]]], src_dir: Path, out:
 
     phases = result.phases
     with tempfile.TemporaryDirectory(prefix="ivk-") as sockets, \
-            KernelPipeline(src_dir, sockets, len(runs)) as pipeline, \
+            KernelPipeline(src_dir, sockets, [warm_code(src_dir / name) for name, _ in runs]) as pipeline, \
             concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="to_html") as pool:
         pages = []
         bar = tqdm(runs, desc="notebooks", unit="nb", disable=not progress)
