@@ -37,7 +37,7 @@ PRINT_CSS = """
 
 
 def display_paths(out_dir: Path, *, workbook: Path | None = None, source: Path | None = None,
-                  root: Path | None = None) -> dict[str, str]:
+                  root: Path | None = None, more: Mapping[str, str] | None = None) -> dict[str, str]:
     """What each absolute path of this machine is called on a page, longest first.
 
     The report's own folder and its ``files/`` become relative (``files/…``), the workbook its file
@@ -45,7 +45,7 @@ def display_paths(out_dir: Path, *, workbook: Path | None = None, source: Path |
     home folder become a word in square brackets or ``~`` (no character HTML would read as markup,
     since the names replace text inside HTML outputs too).
     """
-    names: dict[str, str] = {}
+    names: dict[str, str] = dict(more or {})
     if workbook is not None:
         names[str(workbook)] = workbook.name
         names[str(workbook.parent)] = "[workbook folder]"
@@ -78,7 +78,8 @@ def scrub(text: str, paths: Mapping[str, str]) -> str:
 def _pattern(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     names = dict(items)
     alternatives = "|".join(re.escape(path) for path in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w.-])"), names
+    # not inside a word or a web address ("example.org/tmp"), but after "../" (a relative path up to it)
+    return re.compile(rf"(?<![\w-])(?<!\w\.)(?:{alternatives})(?![\w.-])"), names
 
 
 def scrub_notebook(nb: Any, paths: Mapping[str, str]) -> None:

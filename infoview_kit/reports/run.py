@@ -51,7 +51,7 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
                   notebooks: Sequence[str] = NOTEBOOKS, extra: Mapping[str, Mapping[str, Any]] | None = None,
                   progress: bool = True, title: str = "Informational interviews: report",
                   source: str | os.PathLike[str] | None = None, relative_out: bool = False,
-                  show_code: bool = False) -> RunResult:
+                  show_code: bool = False, names: Mapping[str, str] | None = None) -> RunResult:
     """Execute notebooks with papermill against a workbook, convert them to HTML, write an index.
 
     The pages are for people (:func:`pages.to_html`): code hidden unless `show_code`, every form
@@ -80,6 +80,10 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
         notebooks too (not only the pages) do not show where on your machine the report was written.
     show_code
         Show the notebooks' code cells on the pages (hidden by default).
+    names
+        More absolute paths the pages must not show, and what to call them there (e.g. the coach's
+        cohort folder by its name); the workbook, the report folder, the project, the home and the
+        temporary folder are always replaced.
 
     Raises
     ------
@@ -94,8 +98,9 @@ def run_notebooks(workbook: str | os.PathLike[str] | None, today: dt.date, out_d
     src_dir = Path(source).resolve() if source is not None else notebooks_dir()
     wb_path = Path(workbook).resolve() if workbook is not None else None
     result = RunResult(out_dir=out, index=out / "index.html")
-    paths = display_paths(out, workbook=wb_path, source=src_dir, root=project_root())
     shown_out = os.path.relpath(files, src_dir) if relative_out else str(files)
+    paths = display_paths(out, workbook=wb_path, source=src_dir, root=project_root(),
+                          more={**dict(names or {}), shown_out: "files"})
     base = {**({"workbook": str(wb_path)} if wb_path is not None else {}), "today": today.isoformat(),
             "out_dir": shown_out}
     runs = [(name, {**base, **dict((extra or {}).get(name, {}))}) for name in notebooks]

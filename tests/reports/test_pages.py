@@ -95,6 +95,8 @@ def test_paths_are_replaced_as_whole_segments_longest_first(tmp_path):
     assert "<Workbook mine.sqlite>" in shown and "PosixPath('files/a.eml')" in shown and " files/b.ics" in shown
     assert f"https://example.org{tmp_path}/x" in shown, "a path inside a web address is left alone"
     assert "~/notes.txt" in shown
+    up = f"../../..{out}/files/c.eml"  # a path relative to the notebooks' folder, up to this one
+    assert str(tmp_path) not in scrub(up, paths)
 
 
 def _widget_notebook(models: dict[str, dict], root: str) -> nbformat.NotebookNode:
