@@ -27,4 +27,5 @@ def funnel_table(funnel: pd.DataFrame) -> Styler:
     The data itself (and its CSV) keeps the fractions; only what is shown is formatted.
     """
     shares = [c for c in ("conversion", "of_identified") if c in funnel.columns]
-    return funnel.style.format(dict.fromkeys(shares, percent)).hide(axis="index")
+    # a fixed id: the same data gives the same page (Styler would pick a random one)
+    return funnel.style.set_uuid("funnel").format(dict.fromkeys(shares, percent)).hide(axis="index")
