@@ -98,3 +98,11 @@ def test_a_failing_run_exits_1_with_one_line_naming_notebook_and_cell(demo_path,
     assert code == 1
     assert len(err) == 1 and "01_find_contacts.ipynb failed at cell" in err[0] and "Mars/Olympus_Mons" in err[0]
     assert (tmp_path / "o" / "01_find_contacts.ipynb").exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["report"], ["cohort-report", "folder"]])
+def test_every_command_that_writes_pages_takes_show_code(command):
+    from infoview_kit.cli import _parser
+
+    assert _parser().parse_args([*command, "--show-code"]).show_code is True
+    assert _parser().parse_args(command).show_code is False
