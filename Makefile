@@ -1,5 +1,6 @@
 # Two commands on a fresh machine with Python >= 3.11 and make:
 #   make demo   set up .venv, build the demo workbook, run every notebook, write the HTML report
+#               (make demo SHOW_CODE=1: the pages show the notebooks' code too)
 #   make test   set up .venv with the test extra and run the whole suite (browser tests included)
 PYTHON ?= python3
 VENV   := .venv
@@ -19,7 +20,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/infoview demo
-	$(BIN)/infoview run
+	$(BIN)/infoview run $(if $(SHOW_CODE),--show-code)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(p: argparse.ArgumentParser, *, workbook: str | None = _WB_HELP, today: str | None = None,
-             out: str | None = None, quiet: bool = False, redact: bool = False) -> argparse.ArgumentParser:
+             out: str | None = None, quiet: bool = False, redact: bool = False,
+             show_code: bool = False) -> argparse.ArgumentParser:
     """Add the options commands share, each with its own help text (None: the command has no such option)."""
     if workbook:
         p.add_argument("--workbook", type=Path, help=workbook)
@@ -47,6 +48,9 @@ def _options(p: argparse.ArgumentParser, *, workbook: str | None = _WB_HELP, tod
         p.add_argument("--quiet", action="store_true", help="no progress bar")
     if redact:
         p.add_argument("--redact", action="store_true", help=_REDACT_HELP)
+    if show_code:
+        p.add_argument("--show-code", action="store_true",
+                       help="show the notebooks' code cells on the pages (hidden by default: the pages are for people)")
     return p
 
 
@@ -56,14 +60,14 @@ def _report_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     _options(sub.add_parser("run", help="run all five notebooks against a workbook and write an HTML report"),
              workbook="the workbook (default: the demo workbook, built if missing)",
              today="the date the report is for, as YYYY-MM-DD (default: today; for the demo, the day its story "
-                   "ends)", out="output folder (default: reports/<today>/)", quiet=True, redact=True)
+                   "ends)", out="output folder (default: reports/<today>/)", quiet=True, redact=True, show_code=True)
     u = _options(sub.add_parser("due", help="print what is due (overdue, today, the coming week) as a table"),
                  today="the date to judge by, as YYYY-MM-DD (default: today)")
     u.add_argument("--days", type=int, default=7, help="how many days ahead to look (default: 7)")
     _options(sub.add_parser("report", help="run notebook 05 alone and write a dated HTML report: what is due, "
                                            "the drafts, the charts"),
              today="the date the report is for, as YYYY-MM-DD (default: today)",
-             out="output folder (default: reports/<today>-follow-up/)", quiet=True, redact=True)
+             out="output folder (default: reports/<today>-follow-up/)", quiet=True, redact=True, show_code=True)
 
 
 def _setup_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -100,7 +104,7 @@ def _coach_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                              "participants' summaries (.json) or workbooks (.sqlite, read only)")
     c.add_argument("folder", type=Path, help="the folder of summaries and/or workbooks")
     _options(c, workbook=None, today="the date the report is for, as YYYY-MM-DD (default: today)",
-             out="output folder (default: reports/<today>-cohort/)", quiet=True)
+             out="output folder (default: reports/<today>-cohort/)", quiet=True, show_code=True)
 
 
 def _care_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -196,9 +200,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.redact:  # the demo's extra parameters name people: not passed
         from infoview_kit.reports.redact import run_redacted
 
-        result = run_redacted(workbook, today, out, progress=not args.quiet)
+        result = run_redacted(workbook, today, out, progress=not args.quiet, show_code=args.show_code)
     else:
-        result = run_notebooks(workbook, today, out, extra=extra, progress=not args.quiet)
+        result = run_notebooks(workbook, today, out, extra=extra, progress=not args.quiet, show_code=args.show_code)
     print(f"report written in {result.seconds:.1f} s: {result.index}")
     return 0
 
@@ -249,7 +253,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     runner = run_redacted if args.redact else run_notebooks  # redacted: against a redacted copy of the workbook
     result = runner(workbook, today, out, notebooks=["05_follow_up_progress.ipynb"], progress=not args.quiet,
-                    title=f"Follow-up and progress, {today.isoformat()}")
+                    title=f"Follow-up and progress, {today.isoformat()}", show_code=args.show_code)
     print(f"report written in {result.seconds:.1f} s: {result.html[0]}")
     return 0
 
@@ -311,7 +315,7 @@ def _cmd_cohort_report(args: argparse.Namespace) -> int:
 
     today = resolve_today(args.today)
     out = args.out or project_root() / "reports" / f"{today.isoformat()}-cohort"
-    result = run_report(args.folder, today, out, progress=not args.quiet)
+    result = run_report(args.folder, today, out, progress=not args.quiet, show_code=args.show_code)
     for problem in result.problems:
         print(f"warning: {problem.problem}; left out of the report", file=sys.stderr)
     print(f"cohort report written in {result.seconds:.1f} s: {result.html}")

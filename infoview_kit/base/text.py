@@ -120,6 +120,18 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
+def minutes_text(minutes: Any) -> str:
+    """Minutes as people read them: ``27 min``, ``2 min 47 s``, ``45 s``; '' when missing."""
+    if is_missing(minutes):
+        return ""
+    seconds = round(float(minutes) * 60)
+    whole, rest = divmod(abs(seconds), 60)
+    sign = "-" if seconds < 0 else ""
+    if not rest:
+        return f"{sign}{whole} min"
+    return f"{sign}{whole} min {rest} s" if whole else f"{sign}{rest} s"
+
+
 def markdown_text(value: object) -> str:
     """Return `value` as Markdown that shows exactly that text: no HTML, link, emphasis or line break
     of its own (a name such as ``<img src=x onerror=...>`` is shown, never run)."""

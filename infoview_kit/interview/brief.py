@@ -169,7 +169,7 @@ def _section(title: str, body: list[str], tag: str = "ul", cls: str = "") -> str
 
 
 _BRIEF_CSS = """
-@page { size: A4; margin: 12mm }
+@page { margin: 12mm }  /* the paper the printer has: A4 or Letter, one page either way */
 * { box-sizing: border-box }
 body { font: 10pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #111;
        max-width: 186mm; margin: 1em auto; padding: 0 1em }

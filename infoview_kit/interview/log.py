@@ -14,7 +14,7 @@ import pandas as pd
 
 from infoview_kit.base.errors import InputFormatError, NotFoundError
 from infoview_kit.base.keys import company_key
-from infoview_kit.base.text import clean_text, utc
+from infoview_kit.base.text import clean_text, minutes_text, utc
 from infoview_kit.find.importing import add_contact
 from infoview_kit.interview.clock import thank_you_due
 from infoview_kit.interview.closing import Closing, close_the_loop
@@ -301,10 +301,13 @@ def log_summary(wb: Store, logged: MeetingLog | None) -> str:
 
 def meeting_log_table(wb: Store, meeting_id: int | None) -> pd.DataFrame:
     """Return what is logged of a meeting, one :data:`LOG_COLUMNS` field a row, in the column
-    ``logged``; no rows when `meeting_id` is None (none chosen yet)."""
+    ``logged`` (the minutes it took as people read them, e.g. "2 min 47 s"); no rows when `meeting_id`
+    is None (none chosen yet)."""
     if meeting_id is None:
         return pd.DataFrame(columns=["logged"], dtype=object)
-    return wb.meetings().set_index("id").loc[meeting_id, LOG_COLUMNS].to_frame("logged")
+    logged = wb.meetings().set_index("id").loc[meeting_id, LOG_COLUMNS].astype(object)
+    logged["actual_min"] = minutes_text(logged["actual_min"])
+    return logged.to_frame("logged")
 
 
 def logged_answers(wb: Store, meeting_id: int) -> dict[str, str]:

@@ -133,13 +133,13 @@ def meetings_overview(wb: Store) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns: id, name, company, when (local start as text, e.g. "Tue 24 Nov 2026 14:00 CST"),
-        duration_min, place, status (proposed/confirmed/held/cancelled), actual_min (float, NaN
-        until the meeting is timed).
+        duration_min, place, status (proposed/confirmed/held/cancelled), actual_min (minutes, to a
+        tenth, NaN until the meeting is timed).
     """
     df = wb.meetings()
     when = [when_text(ts.tz_convert(tz).to_pydatetime())
             for ts, tz in zip(df["starts_at"], df["timezone"], strict=True)]
-    out = df.assign(when=pd.Series(when, index=df.index, dtype="string"))
+    out = df.assign(when=pd.Series(when, index=df.index, dtype="string"), actual_min=df["actual_min"].round(1))
     return out[OVERVIEW_COLUMNS].reset_index(drop=True)
 
 

@@ -19,6 +19,7 @@ from infoview_kit.reports.charts import response_summary as response_summary
 from infoview_kit.reports.charts import save_data as save_data
 from infoview_kit.reports.charts import save_figures as save_figures
 from infoview_kit.reports.reading import reading as reading
+from infoview_kit.reports.tables import funnel_table as funnel_table
 
 __all__ = [
     "CHARTS",
@@ -30,6 +31,7 @@ __all__ = [
     "followup_health_data",
     "funnel_chart",
     "funnel_data",
+    "funnel_table",
     "meeting_minutes_chart",
     "meeting_minutes_data",
     "network_chart",

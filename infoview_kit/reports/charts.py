@@ -338,7 +338,7 @@ def _week_axis(ax: Axes, weeks: pd.Series) -> None:
     """Label weekly bars with their Monday, at most about 14 labels."""
     step = max(1, -(-len(weeks) // 14))
     ticks = list(range(0, len(weeks), step))
-    ax.set_xticks(ticks, [pd.Timestamp(weeks.iloc[i]).strftime("%d %b %y" if step > 4 else "%d %b")
+    ax.set_xticks(ticks, [pd.Timestamp(weeks.iloc[i]).strftime("%d %b %Y" if step > 4 else "%d %b")
                           for i in ticks], rotation=45, ha="right")
     ax.set_xlabel("week starting")
 
@@ -468,7 +468,7 @@ def _reply_rate(right: Axes, data: pd.DataFrame) -> None:
             right.annotate(f"{int(k)}/{int(n)}" if n else "waiting", (xi, share.fillna(0).iloc[xi]), xytext=(0, 3),
                            textcoords="offset points", ha="center", fontsize=8)
     step = -(-len(x) // 12)
-    labels = [pd.Timestamp(m + "-01").strftime("%b %y") for m in by_month.index]
+    labels = [pd.Timestamp(m + "-01").strftime("%b %Y") for m in by_month.index]
     right.set_xticks(x[::step], labels[::step], rotation=45 if len(x) > 6 else 0,
                      ha="right" if len(x) > 6 else "center")
     right.set_xlabel("month the first email was sent")
@@ -518,7 +518,7 @@ def meeting_minutes_chart(data: pd.DataFrame) -> Figure:
         ax.bar(x - 0.2, totals["planned_min"], 0.4, color=PALETTE[4], edgecolor="white", label="planned (asked for)")
         ax.bar(x + 0.2, totals["actual_min"], 0.4, color=PALETTE[1], hatch="//", edgecolor="white", label="actual")
         step = -(-len(x) // 14)
-        ax.set_xticks(x[::step], [p.strftime("%b %y") for p in totals.index[::step]], rotation=45, ha="right")
+        ax.set_xticks(x[::step], [p.strftime("%b %Y") for p in totals.index[::step]], rotation=45, ha="right")
         ax.set_xlabel("month the meetings were held")
         ax.set_ylabel("minutes, all meetings of the month")
         ax.set_ylim(0, float(totals.to_numpy().max()) * 1.3)

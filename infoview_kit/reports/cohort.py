@@ -336,8 +336,9 @@ class CohortReport:
 
 
 def run_report(folder: str | os.PathLike[str], today: dt.date | str | None, out_dir: str | os.PathLike[str], *,
-               progress: bool = False) -> CohortReport:
-    """Run ``notebooks/coach/cohort_report.ipynb`` with papermill on a cohort folder and write it as HTML.
+               progress: bool = False, show_code: bool = False) -> CohortReport:
+    """Run ``notebooks/coach/cohort_report.ipynb`` with papermill on a cohort folder and write it as HTML
+    (its code hidden unless `show_code`).
 
     Raises
     ------
@@ -356,7 +357,8 @@ def run_report(folder: str | os.PathLike[str], today: dt.date | str | None, out_
         raise InputFormatError(f"{out_dir}: is a file; expected the folder to write the report in", path=out_dir)
     result = run_notebooks(None, day, out_dir, notebooks=[COACH_NOTEBOOK], source=notebooks_dir() / "coach",
                            extra={COACH_NOTEBOOK: {"folder": str(src)}}, progress=progress,
-                           title=f"Cohort report, {day.isoformat()}")
+                           title=f"Cohort report, {day.isoformat()}", show_code=show_code,
+                           names={str(src): src.name})
     listed = Path(result.out_dir) / "files" / "cohort-data" / "problems.csv"
     from infoview_kit.find.write import unneutralize
 

@@ -500,7 +500,7 @@ def check_output_folder(out: str | os.PathLike[str]) -> Path:
 
 def run_redacted(workbook: str | os.PathLike[str], today: dt.date, out_dir: str | os.PathLike[str], *,
                  notebooks: Sequence[str] | None = None, progress: bool = True,
-                 title: str = "Informational interviews: report") -> RunResult:
+                 title: str = "Informational interviews: report", show_code: bool = False) -> RunResult:
     """Run notebooks as :func:`report.run_notebooks` does, against a redacted copy of `workbook`.
 
     The copy lives in a private temporary folder and is deleted afterwards; the workbook itself is
@@ -520,4 +520,4 @@ def run_redacted(workbook: str | os.PathLike[str], today: dt.date, out_dir: str 
     folder = check_output_folder(out_dir)
     with redacted_workbook(workbook) as copy:
         return run_notebooks(copy, today, folder, notebooks=notebooks or NOTEBOOKS, progress=progress,
-                             title=f"{title} (redacted)", relative_out=True)
+                             title=f"{title} (redacted)", relative_out=True, show_code=show_code)

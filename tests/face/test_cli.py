@@ -148,3 +148,11 @@ def test_sync_asks_before_applying_and_refuses_bad_input(tmp_path, capsys, monke
     assert "--imap needs --user" in capsys.readouterr().err
     with Workbook.open(path) as wb:
         assert wb.synced().empty
+
+
+@pytest.mark.parametrize("command", [["run"], ["report"], ["cohort-report", "folder"]])
+def test_every_command_that_writes_pages_takes_show_code(command):
+    from infoview_kit.cli import _parser
+
+    assert _parser().parse_args([*command, "--show-code"]).show_code is True
+    assert _parser().parse_args(command).show_code is False

@@ -327,7 +327,7 @@ def test_notebook_00_runs_headless_on_a_brand_new_workbook(tmp_path):
     result = run_notebooks(target, dt.date(2026, 11, 25), tmp_path / "out", notebooks=["00_start_here.ipynb"],
                            progress=False)
     html = result.html[0].read_text()
-    assert "readable by you only" in html and str(target) in html
+    assert "readable by you only" in html and "workbook.sqlite" in html and str(target) not in html  # named, not placed
     assert _mode(target) == 0o600
 
 

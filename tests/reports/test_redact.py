@@ -350,6 +350,20 @@ def test_a_redacted_report_does_not_show_where_it_was_written(reports):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("command", ["report", "run"])
+def test_no_page_of_a_redacted_report_shows_code_or_a_path_of_the_machine(reports, command, tmp_path_factory):
+    from .test_pages import code_shown, machine_paths
+
+    forbidden = machine_paths(tmp_path_factory.getbasetemp().parent)
+    pages = list(reports[command].rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not [p for p in forbidden if p in text], page.name
+        assert not code_shown(text), page.name
+
+
+@pytest.mark.slow
 def test_redacted_reports_keep_their_charts_and_tables(reports):
     from bs4 import BeautifulSoup
 
