@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import tempfile
 from pathlib import Path
@@ -38,6 +39,13 @@ def _kernels_of_this_process() -> list[int]:
     return found
 
 
+def _alive(km) -> bool:
+    """Ask a kernel manager whether its kernel lives, on an event loop of its own thread (as the pipeline does):
+    the test's own thread may already run a loop left by an earlier test (Playwright's sync API)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(km.is_alive())).result()
+
+
 @pytest.mark.slow
 def test_kernels_come_warm_in_order_and_none_is_left_running_after_an_early_stop(tmp_path):
     nb = nbformat.v4.new_notebook()
@@ -48,10 +56,10 @@ def test_kernels_come_warm_in_order_and_none_is_left_running_after_an_early_stop
             KernelPipeline(tmp_path, sockets, ["import json"] * 3) as pipeline:
         for km in pipeline.kernels():
             handed.append(km)
-            assert asyncio.run(km.is_alive()) and _kernels_of_this_process(), "alive while handed out"
+            assert _alive(km) and _kernels_of_this_process(), "alive while handed out"
             break  # a notebook failed: the kernels started for the next ones must go too
     assert pipeline.start_s > 0 and pipeline.waited_s > 0
-    assert not asyncio.run(handed[0].is_alive())
+    assert not _alive(handed[0])
     assert Path(sockets).exists() is False
     if Path("/proc/self/stat").exists():
         assert _kernels_of_this_process() == [], "the kernels started ahead are stopped too"

@@ -193,9 +193,9 @@ def test_plan_editor_refuses_online_questions_duplicates_and_empty_text(demo_wb)
     editor = QuestionPlanEditor(demo_wb, helen(demo_wb))
     editor._button.click()
     assert "type a question first" in failed(editor)
-    editor._new.value = "Where did you work before?"
+    editor._new.value = "When did you join Meridian Insurance?"  # her research has the position, since 2022
     editor._button.click()
-    assert "past employers are on their profile" in failed(editor)
+    assert "Position — Head of Talent Acquisition at Meridian Insurance, since 2022 (research item" in failed(editor)
     editor._new.value = editor.plan["text"].iloc[0]
     editor._button.click()
     assert "already in the plan" in failed(editor)
