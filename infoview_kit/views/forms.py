@@ -376,12 +376,10 @@ class PersonPicker(w.VBox):
         """Re-read the people (names, stages, what is due) and follow the current person."""
         self._load()
         keep = self.value
-        if self._follow:
+        if self._follow and not self._search.value.strip():  # a search being typed is the person's: kept
             current = self._wb.current()["contact_id"]
-            if current is not None and current != keep:
+            if current is not None:
                 keep = current
-                if keep not in self._matches()["id"].to_numpy():
-                    self._search.value = ""  # shows the lists anew, with them first
         self._show(keep=keep)
 
     def choose(self, contact_id: int | None) -> None:

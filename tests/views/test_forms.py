@@ -414,3 +414,17 @@ def test_the_persons_page_records_their_reply_by_a_click(new_wb):
     assert "Reply recorded: Ada Byron" in page._reply_status.value and "2026-11-04" in page._reply_status.value
     assert new_wb.message(mid)["status"] == "replied"
     assert "they replied" in page._standing.value and page._reply_row.layout.display == "none"
+
+
+def test_a_person_picker_keeps_what_is_typed_in_it_when_the_current_person_changes_elsewhere(demo_wb):
+    """Seen in the app journey on a loaded machine: another form set the current person while the
+    schedule form's search was being used, and the typed search and its choice were wiped."""
+    from infoview_kit.views.forms import PersonPicker
+
+    helen, tariq = demo_wb.find_contact("Helen Whitaker"), demo_wb.find_contact("Tariq Rahman")
+    typing, idle = PersonPicker(demo_wb), PersonPicker(demo_wb)
+    typing.search.value = "tariq"
+    typing._list.value = tariq
+    demo_wb.set_current(contact_id=helen)  # a write elsewhere: every picker reloads
+    assert typing.search.value == "tariq" and typing.value == tariq, "the typed search and its choice stand"
+    assert idle.value == helen, "a picker nobody is typing in follows the current person"
