@@ -95,6 +95,11 @@ def setup(workbook: str = "", today: str | dt.date = "") -> tuple[Workbook, dt.d
     `workbook` empty means the workbook these private copies belong to, else ``$INFOVIEW_WORKBOOK``, else
     the default (``data/private/workbook.sqlite``). `today` empty means the real today; a date given
     pins ``now`` to noon of that day in the profile's time zone, so a rerun writes the same timestamps.
+
+    It also lets pandas show text columns whole (``display.max_colwidth``): the notebooks' tables carry
+    reasons, evidence and quoted words, which pandas would otherwise cut at 50 characters, in JupyterLab
+    and on the report's pages alike.
     """
+    pd.set_option("display.max_colwidth", None)
     wb = Workbook.open(workbook)
     return wb, resolve_today(today), moment(today, wb.profile()["timezone"])
