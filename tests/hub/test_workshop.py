@@ -113,6 +113,7 @@ def _browser_run(page, hub: Hub, shots: Path) -> None:
     board = page.locator(".infoview-board").first
     expect(board).to_be_visible()
     board.scroll_into_view_if_needed()
+    expect(board).to_be_in_viewport()  # JupyterLab draws the cells it scrolled to a moment later
     page.screenshot(path=str(shots / "hub_03_notebook_05_board.png"))
     assert "Traceback" not in page.inner_text(".jp-NotebookPanel:not(.lm-mod-hidden)")
 
