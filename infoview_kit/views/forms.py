@@ -262,7 +262,10 @@ class PersonPicker(w.VBox):
     Scales to tens of thousands of contacts: only `limit` matches are ever sent to the browser.
     ``value`` is the chosen contact id (observe it with ``picker.observe(f, names="value")``).
     Choosing someone makes them the workbook's current person (:meth:`Workbook.set_current`),
-    and the picker follows the current person when another view changes it.
+    and the picker follows the current person when another view changes it, unless something is typed in
+    its search box: then the search and the choice made from it are the person's own, and a change made
+    elsewhere (another form, or a notebook's later cells still opening) does not wipe them. Empty the
+    search box and the picker follows again.
 
     Parameters
     ----------

@@ -100,8 +100,11 @@ def test_person_picker_finds_by_typing_lists_the_relevant_first_and_follows_the_
     assert picker.value == ids["Cal"] and new_wb.current()["contact_id"] == ids["Cal"]
     other = PersonPicker(new_wb)
     assert other.value == ids["Cal"]  # a new picker opens on the current person
-    new_wb.set_current(contact_id=ids["Bea"])  # another view chose someone: both follow
-    assert picker.value == other.value == ids["Bea"]
+    new_wb.set_current(contact_id=ids["Bea"])  # another view chose someone: the picker with a search typed keeps
+    assert other.value == ids["Bea"] and picker.value == ids["Cal"] and picker.search.value == "cal co"
+    picker.search.value = ""  # the search emptied: it follows the current person again
+    new_wb.set_current(contact_id=ids["Dan"])
+    assert picker.value == other.value == ids["Dan"]
     picker.search.value = "zzz"
     assert picker.matches == [] and "Nobody matches" in picker._more.value
 
