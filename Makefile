@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cohort_bench.py
 	$(BIN)/python benchmarks/widget_bench.py
 	$(BIN)/python benchmarks/sync_read_bench.py
+	$(BIN)/python benchmarks/sync_match_bench.py
 
 clean:
 	rm -rf data/demo reports .pytest_cache
