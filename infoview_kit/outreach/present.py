@@ -14,6 +14,7 @@ from infoview_kit.base.text import blanks_in
 from infoview_kit.outreach.checks import CheckResult
 from infoview_kit.outreach.messages import KIND_LABELS, full_name, local_day, message_kind
 from infoview_kit.outreach.templates import FIELD_HELP, Draft
+from infoview_kit.store.store import Store
 
 __all__ = [
     "NEW_MESSAGE",
@@ -28,6 +29,7 @@ __all__ = [
     "score_html",
     "score_line",
     "template_choices",
+    "who_for",
     "who_html",
 ]
 
@@ -113,11 +115,26 @@ def blanks_html(subject: str, body: str, hints: Mapping[str, str] | None = None)
         for b in blanks) + "</ul>")
 
 
-def who_html(person: dict[str, Any], stage: str | None) -> str:
-    """The composer's line on whom the message is for: name, employer and the furthest stage they reached."""
+def who_html(person: dict[str, Any], stage: str | None, bounced: str = "") -> str:
+    """The composer's line on whom the message is for: name, employer and the furthest stage they reached,
+    and under it, when `bounced` says so, that mail to their address came back."""
     esc = html.escape
+    warn = (f'<br><span style="color:#b00020">{esc(bounced)}</span>' if bounced else "")
     return (f'<div class="infoview-who" style="margin-left:9.5rem"><b>{esc(full_name(person))}</b>'
-            f" · {esc(person.get('company') or '?')} · {esc(stage or 'not on your outreach list yet')}</div>")
+            f" · {esc(person.get('company') or '?')} · {esc(stage or 'not on your outreach list yet')}{warn}</div>")
+
+
+def who_for(wb: Store, contact_id: int, stage: str | None) -> str:
+    """:func:`who_html` for a contact of `wb`, warning when their email is an address sync found bouncing
+    (a delivery failure: :func:`infoview_kit.sync.apply_matches`). Once the address is corrected, the
+    warning goes: it is about the address, not the person."""
+    person = wb.contact(contact_id)
+    email = str(person.get("email") or "").strip().lower()
+    flagged = wb.bounced_addresses()
+    hit = flagged[(flagged["contact_id"] == contact_id) & (flagged["address"] == email)] if email else flagged[:0]
+    bounced = ("" if hit.empty else f"Mail to {email} bounced (a delivery failure on "
+               f"{hit['at'].iloc[-1]:%d %b %Y}): check the address before you send again.")
+    return who_html(person, stage, bounced)
 
 
 def template_choices(templates: pd.DataFrame) -> list[tuple[str, str]]:

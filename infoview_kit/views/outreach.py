@@ -279,7 +279,7 @@ class Composer(_Form):
             return
         wb = self._wb
         self._stage, active = stage_of(wb, cid)
-        self._who.value = present.who_html(wb.contact(cid), self._stage)
+        self._who.value = present.who_for(wb, cid, self._stage)
         msgs = wb.messages(cid)
         zone = zone_of(wb)
         options = present.message_choices(msgs, zone)

@@ -260,3 +260,19 @@ def test_an_answer_after_a_bounce_shows_the_message_arrived(story):
     ik.undo_sync(wb)
     ik.apply_matches(wb, both)  # in one run too
     assert wb.message(msgs["jun"])["status"] == "replied"
+
+
+def test_the_composer_warns_about_an_address_that_bounced_until_it_is_corrected(story):
+    from infoview_kit.views.outreach import Composer
+
+    wb, ids, msgs, _sources = story
+    bounce = pd.DataFrame([{"contact_id": ids["jun"], "message_id": msgs["jun"], "channel": "mail", "incoming": True,
+                            "address": "jun@nowhere.example", "action": "bounced",
+                            "at": pd.Timestamp("2026-11-05T09:00Z"), "evidence": "Delivery failure",
+                            "source_id": "b1@example.org"}])
+    assert "bounced" not in Composer(wb, ids["jun"])._who.value
+    ik.apply_matches(wb, bounce)
+    who = Composer(wb, ids["jun"])._who.value
+    assert "Mail to jun@nowhere.example bounced (a delivery failure on 05 Nov 2026)" in who
+    wb.update_contact(ids["jun"], email="jun@watanabe.example")  # the address corrected: the warning goes
+    assert "bounced" not in Composer(wb, ids["jun"])._who.value
