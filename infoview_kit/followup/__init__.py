@@ -1,6 +1,7 @@
 """Step 5, follow up and chart progress (notebook 05): rules, what is due, progress drafts, reminders."""
 
 from infoview_kit.followup.due import due as due
+from infoview_kit.followup.due import due_frame as due_frame
 from infoview_kit.followup.due import due_table as due_table
 from infoview_kit.followup.due import followup_history as followup_history
 from infoview_kit.followup.due import keep_in_touch as keep_in_touch
@@ -45,6 +46,7 @@ __all__ = [
     "draft_due",
     "draft_preview",
     "due",
+    "due_frame",
     "due_table",
     "followup_history",
     "keep_in_touch",

@@ -269,6 +269,26 @@ def _stored(wb: Store, key: str, at: dt.datetime | str | None, today: dt.date | 
                            str(item["why"]), meeting_id=None if pd.isna(meeting) else int(meeting))
 
 
+def _readable(items: pd.DataFrame, when: str) -> pd.DataFrame:
+    """:func:`due`'s rows as a person reads them: status, due (local time, as `when` formats it), who, what to
+    do (the kind's label) and why."""
+    return pd.DataFrame({
+        "status": items["status"].astype(str),
+        "due": items["due_at"].dt.strftime(when),
+        "who": items["name"].fillna("?").astype(str),
+        "do": items["kind"].map(lambda k: KIND_LABELS.get(str(k), str(k).replace("_", " "))),
+        "why": items["why"].fillna("").astype(str)})
+
+
+def due_frame(items: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`due` as a table to read in a notebook or on a report's page: status, due (weekday, day,
+    month and year, and the local time), who, what to do and why, numbered from 1."""
+    frame = _readable(items, "%a %d %b %Y, %H:%M") if not items.empty else pd.DataFrame(
+        columns=["status", "due", "who", "do", "why"])
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
 def due_table(items: pd.DataFrame, *, width: int = 100, horizon_days: int = 7) -> str:
     """Return :func:`due` as a plain-text table for a terminal, `width` characters wide at most.
 
@@ -277,12 +297,7 @@ def due_table(items: pd.DataFrame, *, width: int = 100, horizon_days: int = 7) -
     """
     if items.empty:
         return f"Nothing is due, today or in the next {horizon_days} days."
-    cols = pd.DataFrame({
-        "status": items["status"].astype(str),
-        "due": items["due_at"].dt.strftime("%a %d %b %H:%M"),
-        "who": items["name"].fillna("?").astype(str),
-        "do": items["kind"].map(lambda k: KIND_LABELS.get(str(k), str(k).replace("_", " "))),
-        "why": items["why"].fillna("").astype(str)})
+    cols = _readable(items, "%a %d %b %H:%M")
     widths = {c: max(len(c), int(cols[c].str.len().max())) for c in ("status", "due", "who", "do")}
     room = max(20, width - sum(widths.values()) - 2 * len(widths))
     why = cols["why"].where(cols["why"].str.len() <= room, cols["why"].str.slice(0, room - 1) + "\u2026")

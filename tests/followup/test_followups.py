@@ -700,3 +700,18 @@ def test_an_answer_before_the_first_email_does_not_settle_it(new_wb):
     hist = followups.followup_history(wb, "2026-03-20")
     hist = hist[hist["kind"].isin(["second_contact", "nudge"])]  # (the update to Nora for Omar is due too)
     assert hist["kind"].tolist() == ["second_contact"] and hist["outcome"].tolist() == ["late"]  # due Thu 5 Mar 9:00
+
+
+def test_due_frame_reads_as_a_person_reads_it(demo_wb):
+    import datetime as dt
+
+    from infoview_kit.followup.due import due, due_frame
+
+    items = due(demo_wb, dt.date(2026, 11, 25), horizon_days=7)
+    frame = due_frame(items)
+    assert list(frame.columns) == ["status", "due", "who", "do", "why"] and frame.index[0] == 1
+    first = items.iloc[0]
+    assert frame["due"].iloc[0] == first["due_at"].strftime("%a %d %b %Y, %H:%M")  # weekday, the year, local time
+    assert "Write to a second person" in set(frame["do"]) and "second_contact" not in set(frame["do"])
+    assert frame["why"].tolist() == items["why"].fillna("").tolist()
+    assert due_frame(items.iloc[:0]).empty and list(due_frame(items.iloc[:0]).columns) == list(frame.columns)
