@@ -102,7 +102,8 @@ def _replies(before: dict[str, pd.DataFrame], now: dict[str, pd.DataFrame]) -> l
         return set(df.loc[df["replied_at"].notna(), "message_id"].astype(int))
 
     new = len(replied(now["responses"]) - replied(before["responses"]))
-    return [f"{_plural(new, 'new reply', 'new replies')} to your emails"] if new else []
+    # responses.csv holds first emails only (the response-rate chart's data): say so, rather than "your emails"
+    return [f"{_plural(new, 'new reply', 'new replies')} to your first emails"] if new else []
 
 
 def _meetings(before: dict[str, pd.DataFrame], now: dict[str, pd.DataFrame]) -> list[str]:
@@ -168,7 +169,7 @@ def _followups(before: dict[str, pd.DataFrame], now: dict[str, pd.DataFrame]) ->
         lines.append(f"{_plural(newly, 'follow-up')} newly overdue")
     if cleared:
         lines.append(f"{_plural(cleared, 'overdue follow-up')} cleared")
-    still = int(overdue_now.sum())
-    if newly or cleared:
-        lines.append(f"{still} overdue now (there were {int(overdue_then.sum())})")
+    # no total here: the chart counts every follow-up never done by the week it fell due, page 05's list what is
+    # overdue today (left-to-rest follow-ups and ones superseded are not on it); two different totals would
+    # read as one number that disagrees with itself
     return lines

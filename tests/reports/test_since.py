@@ -57,10 +57,9 @@ def test_each_change_is_one_line_and_follow_ups_newly_overdue_and_cleared_are_to
                                    "2026-11-10,30,28,-2\n2,3,<b>Bo</b> Example,2026-11-20,20,21,1\n")
     changes = since_last_time(here, dt.date(2026, 11, 25))
     assert changes.previous_day == dt.date(2026, 11, 18)
-    assert changes.lines == ["1 new reply to your emails", "1 meeting held: <b>Bo</b> Example", "1 thank-you sent",
+    assert changes.lines == ["1 new reply to your first emails", "1 meeting held: <b>Bo</b> Example", "1 thank-you sent",
                              "1 email sent", "2 people added to your outreach list", "2 follow-ups done",
-                             "1 follow-up newly overdue", "2 overdue follow-ups cleared",
-                             "2 overdue now (there were 3)"]
+                             "1 follow-up newly overdue", "2 overdue follow-ups cleared"]
     shown = changes.to_html(here)
     assert '<a href="../2026-11-18/index.html">' in shown and "&lt;b&gt;Bo&lt;/b&gt;" in shown
 
@@ -82,6 +81,6 @@ def test_the_second_of_two_reports_a_week_apart_states_what_changed(demo_report,
                            notebooks=["05_follow_up_progress.ipynb"], progress=False)
     index = page_text(second.index.read_text(encoding="utf-8"), "")
     assert "Since the report of Wednesday 25 November 2026" in index
-    assert "1 new reply to your emails" in index
+    assert "1 new reply to your first emails" in index
     assert "1 meeting held: Kenji Morimoto" in index
     assert '<a href="../2026-11-25/index.html">' in second.index.read_text(encoding="utf-8")
