@@ -102,6 +102,13 @@ def _joined(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+_OFFLINE_TEMPLATE = """{%- extends "index.html.j2" -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def to_html(notebook: Path, *, show_code: bool = False, paths: Mapping[str, str] | None = None) -> Path:
     """Convert an executed notebook to a self-contained HTML page beside it (images embedded).
 
@@ -113,7 +120,12 @@ def to_html(notebook: Path, *, show_code: bool = False, paths: Mapping[str, str]
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
+    from jinja2 import DictLoader
+
+    # the lab template without the scripts it fetches from a CDN (require.js, MathJax, Mermaid): the page shows
+    # no widget (each is drawn as it stood), no maths and no diagram, so it works offline and loads nothing
+    offline = DictLoader({"infoview_page.html.j2": _OFFLINE_TEMPLATE})
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[offline], template_file="infoview_page.html.j2")
     exporter.log.setLevel(logging.ERROR)  # not "alternative text is missing" for every chart
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
