@@ -22,6 +22,10 @@ DRAFT_SLACK = pd.Timedelta(hours=1)
 SENT_SLACK = pd.Timedelta(days=2)
 #: A reply recorded by hand: an answer dated up to this long after it is that same reply.
 REPLY_SLACK = pd.Timedelta(days=1)
+#: How long after a sending a delivery failure can still be about it: mail servers retry for up to about
+#: five days (RFC 5321 4.5.4.1) before they give up and write back. A bounce later than that concerns mail the
+#: workbook does not know of: the address is flagged, and no message of the workbook is put back to a draft.
+BOUNCE_WINDOW = pd.Timedelta(days=7)
 
 _PREFIX = r"^(?:\s*(?:re|fw|fwd|aw|sv|wg|antw|tr|r[eé]f)\s*(?:\[\d+\])?\s*:\s*)+"
 
@@ -134,11 +138,15 @@ def _answers(f: pd.DataFrame, incoming: np.ndarray, sends: pd.DataFrame, synced_
         return
     last = _before(rows[["contact_id", "date"]], sends).reindex(rows.index)
     idx = rows.index.to_numpy()
-    mid = last["id"].to_numpy(dtype="float64")
+    mid = last["id"].to_numpy(dtype="float64", copy=True)
     f.loc[idx, "message_id"] = mid
     f.loc[idx, "ref_at"] = pd.to_datetime(last["sent_at"], utc=True).to_numpy()
     auto = rows["auto_reply"].to_numpy(dtype=bool)
     bounce = (rows["how"] == "bounce").to_numpy(dtype=bool)
+    sent_at = pd.to_datetime(last["sent_at"], utc=True)
+    stale = bounce & ~((rows["date"] - sent_at) <= BOUNCE_WINDOW).fillna(False).to_numpy(dtype=bool)
+    mid[stale] = np.nan  # a bounce long after the last sending is not about it
+    f.loc[idx[stale], "ref_at"] = pd.NaT
     status = last["status"].to_numpy(dtype=object)
     replied_at = pd.to_datetime(last["replied_at"], utc=True)
     by_hand = (status == "replied") & ~np.isin(mid, synced_replies) & (
@@ -186,7 +194,8 @@ def describe(wb: Store, f: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:
          ": an automatic reply (out of office), not a reply",
          ": a delivery failure; your message of " + ref + " did not reach them"],
         default="")
-    tail = np.where((action == "bounced") & f["ref_at"].isna().to_numpy(dtype=bool), ": a delivery failure", tail)
+    tail = np.where((action == "bounced") & f["ref_at"].isna().to_numpy(dtype=bool),
+                    ": no message of yours went to this address in the week before; the address is flagged", tail)
     evidence = np.where(action == "bounced", "Delivery failure for " + f["bounce_for"].astype(str) + " on " + on,
                         head) + tail
     out = pd.DataFrame({

@@ -276,3 +276,22 @@ def test_the_composer_warns_about_an_address_that_bounced_until_it_is_corrected(
     assert "Mail to jun@nowhere.example bounced (a delivery failure on 05 Nov 2026)" in who
     wb.update_contact(ids["jun"], email="jun@watanabe.example")  # the address corrected: the warning goes
     assert "bounced" not in Composer(wb, ids["jun"])._who.value
+
+
+def test_a_bounce_long_after_the_last_sending_flags_the_address_and_leaves_the_sent_message_alone(story, tmp_path):
+    """Seen by a fresh pair of eyes: a delivery failure two months after a thank-you put that thank-you back
+    to a draft and reopened its follow-up, though the mail had plainly arrived."""
+    wb, ids, msgs, _sources = story
+    late = mb.bounce()
+    late.replace_header("Date", "Mon, 04 Jan 2027 09:00:00 +0000")
+    late.replace_header("Message-ID", "<b-late@example.org>")
+    box = mb.write_mbox(tmp_path / "late.mbox", [("INBOX", late)])
+    proposals = propose(wb, [box], me=[mb.ME_URL])
+    (row,) = proposals.itertuples()
+    assert row.action == "bounced" and row.contact_id == ids["jun"] and pd.isna(row.message_id)
+    assert row.evidence == ("Delivery failure for jun@nowhere.example on 04 Jan 2027: no message of yours went to "
+                            "this address in the week before; the address is flagged")
+    before = wb.message(msgs["jun"])["status"]
+    ik.apply_matches(wb, proposals)
+    assert wb.message(msgs["jun"])["status"] == before == "sent", "the message went out long before: left alone"
+    assert wb.bounced_addresses()["address"].tolist() == ["jun@nowhere.example"], "the address is flagged"
