@@ -105,9 +105,13 @@ def _read_activity(activity: pd.DataFrame, good: list[str], stuck: list[str]) ->
     if sent_recent == 0:
         stuck.append("No first email or nudge in the last four weeks: choose the next people to contact (step 1).")
     elif len(before) and sent_recent >= int(before["emails"].sum()):
-        good.append(f"{sent_recent} emails in the last four weeks, as many as or more than the four before.")
+        good.append(f"{_emails(sent_recent)} in the last four weeks, as many as or more than the four before.")
     else:
-        stuck.append(f"{sent_recent} emails in the last four weeks, fewer than the four before.")
+        stuck.append(f"{_emails(sent_recent)} in the last four weeks, fewer than the four before.")
+
+
+def _emails(n: int) -> str:
+    return f"{n} email" if n == 1 else f"{n} emails"
 
 
 def _read_network(network: pd.DataFrame, good: list[str], stuck: list[str]) -> None:

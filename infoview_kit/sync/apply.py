@@ -207,14 +207,15 @@ def _undo_row(wb: Store, row: dict[str, Any]) -> None:
 
 def applied_line(wb: Store, run_id: int) -> str:
     """Say what a sync run recorded, read back from the workbook: "Sync 3 applied 4 (1 sent, 2 replied,
-    1 interaction), skipped 1."."""
+    1 interaction), skipped 1.", or once undone "Undid sync 3: took back 4 (1 sent, 2 replied, 1 interaction)."."""
     rows = wb.synced(int(run_id))
     if rows.empty:
         return f"Sync {run_id} recorded nothing."
     done = rows[~rows["skipped"].to_numpy(dtype=bool)]
     counts = done["action"].value_counts()
     parts = ", ".join(f"{int(counts[a])} {a.replace('_', ' ')}" for a in ACTIONS if a in counts)
-    undone = " (undone)" if rows["undone_at"].notna().all() else ""
     skipped = int(rows["skipped"].sum())
-    return (f"Sync {run_id}{undone} applied {len(done)}" + (f" ({parts})" if parts else "")
+    if rows["undone_at"].notna().all():
+        return f"Undid sync {run_id}: took back {len(done)}" + (f" ({parts})" if parts else "") + "."
+    return (f"Sync {run_id} applied {len(done)}" + (f" ({parts})" if parts else "")
             + (f", skipped {skipped}" if skipped else "") + ".")

@@ -15,7 +15,7 @@ from infoview_kit.sync.match import match_conversations
 from infoview_kit.sync.read import read_conversations
 
 #: The label of each action in a review.
-ACTION_LABELS = {"sent": "Sent", "replied": "Replied", "auto_reply": "Automatic reply (not a reply)",
+ACTION_LABELS = {"sent": "Sent", "replied": "Replied", "auto_reply": "Out of office (automatic)",
                  "bounced": "Bounced", "interaction": "In touch"}
 
 
@@ -66,11 +66,11 @@ def counts_line(proposals: pd.DataFrame) -> str:
 
 
 def proposals_text(proposals: pd.DataFrame, tz: str = "UTC") -> str:
-    """The proposals as a plain-text table for a terminal: #, what, who, when, evidence."""
+    """The proposals as a plain-text table for a terminal: #, what, who, when, evidence (never cut)."""
     if not len(proposals):
         return counts_line(proposals)
     when = pd.to_datetime(proposals["at"], utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
     view = pd.DataFrame({"what": proposals["action"].map(ACTION_LABELS).to_numpy(),
                          "who": proposals["name"].to_numpy(), "when": when.to_numpy(),
                          "evidence": proposals["evidence"].to_numpy()}, index=range(1, len(proposals) + 1))
-    return view.to_string(justify="left", max_colwidth=110) + "\n" + counts_line(proposals)
+    return view.to_string(justify="left") + "\n" + counts_line(proposals)  # the evidence whole: it is the reason

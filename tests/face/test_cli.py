@@ -130,7 +130,7 @@ def test_sync_prints_the_proposals_and_applies_them_with_yes(tmp_path, capsys):
     assert main(["sync", str(box)]) == 0  # a second sync: nothing new, nothing asked
     assert capsys.readouterr().out.strip() == "Nothing new to review (6 messages read)."
     assert main(["sync", "--undo"]) == 0
-    assert "Sync 1 (undone) applied 4" in capsys.readouterr().out
+    assert "Undid sync 1: took back 4 (1 sent, 1 replied, 1 bounced, 1 interaction)." in capsys.readouterr().out
     with Workbook.open(path) as wb:
         assert set(wb.messages()["status"]) == {"draft", "sent"}
 

@@ -40,7 +40,7 @@ def test_review_apply_skip_and_undo(story):  # noqa: F811
     assert view.proposals.empty and f"applied {left}" in view.status
     assert ik.views.SyncReview(wb, str(sources[0])).proposals.empty  # a second sync: nothing new
     view._undo.click()
-    assert "(undone)" in view.status
+    assert "Undid sync" in view.status
     with pytest.raises(ik.InputFormatError, match="no row"):
         view.buttons(sent)
 
