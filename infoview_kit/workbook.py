@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
@@ -96,10 +96,24 @@ def setup(workbook: str = "", today: str | dt.date = "") -> tuple[Workbook, dt.d
     the default (``data/private/workbook.sqlite``). `today` empty means the real today; a date given
     pins ``now`` to noon of that day in the profile's time zone, so a rerun writes the same timestamps.
 
-    It also lets pandas show text columns whole (``display.max_colwidth``): the notebooks' tables carry
-    reasons, evidence and quoted words, which pandas would otherwise cut at 50 characters, in JupyterLab
-    and on the report's pages alike.
+    In a notebook, a path a cell returns shows as its text (``files/0034-outreach-Helen_Whitaker.eml``), not
+    as ``PosixPath('...')``. It also lets pandas show text columns whole (``display.max_colwidth``): the
+    notebooks' tables carry reasons, evidence and quoted words, which pandas would otherwise cut at 50
+    characters, in JupyterLab and on the report's pages alike.
     """
     pd.set_option("display.max_colwidth", None)
+    _paths_as_text()
     wb = Workbook.open(workbook)
     return wb, resolve_today(today), moment(today, wb.profile()["timezone"])
+
+
+def _paths_as_text() -> None:
+    """Show a path as its text in this notebook's outputs (IPython's plain-text formatter), when in one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks' kernel
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/plain"].for_type(
+            PurePath, lambda path, printer, _cycle: printer.text(str(path)))

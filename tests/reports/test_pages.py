@@ -62,6 +62,7 @@ def test_every_page_of_the_demo_report_shows_no_code_no_machine_path_and_formatt
         assert not _RAW_FLOAT.findall(page_text(page)), (path.name, _RAW_FLOAT.findall(page_text(page))[:5])
         assert WIDGET_VIEW not in page and "embed-amd.js" not in page, "no widget left for a script to draw"
         assert "<script" not in page and "cdnjs" not in page, f"{path.name} loads a script (from the internet)"
+        assert "PosixPath(" not in page, f"{path.name} shows a path as Python writes it, not as its text"
     notebook_01 = (out / "01_find_contacts.html").read_text(encoding="utf-8")
     assert notebook_01.count("ivk-static-widget") >= 5 and NOTE in notebook_01
     assert "&lt;Workbook workbook.sqlite&gt;" in notebook_01, "the workbook named by its file name"
