@@ -14,7 +14,7 @@ from infoview_kit.base.text import HOW_KNOWN, clean_contact_fields, clean_text
 from infoview_kit.base.validate import email as check_email
 from infoview_kit.store.core import StoreCore, rowid
 from infoview_kit.store.employers import sync_employers
-from infoview_kit.store.schema import STAGE_OF_EVENT, STAGES, utc_iso
+from infoview_kit.store.schema import STAGE_OF_EVENT, STAGES, known_fields, utc_iso
 
 _INVOLVED = """WHERE c.referred_by IS NOT NULL OR c.id IN (
     SELECT contact_id FROM messages UNION SELECT contact_id FROM meetings UNION SELECT contact_id FROM followups
@@ -336,10 +336,7 @@ class People(StoreCore):
         NotFoundError
             If there is no such contact.
         """
-        unknown = sorted(set(fields) - set(self.EDITABLE_CONTACT_FIELDS))
-        if unknown:
-            raise InputFormatError(f"contact field {unknown[0]!r} is unknown; expected one of "
-                                   + ", ".join(self.EDITABLE_CONTACT_FIELDS))
+        known_fields("contact", fields, self.EDITABLE_CONTACT_FIELDS)
         old = self.contact(contact_id)
         cid = int(old["id"])
         merged = {k: fields.get(k, old[k]) for k in self.EDITABLE_CONTACT_FIELDS}

@@ -13,7 +13,7 @@ from infoview_kit.base.validate import fact_date
 from infoview_kit.base.validate import url as check_url
 from infoview_kit.store.core import rowid
 from infoview_kit.store.people import People
-from infoview_kit.store.schema import RESEARCH_KINDS, utc_iso
+from infoview_kit.store.schema import RESEARCH_KINDS, known_fields, utc_iso
 
 
 class Research(People):
@@ -107,10 +107,7 @@ class Research(People):
         NotFoundError
             If there is no such fact.
         """
-        unknown = sorted(set(fields) - set(self.EDITABLE_RESEARCH_FIELDS))
-        if unknown:
-            raise InputFormatError(f"research field {unknown[0]!r} is unknown; expected one of "
-                                   + ", ".join(self.EDITABLE_RESEARCH_FIELDS))
+        known_fields("research", fields, self.EDITABLE_RESEARCH_FIELDS)
         old = self.research_item(research_id)
         new = {k: clean_text(fields[k]) if k in fields else old[k] for k in self.EDITABLE_RESEARCH_FIELDS}
         if new["kind"] not in RESEARCH_KINDS:

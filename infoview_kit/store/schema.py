@@ -314,6 +314,15 @@ def utc_iso(value: dt.datetime | dt.date | str | None) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
+def known_fields(table: str, fields: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse a field name that is not one of `allowed`, naming it and the fields expected: the one rule of
+    every edit (profile, contact, research item)."""
+    allowed = list(allowed)
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise InputFormatError(f"{table} field {unknown[0]!r} is unknown; expected one of " + ", ".join(allowed))
+
+
 def clean_profile_value(key: str, value: Any) -> Any:
     """Return a profile field's value as the workbook keeps it: text stripped (empty is None),
     a list of text trimmed (a string is split on commas or semicolons), and the status, time
@@ -325,9 +334,8 @@ def clean_profile_value(key: str, value: Any) -> Any:
         For an unknown field, a list of something other than text, a status other than
         PROFILE_STATUSES, or an unknown time zone or country.
     """
-    kind = PROFILE_FIELDS.get(key)
-    if kind is None:
-        raise InputFormatError(f"profile field {key!r} is unknown; expected one of " + ", ".join(PROFILE_FIELDS))
+    known_fields("profile", [key], PROFILE_FIELDS)
+    kind = PROFILE_FIELDS[key]
     if kind == "list":
         if isinstance(value, str):
             value = [v.strip() for v in value.replace(";", ",").split(",")]
