@@ -76,3 +76,17 @@ def test_recording_a_reply_or_a_held_meeting_decides_nothing_the_steps_settle_th
         assert sorted(fu[fu["done_at"].isna()]["kind"]) == ["thank_you"]  # the reply settled the routine
         thanks = fu[fu["kind"] == "thank_you"].iloc[0]
         assert thanks["due_at"] == pd.Timestamp("2026-11-11T14:30:00+00:00")  # 24 hours after the end (London: UTC)
+
+
+def test_an_unknown_field_is_refused_by_name_in_every_edit(tmp_path):
+    import pytest
+
+    from infoview_kit.base.errors import InputFormatError
+    from infoview_kit.workbook import Workbook
+
+    with Workbook.open(tmp_path / "wb.sqlite") as wb:
+        cid = wb.add_contact("Ada", "Byron")
+        with pytest.raises(InputFormatError, match=r"contact field 'shoe_size' is unknown; expected one of .*email"):
+            wb.update_contact(cid, shoe_size="9")
+        with pytest.raises(InputFormatError, match=r"profile field 'shoe_size' is unknown; expected one of .*name"):
+            wb.set_profile(shoe_size="9")
